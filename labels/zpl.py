@@ -1,0 +1,236 @@
+"""A small ZPL II builder for 4x6 in thermal labels.
+
+Security rule: field data never reaches the printer as-is. In ZPL a ``^``
+starts a format command and a ``~`` starts a control command that the printer
+runs the moment it arrives, even in the middle of a field, so a customer
+named ``Bob^XZ~JR`` could end the label early or reset the printer. Every
+variable text therefore goes through :func:`escape_field`: characters outside a
+small safe set are sent as ``_XX`` hex bytes behind ``^FH_``, and the label
+declares ``^CI28`` so the printer reads those bytes as UTF-8. Barcode data
+cannot be hex-escaped the same way (it is the scanned payload), so it is
+validated instead and rejected when it holds anything but printable ASCII.
+
+Layouts are designed in 203 dpi dots; :class:`ZplLabel` scales every
+coordinate and size when rendering for a 300 dpi printer.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+
+from biip import ParseError
+from biip.gs1_messages import GS1Message
+
+__all__ = [
+    "DESIGN_DPI",
+    "LABEL_HEIGHT",
+    "LABEL_WIDTH",
+    "SUPPORTED_DPI",
+    "ZplLabel",
+    "code128_width",
+    "escape_field",
+    "validate_code128",
+]
+
+DESIGN_DPI = 203
+SUPPORTED_DPI = (203, 300)
+LABEL_WIDTH = 812  # 4 in at 203 dpi
+LABEL_HEIGHT = 1218  # 6 in at 203 dpi
+MAX_FIELD_BYTES = 3072  # ^FD limit in the ZPL II guide
+MAX_DOTS = 32000  # largest coordinate ZPL accepts
+
+# Deliberately small: no ^ ~ (commands), _ (the ^FH escape char), \ (^FB
+# line-break codes), < > (Code 128 invocation in barcodes), no controls.
+SAFE_CHARS = frozenset(string.ascii_letters + string.digits + " .,-/:'()&+#@!?*=%;")
+_FONT = re.compile(r"[A-Z0-9]")
+_ALIGN = frozenset("LCRJ")
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def _strip_controls(value: str) -> str:
+    """Turn control characters and line breaks into single spaces."""
+    spaced = "".join(
+        " " if unicodedata.category(ch) in _CONTROL_CATEGORIES else ch
+        for ch in value
+    )
+    return " ".join(spaced.split())
+
+
+def escape_field(value: str) -> str:
+    """Return ``value`` as ^FD data for a field preceded by ``^FH_``.
+
+    Safe characters pass through; every UTF-8 byte of anything else becomes
+    ``_XX``. Control characters are replaced by spaces first: they have no
+    business on a label and some printers act on them.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"label text must be str, got {type(value).__name__}")
+    # Lone surrogates cannot be encoded; print a replacement glyph instead.
+    text = _strip_controls(value).encode("utf-8", "replace").decode("utf-8")
+    escaped = "".join(
+        ch if ch in SAFE_CHARS else "".join(f"_{b:02X}" for b in ch.encode("utf-8"))
+        for ch in text
+    )
+    if len(escaped) > MAX_FIELD_BYTES:
+        raise ValueError(f"label text too long ({len(value)} characters)")
+    return escaped
+
+
+def validate_code128(data: str) -> str:
+    """Return ``data`` if it is non-empty printable ASCII without ^ or ~."""
+    if not isinstance(data, str) or not data:
+        raise ValueError("Code 128 data must be a non-empty string")
+    bad = sorted({ch for ch in data if not " " <= ch <= "~" or ch in "^~"})
+    if bad:
+        raise ValueError(f"Code 128 data {data!r} has forbidden characters {bad!r}")
+    return data
+
+
+def code128_width(data: str, module: int) -> int:
+    """Width in dots of ``data`` as Code 128 subset B (start, check, stop)."""
+    return (11 * (len(data) + 2) + 13) * module
+
+
+def _gs1_segments(element_string: str) -> list[str]:
+    """Split a bracketed GS1 element string into FNC1-separated digit runs."""
+    try:
+        message = GS1Message.parse_hri(element_string)
+    except ParseError as exc:
+        raise ValueError(f"invalid GS1 element string: {exc}") from exc
+    segments, current = [], ""
+    for element in message.element_strings:
+        error = element.sscc_error or element.gtin_error
+        if error:
+            raise ValueError(f"invalid GS1 element string: {error}")
+        current += element.ai.ai + element.value
+        if element.ai.separator_required:
+            segments.append(current)
+            current = ""
+    if current:
+        segments.append(current)
+    if not all(seg.isascii() and seg.isdigit() for seg in segments):
+        raise ValueError(f"only numeric GS1 data is supported, got {element_string!r}")
+    return segments
+
+
+def _gs1_field_data(segments: list[str]) -> str:
+    """Encode digit runs as ZPL Code 128: start C, FNC1 (>8) before each run.
+
+    Subset C packs digit pairs; an odd run ends with its last digit in
+    subset B (>6) and the next run switches back to C (>5) after its FNC1.
+    """
+    parts, subset = [">;"], "C"
+    for seg in segments:
+        parts.append(">8")
+        if subset == "B":
+            parts.append(">5")
+            subset = "C"
+        if len(seg) % 2:
+            parts += [seg[:-1], ">6", seg[-1]]
+            subset = "B"
+        else:
+            parts.append(seg)
+    return "".join(parts)
+
+
+class ZplLabel:
+    """Collects fields for one label and renders ``^XA ... ^XZ``.
+
+    Coordinates and sizes are 203 dpi dots; they are scaled for ``dpi``.
+    """
+
+    def __init__(self, dpi: int = DESIGN_DPI, width: int = LABEL_WIDTH,
+                 height: int = LABEL_HEIGHT) -> None:
+        if dpi not in SUPPORTED_DPI:
+            raise ValueError(f"dpi must be one of {SUPPORTED_DPI}, got {dpi!r}")
+        self.dpi = dpi
+        self.width = self._dots(width)
+        self.height = self._dots(height)
+        self._fields: list[str] = []
+
+    def _dots(self, value: int, minimum: int = 0) -> int:
+        """Scale a 203 dpi measure to this printer, rejecting non-ints."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"label measure must be an int, got {value!r}")
+        if not minimum <= value <= MAX_DOTS:
+            raise ValueError(f"label measure {value} out of range {minimum}..{MAX_DOTS}")
+        return max(minimum, round(value * self.dpi / DESIGN_DPI))
+
+    def _font(self, font: str, height: int, width: int | None) -> str:
+        if not isinstance(font, str) or not _FONT.fullmatch(font):
+            raise ValueError(f"font must be one character A-Z or 0-9, got {font!r}")
+        h = self._dots(height, 1)
+        w = h if width is None else self._dots(width, 1)
+        return f"^A{font}N,{h},{w}"
+
+    def _origin(self, x: int, y: int) -> str:
+        return f"^FO{self._dots(x)},{self._dots(y)}"
+
+    def text(self, x: int, y: int, value: str, height: int = 30,
+             width: int | None = None, font: str = "0", reverse: bool = False) -> None:
+        """One line of text; ``reverse`` prints white on a filled box."""
+        flag = "^FR" if reverse else ""
+        self._fields.append(
+            f"{self._origin(x, y)}{self._font(font, height, width)}{flag}"
+            f"^FH_^FD{escape_field(value)}^FS"
+        )
+
+    def block(self, x: int, y: int, value: str, width: int, lines: int = 2,
+              height: int = 30, font: str = "0", align: str = "L",
+              line_spacing: int = 0) -> None:
+        """Word-wrapped text (^FB) for long street names; extra lines are cut."""
+        if align not in _ALIGN:
+            raise ValueError(f"align must be one of L, C, R, J, got {align!r}")
+        if isinstance(lines, bool) or not isinstance(lines, int) or not 1 <= lines <= 9999:
+            raise ValueError(f"lines must be 1..9999, got {lines!r}")
+        fb = f"^FB{self._dots(width, 1)},{lines},{self._dots(line_spacing)},{align},0"
+        # ^FB reads "\&" as a line break; a backslash in an address is noise.
+        value = value.replace("\\", "/") if isinstance(value, str) else value
+        self._fields.append(
+            f"{self._origin(x, y)}{self._font(font, height, None)}{fb}"
+            f"^FH_^FD{escape_field(value)}^FS"
+        )
+
+    def code128(self, x: int, y: int, data: str, height: int = 100,
+                human_readable: bool = True, module: int = 2) -> None:
+        """Code 128 subset B; ``>`` is ZPL's invocation char so it is doubled as ``><``."""
+        validate_code128(data)
+        hr = "Y" if human_readable else "N"
+        self._fields.append(
+            f"^BY{self._dots(module, 1)}{self._origin(x, y)}"
+            f"^BCN,{self._dots(height, 1)},{hr},N,N"
+            f"^FD>:{data.replace('>', '><')}^FS"
+        )
+
+    def gs1_128(self, x: int, y: int, element_string: str, height: int = 200,
+                module: int = 3) -> None:
+        """GS1-128 from a bracketed element string such as ``(00)106141411234567897``.
+
+        Uses the ``>;>8`` form (start C + FNC1) with no printer-side check
+        digit, so it works on all firmware and encodes exactly our digits.
+        The interpretation line is left to the caller (GS1 wants it grouped).
+        """
+        data = _gs1_field_data(_gs1_segments(element_string))
+        self._fields.append(
+            f"^BY{self._dots(module, 1)}{self._origin(x, y)}"
+            f"^BCN,{self._dots(height, 1)},N,N,N^FD{data}^FS"
+        )
+
+    def box(self, x: int, y: int, w: int, h: int, thickness: int = 2) -> None:
+        """Rectangle outline; thickness equal to the short side fills it."""
+        t = self._dots(thickness, 1)
+        self._fields.append(
+            f"{self._origin(x, y)}^GB{max(self._dots(w), t)},{max(self._dots(h), t)},{t}^FS"
+        )
+
+    def line(self, x: int, y: int, length: int, thickness: int = 2,
+             vertical: bool = False) -> None:
+        """Horizontal (default) or vertical rule."""
+        w, h = (thickness, length) if vertical else (length, thickness)
+        self.box(x, y, w, h, thickness)
+
+    def to_zpl(self) -> str:
+        header = ["^XA", "^CI28", f"^PW{self.width}", f"^LL{self.height}", "^LH0,0"]
+        return "\n".join([*header, *self._fields, "^XZ"]) + "\n"

@@ -1,0 +1,138 @@
+"""``colis-server`` (and ``flask --app server``) commands: database, people, stations, the floor."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from server import migrate
+
+
+def _floor():
+    return current_app.extensions["colis"]
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or migrate the database to the latest schema (Alembic upgrade head)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database at the latest schema")
+
+
+@click.command("seed-demo")
+@click.option("--orders", default=60, show_default=True)
+@click.option("--products", default=40, show_default=True)
+@click.option("--customers", default=50, show_default=True)
+@click.option("--bins", default=120, show_default=True)
+@click.option("--seed", default=42, show_default=True)
+@with_appcontext
+def seed_demo(orders: int, products: int, customers: int, bins: int, seed: int) -> None:
+    """Load deterministic demo data (products, bins, stock, customers, orders)."""
+    from server.demo_data import DemoSize, generate
+
+    summary = generate(_floor().engine, DemoSize(products=products, bins=bins, customers=customers,
+                                                 orders=orders), seed=seed)
+    click.echo(f"demo data: {summary}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["picker", "packer", "returns_clerk",
+                                                          "supervisor", "admin"]))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--locale", default="fr", type=click.Choice(["fr", "en"]))
+@with_appcontext
+def create_user(username: str, role: str, password: str, locale: str) -> None:
+    """Create a user (or reset the password and role of an existing one)."""
+    from server.services.users import create_user as create
+
+    with _floor().uow() as uow:
+        try:
+            create(uow, username, password, role, locale=locale)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        uow.commit()
+    click.echo(f"user {username} ({role}) saved")
+
+
+@click.command("create-station")
+@click.argument("code")
+@click.option("--role", required=True, type=click.Choice(["pick", "pack", "returns"]))
+@click.option("--locale", default="fr", type=click.Choice(["fr", "en"]))
+@click.option("--token", default=None, help="Use this token instead of a random one (demo, tests).")
+@with_appcontext
+def create_station(code: str, role: str, locale: str, token: str | None) -> None:
+    """Register a station and print its token (shown once; only its hash is stored)."""
+    from server.services.stations import register_station
+
+    with _floor().uow() as uow:
+        _, clear = register_station(uow, code, role, locale=locale, token=token)
+        uow.commit()
+    click.echo(clear)
+
+
+@click.command("allocate")
+@click.option("--limit", default=500, show_default=True)
+@with_appcontext
+def allocate(limit: int) -> None:
+    """Reserve stock for new orders and create their pick tasks."""
+    from server.services.allocation import allocate_new_orders
+
+    with _floor().uow() as uow:
+        done, short = allocate_new_orders(uow, limit)
+        uow.commit()
+    click.echo(f"allocated {done}, backordered {short}")
+
+
+@click.command("authorize-return")
+@click.argument("order_ref")
+@click.option("--reason", default="changed_mind", show_default=True)
+@with_appcontext
+def authorize_return(order_ref: str, reason: str) -> None:
+    """Open an RMA for every line of a shipped order; prints the RMA number."""
+    from server.models import Order
+    from server.services.returns import ReturnNotAllowed, authorize_return as authorize
+
+    order_id = int(order_ref.removeprefix("CO-"))
+    with _floor().uow() as uow:
+        order = uow.session.get(Order, order_id)
+        if order is None:
+            raise click.BadParameter(f"no order {order_ref}")
+        try:
+            case = authorize(uow, order.id, [(line.id, line.quantity) for line in order.lines], reason)
+        except ReturnNotAllowed as exc:
+            raise click.ClickException(str(exc)) from exc
+        uow.commit()
+        click.echo(case.rma)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def run_server(host: str, port: int) -> None:
+    """Run the server (development: threading; production: see docs/deployment.md)."""
+    from server.extensions import socketio
+
+    socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True)
+
+
+COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, run_server)
+
+
+def register_commands(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``colis-server``."""
+    from server import create_app
+
+    group = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False,
+                       add_version_option=False, load_dotenv=False)
+    group.main(args=argv if argv is not None else sys.argv[1:], prog_name="colis-server")
+
+

@@ -1,0 +1,1 @@
+"""Plain-Python rules of the floor. Imports no Flask, SQLAlchemy or socketio."""

@@ -1,0 +1,23 @@
+"""Return authorizations and the refund they are worth."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+RETURN_REASONS = ("changed_mind", "wrong_size", "damaged", "not_as_described", "late", "other")
+GRADES = ("resellable", "damaged", "missing")
+
+
+@dataclass(frozen=True)
+class ReturnedUnit:
+    unit_price_cents: int
+    quantity: int
+
+
+def rma_number(return_id: int) -> str:
+    return f"RMA{return_id:08d}"
+
+
+def refund_due(units: Iterable[ReturnedUnit]) -> int:
+    """Goods value of the returned lines, in cents. Shipping is not refunded here."""
+    return sum(unit.unit_price_cents * unit.quantity for unit in units)

@@ -1,0 +1,41 @@
+"""The running floor: database, unit-of-work factory and broadcaster, one per app."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from server.broadcast import FloorBroadcaster
+from server.db import make_engine, make_session_factory
+from server.services.floor import floor_snapshot
+from server.services.unit_of_work import FloorSettings, UnitOfWork
+
+
+@dataclass
+class Floor:
+    engine: Engine
+    session_factory: sessionmaker
+    settings: FloorSettings
+    broadcaster: FloorBroadcaster | None = field(default=None)
+
+    @classmethod
+    def from_config(cls, config) -> Floor:
+        engine = make_engine(config["DATABASE_URL"])
+        return cls(engine, make_session_factory(engine), FloorSettings.from_config(config))
+
+    def attach_broadcaster(self, socketio, max_rate: float) -> None:
+        self.broadcaster = FloorBroadcaster(socketio, max_rate, snapshot=self.snapshot)
+
+    def uow(self) -> UnitOfWork:
+        publish = self.broadcaster.publish if self.broadcaster else None
+        return UnitOfWork(self.session_factory, publish, self.settings)
+
+    def snapshot(self) -> dict:
+        with self.session_factory() as session:
+            return floor_snapshot(session)
+
+    def close(self) -> None:
+        if self.broadcaster:
+            self.broadcaster.stop()
+        self.engine.dispose()

@@ -1,0 +1,14 @@
+"""SQLAlchemy 2 models, one module per area of the floor."""
+from server.db import Base
+from server.models.catalog import Bin, Product, Stock
+from server.models.orders import Address, Customer, Order, OrderLine
+from server.models.tasks import Task, TaskLine
+from server.models.shipping import Package, PrintJob
+from server.models.returns import Refund, Return, ReturnLine
+from server.models.floor import AuditEvent, ScanEvent, Station, User
+
+__all__ = [
+    "Address", "AuditEvent", "Base", "Bin", "Customer", "Order", "OrderLine", "Package",
+    "PrintJob", "Product", "Refund", "Return",
+    "ReturnLine", "ScanEvent", "Station", "Stock", "Task", "TaskLine", "User",
+]

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db import Base
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    gtin: Mapped[str] = mapped_column(String(14), unique=True)  # validated check digit
+    name: Mapped[str] = mapped_column(String(200))
+    weight_g: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+
+    __table_args__ = (
+        CheckConstraint("weight_g >= 0", name="weight"),
+        CheckConstraint("price_cents >= 0", name="price"),
+    )
+
+
+class Bin(Base):
+    """A storage location, addressed zone-aisle-bay-level (e.g. ``A-03-12-2``)."""
+
+    __tablename__ = "bins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    zone: Mapped[str] = mapped_column(String(8))
+    aisle: Mapped[int] = mapped_column(Integer)
+    bay: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+
+
+class Stock(Base):
+    """Quantity of one product in one bin. ``reserved`` is promised to allocated orders."""
+
+    __tablename__ = "stock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    bin_id: Mapped[int] = mapped_column(ForeignKey("bins.id"))
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship()
+    bin: Mapped[Bin] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("product_id", "bin_id", name="uq_stock_product_bin"),
+        # The database itself refuses negative or over-reserved stock.
+        CheckConstraint("on_hand >= 0", name="on_hand"),
+        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved"),
+    )

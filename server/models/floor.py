@@ -1,0 +1,72 @@
+"""Who and what is on the floor: stations, users, and the audit trail of scans and changes."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db import Base
+from server.models._types import UtcDateTime, utcnow
+
+
+class Station(Base):
+    __tablename__ = "stations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # e.g. PICK-01
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(12))  # pick, pack, returns
+    locale: Mapped[str] = mapped_column(String(8), default="fr")
+    token_hash: Mapped[str] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(default=True)
+    online: Mapped[bool] = mapped_column(default=False)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    printer_status: Mapped[dict | None] = mapped_column(JSON)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # picker, packer, returns_clerk, supervisor, admin
+    locale: Mapped[str] = mapped_column(String(8), default="fr")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout so every socket opened under the old session can be refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScanEvent(Base):
+    """Every scan, good or bad, exactly once: ``uuid`` is made by the station at read time."""
+
+    __tablename__ = "scan_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
+    raw: Mapped[str] = mapped_column(String(512))
+    symbology: Mapped[str | None] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(12))  # what the code is: item, bin, rma, unknown...
+    outcome: Mapped[str] = mapped_column(String(24))  # what it did: picked, wrong_item...
+    scanned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_scan_events_station_time", "station_id", "received_at"),)
+
+
+class AuditEvent(Base):
+    """Who changed what, where and when (state changes that are not scans)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # user:alice, station:PACK-01, system
+    action: Mapped[str] = mapped_column(String(48))
+    subject: Mapped[str] = mapped_column(String(64))  # order:12, task:7, rma:RMA00000001
+    detail: Mapped[dict | None] = mapped_column(JSON)

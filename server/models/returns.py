@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db import Base
+from server.models._types import UtcDateTime, utcnow
+from server.models.orders import Order, OrderLine
+
+
+class Return(Base):
+    """A return authorization (RMA). Its number is the barcode on the return label."""
+
+    __tablename__ = "returns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma: Mapped[str | None] = mapped_column(String(20), unique=True)  # numbered from the id
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="authorized")
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    order: Mapped[Order] = relationship()
+    lines: Mapped[list[ReturnLine]] = relationship(back_populates="rma_case", order_by="ReturnLine.id")
+    refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id")
+
+
+class ReturnLine(Base):
+    __tablename__ = "return_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    grade: Mapped[str | None] = mapped_column(String(16))  # resellable, damaged, missing
+    disposition: Mapped[str | None] = mapped_column(String(16))  # restock, quarantine
+
+    rma_case: Mapped[Return] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="qty"),)
+
+
+class Refund(Base):
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    method: Mapped[str] = mapped_column(String(16), default="original")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)

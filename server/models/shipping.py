@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db import Base
+from server.models._types import UtcDateTime, utcnow
+from server.models.orders import Order
+
+
+class Package(Base):
+    """A parcel leaving the dock: one SSCC, one carrier tracking number."""
+
+    __tablename__ = "packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    sscc: Mapped[str | None] = mapped_column(String(18), unique=True)  # set once the id is known
+    carrier: Mapped[str] = mapped_column(String(32))
+    service: Mapped[str] = mapped_column(String(32))
+    tracking_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    weight_g: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="label_pending")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    order: Mapped[Order] = relationship()
+
+
+class PrintJob(Base):
+    """A label sent to a station's printer; kept so a jam or paper-out can be reprinted."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # shipping, return
+    zpl: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued, printed, failed
+    error: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

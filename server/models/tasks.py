@@ -1,0 +1,61 @@
+"""Pick and pack tasks share one table: one queue, one claim query, one audit trail.
+
+``kind`` is ``pick`` or ``pack``. A pick line names the bin to take from; a pack
+line has no bin (the packer verifies what arrived in the tote).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db import Base
+from server.models._types import UtcDateTime, utcnow
+from server.models.catalog import Bin, Product
+from server.models.orders import Order
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    priority: Mapped[int] = mapped_column(Integer, default=0)  # lower is more urgent
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    tote: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    order: Mapped[Order] = relationship()
+    lines: Mapped[list[TaskLine]] = relationship(back_populates="task", order_by="TaskLine.sequence")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('pick', 'pack')", name="kind"),
+        # The claim query walks this index: open tasks of one kind, most urgent first.
+        Index("ix_tasks_queue", "kind", "status", "priority", "id"),
+    )
+
+
+class TaskLine(Base):
+    __tablename__ = "task_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)  # pick path order
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    bin_id: Mapped[int | None] = mapped_column(ForeignKey("bins.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    done_qty: Mapped[int] = mapped_column(Integer, default=0)
+
+    task: Mapped[Task] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+    bin: Mapped[Bin | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("done_qty >= 0 AND done_qty <= quantity", name="done"),
+    )

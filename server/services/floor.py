@@ -1,0 +1,25 @@
+"""What supervisors see: backlog, late orders, stations and printers, returns."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from server.models import Order, Return, Station, Task
+from server.models._types import utcnow
+
+OPEN_ORDER_STATES = ("new", "backordered", "allocated", "picking", "picked", "packing", "packed")
+
+
+def floor_snapshot(session) -> dict:
+    orders = dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    tasks = {f"{kind}_{status}": n for kind, status, n in session.execute(
+        select(Task.kind, Task.status, func.count()).where(Task.status.in_(("open", "assigned")))
+        .group_by(Task.kind, Task.status)).all()}
+    late = session.scalar(select(func.count()).select_from(Order).where(
+        Order.status.in_(OPEN_ORDER_STATES), Order.promised_ship_by < utcnow()))
+    reasons = dict(session.execute(select(Return.reason, func.count()).group_by(Return.reason)).all())
+    stations = [{"code": s.code, "role": s.role, "online": s.online,
+                 "printer": s.printer_status or {}, "last_seen": s.last_seen_at.isoformat() if s.last_seen_at else None}
+                for s in session.scalars(select(Station).order_by(Station.code))]
+    return {"orders": orders, "tasks": tasks, "late": late, "return_reasons": reasons,
+            "stations": stations, "backlog": sum(orders.get(s, 0) for s in OPEN_ORDER_STATES),
+            "at": utcnow().isoformat()}

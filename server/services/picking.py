@@ -1,0 +1,46 @@
+"""Picking: take each unit from its bin into the tote; a finished pick becomes a pack task."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.domain.scanning import ScannedCode
+from server.domain.states import ScreenState
+from server.models import Station, Stock, Task, TaskLine
+from server.models._types import utcnow
+from server.services import screens
+from server.services.unit_of_work import UnitOfWork
+from server.services.verifying import ScanResult, verify_item_scan
+
+
+def scan_item(uow: UnitOfWork, station: Station, code: ScannedCode) -> ScanResult:
+    return verify_item_scan(uow, station, code, on_line=_take_from_bin, on_complete=complete_pick)
+
+
+def _take_from_bin(session, line: TaskLine) -> None:
+    # The unit leaves the bin: it is no longer on hand there, nor reserved.
+    row = session.scalars(select(Stock).where(Stock.product_id == line.product_id,
+                                              Stock.bin_id == line.bin_id)).one()
+    row.on_hand -= 1
+    row.reserved -= 1
+
+
+def complete_pick(uow: UnitOfWork, station: Station, task: Task) -> dict:
+    task.status, task.completed_at = "done", utcnow()
+    task.order.status = "picked"
+    pack = Task(kind="pack", order_id=task.order_id, priority=task.priority)
+    totals: dict[int, TaskLine] = {}
+    for line in task.lines:
+        merged = totals.get(line.order_line_id)
+        if merged is None:
+            totals[line.order_line_id] = merged = TaskLine(
+                sequence=len(totals), order_line_id=line.order_line_id, product_id=line.product_id,
+                quantity=0)
+            pack.lines.append(merged)
+        merged.quantity += line.quantity
+    uow.session.add(pack)
+    uow.session.flush()
+    uow.emit("task_completed", task_id=task.id, kind="pick", order=task.order.reference,
+             station=station.code)
+    uow.emit("tasks_waiting", kind="pack")
+    msg = screens.message(station, "ok", "pick_done")
+    return screens.reply(ScreenState.IDLE, message=msg)

@@ -1,0 +1,64 @@
+"""Station identity and health: token check, online/offline, printer status."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+
+from server.domain.states import STATION_ROLES
+from server.models import Station
+from server.models._types import utcnow
+from server.services.unit_of_work import UnitOfWork
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256-bit random values, so one SHA-256 is enough: there is nothing to
+    # brute-force, and a fast hash keeps every reconnect of 50 stations cheap.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def register_station(uow: UnitOfWork, code: str, role: str, name: str = "", locale: str = "fr",
+                     token: str | None = None) -> tuple[Station, str]:
+    """Create or re-key a station; returns it with its clear token (shown once)."""
+    if role not in STATION_ROLES:
+        raise ValueError(f"station role must be one of {', '.join(STATION_ROLES)}")
+    token = token or new_token()
+    station = uow.session.scalars(select(Station).where(Station.code == code)).first()
+    if station is None:
+        station = Station(code=code, name=name or code, role=role, locale=locale, token_hash="")
+        uow.session.add(station)
+    station.role, station.locale, station.token_hash = role, locale, hash_token(token)
+    uow.session.flush()
+    return station, token
+
+
+def authenticate(uow: UnitOfWork, code: str, token: str) -> Station | None:
+    station = uow.session.scalars(select(Station).where(Station.code == code)).first()
+    if station is None or not station.active:
+        hmac.compare_digest(hash_token(token), hash_token(""))  # same work either way
+        return None
+    if not hmac.compare_digest(station.token_hash, hash_token(token)):
+        return None
+    return station
+
+
+def mark_online(uow: UnitOfWork, station: Station, online: bool) -> None:
+    station.online, station.last_seen_at = online, utcnow()
+    uow.emit("station_online" if online else "station_offline", station=station.code, role=station.role)
+    uow.commit()
+
+
+def record_printer_status(uow: UnitOfWork, station: Station, status: dict) -> None:
+    allowed = ("online", "ready", "paper_out", "paused", "head_open", "ribbon_out", "detail")
+    clean = {key: status[key] for key in allowed if key in status}
+    changed = clean != (station.printer_status or {})
+    station.printer_status, station.last_seen_at = clean, utcnow()
+    if changed:
+        uow.emit("printer_status", station=station.code, status=clean)
+    uow.commit()

@@ -1,0 +1,69 @@
+"""One transaction per use case; events leave only after the commit succeeded.
+
+A retried or rolled-back transaction therefore never prints, mails or broadcasts twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+Publisher = Callable[[list[dict]], None]
+
+
+@dataclass(frozen=True)
+class FloorSettings:
+    """The few config values the use cases need, so services never import Flask."""
+
+    warehouse_address: dict = field(default_factory=lambda: {
+        "name": "Colis", "line1": "1 rue du Dépôt", "line2": "", "postal_code": "69001",
+        "city": "Lyon", "country": "FR"})
+    gs1_company_prefix: str = "3761234"
+    sscc_extension_digit: int = 0
+    label_dpi: int = 203
+
+    @classmethod
+    def from_config(cls, config) -> FloorSettings:
+        return cls(warehouse_address=dict(config["WAREHOUSE_ADDRESS"]),
+                   gs1_company_prefix=str(config["GS1_COMPANY_PREFIX"]),
+                   sscc_extension_digit=int(config["SSCC_EXTENSION_DIGIT"]),
+                   label_dpi=int(config["LABEL_DPI"]))
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: sessionmaker, publish: Publisher | None = None,
+                 settings: FloorSettings | None = None):
+        self._session_factory = session_factory
+        self._publish = publish
+        self.settings = settings or FloorSettings()
+        self.session: Session
+        self.events: list[dict] = []
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.events = []
+        self._committed = False
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if self._committed and exc_type is None and self.events and self._publish:
+            self._publish(list(self.events))
+
+    def emit(self, event_type: str, **payload) -> None:
+        """Queue an event for after the commit (dashboards, station nudges)."""
+        self.events.append({"type": event_type, **payload})
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self.events = []

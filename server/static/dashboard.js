@@ -1,0 +1,65 @@
+// Supervisor dashboard: one socket on /dashboard, batches of floor events (coalesced server-side).
+(function () {
+  "use strict";
+  const words = window.COLIS;
+  const feed = document.getElementById("feed");
+  const banner = document.getElementById("conn");
+  const MAX_FEED = 200;
+
+  function setText(id, value) { document.getElementById(id).textContent = value; }
+
+  function describe(e) {
+    switch (e.type) {
+      case "scan_recorded": return `${e.station} · ${e.raw} · ${e.outcome}`;
+      case "task_assigned": return `${e.station} ← ${e.kind} ${e.order}`;
+      case "task_completed": return `${e.station} ✓ ${e.kind} ${e.order}`;
+      case "order_shipped": return `${e.order} → ${e.carrier} ${e.tracking}`;
+      case "return_received": return `${e.rma} (${e.order}) · ${e.reason}`;
+      case "printer_problem": return `${e.station} · ${words.printer}: ${e.error}`;
+      default: return [e.type, e.station || "", e.order || ""].join(" ");
+    }
+  }
+
+  function addEvent(e) {
+    const li = document.createElement("li");
+    li.className = `ev ${e.type} ${e.ok === false ? "bad" : ""}`;
+    li.dataset.type = e.type;
+    li.textContent = `${new Date().toLocaleTimeString()} ${describe(e)}`;
+    feed.prepend(li);
+    while (feed.children.length > MAX_FEED) feed.lastChild.remove();
+  }
+
+  function drawSnapshot(s) {
+    if (!s) return;
+    setText("backlog", s.backlog);
+    setText("late", s.late);
+    setText("pick_open", (s.tasks.pick_open || 0) + (s.tasks.pick_assigned || 0));
+    setText("pack_open", (s.tasks.pack_open || 0) + (s.tasks.pack_assigned || 0));
+    setText("shipped", s.orders.shipped || 0);
+    const body = document.querySelector("#stations tbody");
+    body.replaceChildren(...s.stations.map((st) => {
+      const tr = document.createElement("tr");
+      const printer = st.printer && Object.keys(st.printer).length
+        ? (st.printer.ready ? "OK" : (st.printer.detail || "!")) : "–";
+      tr.className = st.online ? "online" : "offline";
+      tr.dataset.station = st.code;
+      for (const text of [st.code, st.role, st.online ? words.online : words.offline, `${words.printer}: ${printer}`]) {
+        const td = document.createElement("td"); td.textContent = text; tr.append(td);
+      }
+      return tr;
+    }));
+    const reasons = document.getElementById("reasons");
+    reasons.replaceChildren(...Object.entries(s.return_reasons).map(([reason, n]) => {
+      const li = document.createElement("li"); li.textContent = `${reason}: ${n}`; return li;
+    }));
+  }
+
+  const socket = io("/dashboard", {transports: ["websocket", "polling"]});
+  socket.on("connect", () => banner.classList.add("hidden"));
+  socket.on("disconnect", () => banner.classList.remove("hidden"));
+  socket.on("connect_error", () => banner.classList.remove("hidden"));
+  socket.on("floor_update", (update) => {
+    update.events.forEach(addEvent);
+    drawSnapshot(update.snapshot);
+  });
+})();

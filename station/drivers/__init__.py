@@ -1,0 +1,100 @@
+"""Station hardware drivers, addressed by URL strings. See docs/drivers.md."""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .printers import (
+    CupsPrinter,
+    FilePrinter,
+    MemoryPrinter,
+    Printer,
+    PrinterError,
+    PrinterNotReady,
+    PrinterOffline,
+    PrinterStatus,
+    SerialPrinter,
+    TcpPrinter,
+    parse_host_status,
+)
+from .scanner import ScanFramer, ScanRead, ScanRejected, SerialScanner, find_serial_scanners
+
+__all__ = [
+    "CupsPrinter", "FilePrinter", "MemoryPrinter", "Printer", "PrinterError",
+    "PrinterNotReady", "PrinterOffline", "PrinterStatus", "ScanFramer", "ScanRead",
+    "ScanRejected", "SerialPrinter", "SerialScanner", "TcpPrinter",
+    "find_serial_scanners", "open_printer", "open_scanner", "parse_host_status",
+]
+
+PRINTER_SCHEMES = ("tcp", "cups", "serial", "file", "memory")
+# pyserial's own URL handlers (serial.protocol_handler_packages).
+SCANNER_SCHEMES = ("serial", "loop", "socket", "rfc2217", "spy", "alt", "hwgrep", "cp2110")
+
+
+def _query(parts) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(parts.query).items()}
+
+
+def open_printer(url: str) -> Printer:
+    """tcp://host[:9100][?timeout=3], cups://QUEUE, serial:///dev/ttyUSB0[?baudrate=9600],
+    file:///path/labels.zpl, memory://"""
+    parts = urlsplit(url)
+    query = _query(parts)
+    scheme = parts.scheme.lower()
+    if scheme == "tcp":
+        if not parts.hostname:
+            raise ValueError(f"printer URL {url!r} has no host")
+        timeout = float(query.get("timeout", 3.0))
+        return TcpPrinter(parts.hostname, parts.port or 9100, timeout=timeout)
+    if scheme == "cups":
+        queue = unquote(parts.netloc or parts.path.lstrip("/"))
+        if not queue:
+            raise ValueError(f"printer URL {url!r} has no CUPS queue name")
+        return CupsPrinter(queue)
+    if scheme == "serial":
+        return SerialPrinter(_serial_device(url, parts), baudrate=int(query.get("baudrate", 9600)))
+    if scheme == "file":
+        if not parts.path:
+            raise ValueError(f"printer URL {url!r} has no path")
+        return FilePrinter(unquote(parts.path))
+    if scheme == "memory":
+        return MemoryPrinter()
+    raise ValueError(
+        f"unsupported printer URL {url!r}; use one of: "
+        + ", ".join(f"{s}://" for s in PRINTER_SCHEMES)
+    )
+
+
+def open_scanner(
+    url: str,
+    on_read: Callable[[ScanRead], None],
+    on_reject: Callable[[ScanRejected], None] | None = None,
+    on_error: Callable[[Exception], None] | None = None,
+    **options,
+) -> SerialScanner:
+    """A scanner for a device path ("/dev/ttyACM0", "COM3"), any pyserial URL
+    ("loop://", "socket://host:port") or serial:///dev/ttyACM0?baudrate=9600.
+
+    Returned not started: call start() or use it as a context manager.
+    `options` go to SerialScanner (baudrate, incomplete_after, retry_interval).
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    # One-letter "schemes" are Windows drive letters; no "://" means a path.
+    if "://" in url and scheme not in SCANNER_SCHEMES:
+        raise ValueError(
+            f"unsupported scanner URL {url!r}; use a device path or one of: "
+            + ", ".join(f"{s}://" for s in SCANNER_SCHEMES)
+        )
+    if scheme == "serial":
+        options.setdefault("baudrate", int(_query(parts).get("baudrate", 9600)))
+        url = _serial_device(url, parts)
+    return SerialScanner(url, on_read, on_reject, on_error=on_error, **options)
+
+
+def _serial_device(url: str, parts) -> str:
+    device = unquote(parts.path)
+    if not device:
+        raise ValueError(f"serial URL {url!r} has no device path")
+    return device

@@ -1,0 +1,153 @@
+"""The station's Socket.IO connection to the server's /station namespace.
+
+Knows the transport, not the meaning: `call()` sends an event and returns the
+server's ack (a screen), or raises ServerUnavailable. See docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+import socketio
+from socketio import exceptions as sio_errors
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/station"
+CALL_ERRORS = (sio_errors.TimeoutError, sio_errors.BadNamespaceError, sio_errors.DisconnectedError)
+
+
+class ServerUnavailable(Exception):
+    """No ack: not connected, disconnected while waiting, or timed out."""
+
+
+class ServerLink:
+    def __init__(self, server_url: str, station_code: str, token: str,
+                 retry_delay: float = 0.5, retry_delay_max: float = 5.0):
+        self.server_url = server_url
+        self.station_code = station_code
+        self._auth = {"station": station_code, "token": token}
+        self._retry = (retry_delay, retry_delay_max)
+        self.on_connected: Callable[[], None] = lambda: None
+        self.on_disconnected: Callable[[], None] = lambda: None
+        self.on_tasks_waiting: Callable[[dict], None] = lambda payload: None
+        self._sio = socketio.Client(reconnection=True, reconnection_delay=retry_delay,
+                                    reconnection_delay_max=retry_delay_max)
+        self._sio.on("connect", self._handle_connect, namespace=NAMESPACE)
+        self._sio.on("disconnect", self._handle_disconnect, namespace=NAMESPACE)
+        self._sio.on("connect_error", self._handle_connect_error, namespace=NAMESPACE)
+        self._sio.on("tasks_waiting", self._handle_tasks_waiting, namespace=NAMESPACE)
+        self._emit_lock = threading.Lock()  # Client.emit is not thread-safe
+        self._waiting: set[threading.Event] = set()
+        self._waiting_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._sio.connected and NAMESPACE in self._sio.namespaces
+
+    def connect(self) -> None:
+        """Start connecting in the background; returns at once."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._keep_connected, daemon=True,
+                                            name=f"link {self.station_code}")
+            self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+        self._sio.shutdown()
+        self._fail_waiting_calls()
+
+    def call(self, event: str, payload: dict, timeout: float) -> dict:
+        # Not Client.call(): it keeps waiting after a disconnect until the
+        # timeout; here a drop wakes the caller at once (_fail_waiting_calls).
+        answered, replies = threading.Event(), []
+
+        def on_ack(*args):
+            replies.append(args[0] if args else None)
+            answered.set()
+
+        with self._waiting_lock:
+            self._waiting.add(answered)
+        try:
+            with self._emit_lock:
+                self._sio.emit(event, payload, namespace=NAMESPACE, callback=on_ack)
+            if not answered.wait(timeout):
+                raise ServerUnavailable(f"no ack for {event!r} within {timeout:g} s")
+        except CALL_ERRORS as exc:
+            raise ServerUnavailable(f"{event!r}: {exc or type(exc).__name__}") from exc
+        finally:
+            with self._waiting_lock:
+                self._waiting.discard(answered)
+        if not replies:
+            raise ServerUnavailable(f"disconnected while waiting for the ack of {event!r}")
+        return _as_reply(event, replies[0])
+
+    # --- connection upkeep ----------------------------------------------------
+
+    def _keep_connected(self) -> None:
+        """Connect, and reconnect whenever the client library will not.
+
+        python-socketio does not retry a failed first connect, nor after the
+        server closes the session; its own reconnect task covers dropped
+        transports. Looking twice, a delay apart, avoids racing that task as it starts.
+        """
+        delay = self._retry[0]
+        looked_down = True  # at start nothing else is trying
+        while not self._stop.is_set():
+            if self.connected or self._library_is_reconnecting():
+                looked_down, delay = False, self._retry[0]
+            elif not looked_down:
+                looked_down = True  # look once more before acting
+            elif not self._try_connect():
+                delay = min(delay * 2, self._retry[1])
+            self._stop.wait(delay)
+
+    def _library_is_reconnecting(self) -> bool:
+        return bool(getattr(self._sio, "_reconnect_task", None))
+
+    def _try_connect(self) -> bool:
+        try:
+            self._sio.connect(self.server_url, auth=self._auth, transports=["websocket"],
+                              namespaces=[NAMESPACE], wait_timeout=5)
+        except (sio_errors.ConnectionError, ValueError) as exc:
+            # Refused (bad token, server down) or already connecting: try later.
+            log.info("station %s cannot connect to %s: %s", self.station_code, self.server_url, exc)
+            return False
+        if self._stop.is_set():  # close() ran while we were connecting
+            self._sio.disconnect()
+        return True
+
+    # --- client callbacks (run on the client's threads: keep them short) ------
+
+    def _handle_connect(self) -> None:
+        log.info("station %s connected to %s", self.station_code, self.server_url)
+        self.on_connected()
+
+    def _handle_disconnect(self, reason=None) -> None:
+        log.info("station %s disconnected (%s)", self.station_code, reason)
+        self._fail_waiting_calls()
+        self.on_disconnected()
+
+    def _handle_connect_error(self, data=None) -> None:
+        log.warning("station %s refused by the server: %s", self.station_code, data)
+
+    def _handle_tasks_waiting(self, payload=None) -> None:
+        self.on_tasks_waiting(payload if isinstance(payload, dict) else {})
+
+    def _fail_waiting_calls(self) -> None:
+        with self._waiting_lock:
+            for event in self._waiting:
+                event.set()  # without a reply: call() raises ServerUnavailable
+
+
+def _as_reply(event: str, reply) -> dict:
+    if isinstance(reply, dict):
+        return reply
+    log.error("server answered %r with %r, not an object", event, reply)
+    return {"error": {"code": "bad_reply", "text": f"unexpected reply to {event}"}}

@@ -1,0 +1,98 @@
+"""Shared fixtures: every database test runs on SQLite *and* PostgreSQL.
+
+PostgreSQL comes from COLIS_TEST_POSTGRES_URL (default: the local server, database
+``test``). A fresh database is created for the session and migrated with Alembic; each
+test starts from empty tables. If PostgreSQL is unreachable the tests skip with the
+reason, except under CI=true, where a missing PostgreSQL is a failure.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from server import migrate
+from server.db import Base
+
+POSTGRES_ADMIN_URL = os.environ.get("COLIS_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with a reason on a developer machine; fail in CI, where every part must be present."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach it is the same answer
+        admin.dispose()
+        require(False, f"PostgreSQL unreachable at {POSTGRES_ADMIN_URL}: {exc.__class__.__name__}")
+    name = f"colis_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    migrate.upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "colis.sqlite"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "colis.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _empty_tables(url)
+    return url
+
+
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    from server import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                      "WTF_CSRF_ENABLED": False, "DASHBOARD_MAX_RATE": 50})
+    yield app
+    app.extensions["colis"].close()
+
+
+@pytest.fixture
+def floor(app):
+    return app.extensions["colis"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _instance_path(tmp_path_factory):
+    """Keep the server's instance folder out of the working tree during tests."""
+    os.environ.setdefault("COLIS_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
