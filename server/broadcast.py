@@ -21,18 +21,22 @@ class FloorBroadcaster:
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._started = False
+        self._task = None
 
     def publish(self, events: list[dict]) -> None:
         with self._lock:
             self._pending.extend(events)
             if not self._started:
                 self._started = True
-                self._socketio.start_background_task(self._run)
+                self._task = self._socketio.start_background_task(self._run)
         self._wake.set()
 
     def stop(self) -> None:
+        """Stop after the batch in flight (so no query runs once the database is closed)."""
         self._stopped.set()
         self._wake.set()
+        if self._task is not None:
+            self._task.join(timeout=5)
 
     def _run(self) -> None:
         while not self._stopped.is_set():

@@ -135,7 +135,8 @@ class ServerLink:
         self.on_disconnected()
 
     def _handle_connect_error(self, data=None) -> None:
-        log.warning("station %s refused by the server: %s", self.station_code, data)
+        # A bad token says {"message": "unauthorized"}; a server that is down, "Connection error".
+        log.warning("station %s cannot connect: %s", self.station_code, data)
 
     def _handle_tasks_waiting(self, payload=None) -> None:
         self.on_tasks_waiting(payload if isinstance(payload, dict) else {})

@@ -188,8 +188,9 @@ def _times(rng: Random, now: datetime, level: tuple) -> tuple[datetime, datetime
         ship_by = now - timedelta(minutes=rng.randrange(15, 36 * 60))
     else:
         ship_by = now + timedelta(minutes=rng.randrange(15, window_h * 60))
-    created = ship_by - timedelta(hours=lead_h, minutes=rng.randrange(0, 12 * 60))
-    return ship_by, min(created, now - timedelta(minutes=1))
+    # Placed before both ship-by minus the service's lead time and now (no orders from the future).
+    placed_by = min(ship_by - timedelta(hours=lead_h), now)
+    return ship_by, placed_by - timedelta(minutes=rng.randrange(1, 12 * 60))
 
 
 def order_with_lines(rng: Random, plan: OrderPlan, index: int, oid: int,

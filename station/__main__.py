@@ -1,0 +1,85 @@
+"""`colis-station --config station.toml`: run one station until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+
+from station.config import ConfigError, StationConfig, load_config
+from station.core import StationCore
+from station.drivers import open_printer, open_scanner
+from station.link import ServerLink
+from station.outbox import Outbox
+from station.ui.server import UiServer
+
+log = logging.getLogger("station")
+
+
+@dataclass
+class RunningStation:
+    core: StationCore
+    ui: UiServer
+    outbox: Outbox
+    printer: object
+
+    @property
+    def ui_url(self) -> str:
+        return self.ui.url
+
+    def stop(self) -> None:
+        self.ui.stop()
+        self.core.stop()  # also stops the scanner and the link
+        self.printer.close()
+        self.outbox.close()
+
+
+def run_station(config: StationConfig) -> RunningStation:
+    """Build and start every part of a station, in-process (demo, tests)."""
+    outbox = Outbox(config.outbox_path)
+    printer = open_printer(config.printer_url)
+    link = ServerLink(config.server_url, config.station_code, config.token)
+    core = StationCore(link, printer, outbox, station_code=config.station_code,
+                       locale=config.locale, ack_timeout=config.ack_timeout)
+    if config.scanner_url:
+        core.attach_scanner(open_scanner(config.scanner_url, core.submit_read, core.submit_rejected,
+                                         on_error=_log_scanner_error))
+    core.start()
+    ui = UiServer(core, config.ui_host, config.ui_port)
+    return RunningStation(core, ui, outbox, printer)
+
+
+def _log_scanner_error(exc: Exception) -> None:
+    log.warning("scanner: %s (retrying)", exc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="colis-station", description="Run a Colis station agent.")
+    parser.add_argument("--config", help="station TOML file (COLIS_STATION_* variables override it)")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per kiosk poll otherwise
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"colis-station: {exc}", file=sys.stderr)
+        return 2
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    station = run_station(config)
+    print(f"Station {config.station_code}: screen at {station.ui_url}", flush=True)
+    try:
+        stopping.wait()
+    finally:
+        station.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

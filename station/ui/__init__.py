@@ -1,0 +1,1 @@
+"""The kiosk screen the station serves locally (see server.py)."""

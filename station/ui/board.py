@@ -1,0 +1,62 @@
+"""The screen the kiosk draws, shared by the core (writer) and the UI (reader).
+
+Plain data and a condition variable: no Flask here, so the core does not
+depend on the web server.
+"""
+
+from __future__ import annotations
+
+import threading
+
+EMPTY_SCREEN = {"state": "idle", "message": None, "task": None, "rma": None, "print": [],
+                "duplicate": False}
+
+
+class ScreenBoard:
+    """What the kiosk draws: the last server screen plus station-local fields.
+
+    Thread-safe; every change bumps `version` so the UI can long-poll.
+    `message_id` changes only with a new message, so the UI flashes once.
+    """
+
+    def __init__(self, station: dict):
+        self._cond = threading.Condition()
+        self._server = dict(EMPTY_SCREEN)
+        self._local = {"offline": True, "waiting_scans": 0, "station": station, "printer": None,
+                       "message_id": 0, "version": 0}
+
+    def show(self, screen: dict, new_message: bool = True) -> None:
+        with self._cond:
+            self._server = {key: screen.get(key, EMPTY_SCREEN[key]) for key in EMPTY_SCREEN}
+            if new_message and screen.get("message"):
+                self._local["message_id"] += 1
+            self._bump()
+
+    def set(self, **local) -> None:
+        with self._cond:
+            if "message" in local:
+                self._server["message"] = local.pop("message")
+                self._local["message_id"] += 1
+            self._local.update(local)
+            self._bump()
+
+    def _bump(self) -> None:
+        self._local["version"] += 1
+        self._cond.notify_all()
+
+    def get(self, key: str):
+        with self._cond:
+            return self._local[key] if key in self._local else self._server[key]
+
+    def snapshot(self) -> dict:
+        with self._cond:
+            view = {**self._server, **self._local}
+            view["print"] = [{k: v for k, v in job.items() if k != "zpl"} for job in view["print"] or []]
+            if view["offline"]:
+                view["state"] = "offline"  # set by the station itself, never by the server
+            return view
+
+    def wait_newer(self, after: int, timeout: float) -> dict:
+        with self._cond:
+            self._cond.wait_for(lambda: self._local["version"] > after, timeout)
+            return self.snapshot()

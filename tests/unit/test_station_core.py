@@ -1,0 +1,345 @@
+"""StationCore with a FakeLink (a scripted server) and a MemoryPrinter.
+
+The core must send scans in order, keep them while the server is away, replay
+them on reconnect, never show green for an unacknowledged scan, and print the
+labels the server asks for.
+"""
+
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from station.core import StationCore
+from station.drivers import MemoryPrinter, PrinterStatus, ScanRead, ScanRejected
+from station.link import ServerUnavailable
+from station.outbox import Outbox
+
+WAIT = 3.0
+
+
+def screen(state="pick", message=None, **extra):
+    return {"state": state, "message": message, "task": extra.pop("task", None),
+            "print": extra.pop("print", []), "rma": None, "duplicate": False, **extra}
+
+
+def ok(text):
+    return {"level": "ok", "code": "item_ok", "text": text}
+
+
+class FakeLink:
+    """Test double of ServerLink: records calls; a tiny scripted server answers.
+
+    Scans are remembered by uuid like the real server, so a replay is answered
+    `duplicate: true`. `lose_ack_of = "scan"` applies the next such call, then
+    drops the connection instead of answering: a lost ack.
+    """
+
+    def __init__(self):
+        self.calls: list[tuple[str, dict]] = []
+        self.connected = False
+        self.seen: set[str] = set()
+        self.scan_reply = lambda payload: screen("pick", ok(f"OK: {payload['raw']}"))
+        self.replies = {"hello": lambda p: screen("pick", station={"code": "PACK-01", "locale": "fr"}),
+                        "request_task": lambda p: screen("idle"),
+                        "print_result": lambda p: screen("idle", ok("printed")),
+                        "printer_status": lambda p: {"ok": True}}
+        self.lose_ack_of: str | None = None
+        self._cond = threading.Condition()
+        self.on_connected = self.on_disconnected = lambda: None
+        self.on_tasks_waiting = lambda payload: None
+
+    def connect(self):
+        self.up()
+
+    def close(self):
+        self.connected = False
+
+    def up(self):
+        self.connected = True
+        self.on_connected()
+
+    def down(self):
+        self.connected = False
+        self.on_disconnected()
+
+    def call(self, event, payload, timeout):
+        with self._cond:
+            if not self.connected:
+                raise ServerUnavailable("not connected")
+            self.calls.append((event, payload))
+            self._cond.notify_all()
+            reply = self._answer(event, payload)
+            if self.lose_ack_of == event:
+                self.lose_ack_of, self.connected = None, False
+                raise ServerUnavailable("ack lost")
+            return reply
+
+    def _answer(self, event, payload):
+        if event != "scan":
+            return self.replies[event](payload)
+        duplicate = payload["uuid"] in self.seen
+        self.seen.add(payload["uuid"])
+        return {**self.scan_reply(payload), "duplicate": duplicate}
+
+    def events(self, name=None):
+        with self._cond:
+            return [(e, p) for e, p in self.calls if name is None or e == name]
+
+    def wait_calls(self, name, count, timeout=WAIT):
+        with self._cond:
+            if not self._cond.wait_for(lambda: len([c for c in self.calls if c[0] == name]) >= count, timeout):
+                raise AssertionError(f"expected {count} {name!r} calls, got {self.calls}")
+        return self.events(name)
+
+
+def wait_screen(core, predicate, timeout=WAIT):
+    deadline, view = time.monotonic() + timeout, core.screen()
+    while not predicate(view):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"screen never matched; last: {view}")
+        view = core.wait_screen(view["version"], left)
+    return view
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    box = Outbox(str(tmp_path / "outbox.sqlite"))
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def link():
+    return FakeLink()
+
+
+@pytest.fixture
+def printer():
+    return MemoryPrinter()
+
+
+@pytest.fixture
+def make_core(link, printer, outbox):
+    cores = []
+
+    def make(**options):
+        core = StationCore(link, printer, outbox, station_code="PACK-01", retry_interval=0.1, **options)
+        cores.append(core)
+        return core.start()
+
+    yield make
+    for core in cores:
+        core.stop()
+
+
+def read(code, symbology="]E0"):
+    return ScanRead(code, symbology, time.monotonic())
+
+
+def raws(link):
+    return [payload["raw"] for _, payload in link.events("scan")]
+
+
+def test_scans_go_to_the_server_in_the_order_they_were_read(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    core.submit_read(read("A1"))
+    core.submit_typed("B2")
+    core.submit_read(read("C3", "]C1"))
+    scans = link.wait_calls("scan", 3)
+    assert raws(link) == ["A1", "B2", "C3"]
+    assert [p["symbology"] for _, p in scans] == ["]E0", None, "]C1"]
+    view = wait_screen(core, lambda v: v["waiting_scans"] == 0 and v["message"]["text"] == "OK: C3")
+    assert view["state"] == "pick" and not view["offline"]
+    assert outbox.count() == 0
+
+
+def test_the_scan_payload_follows_the_protocol(make_core, link):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    before = datetime.now(timezone.utc)
+    stored = core.submit_read(ScanRead("0106141411234567\x1d10AB", "]C1", time.monotonic() - 2))
+    (_, payload), = link.wait_calls("scan", 1)
+    assert payload == {"uuid": stored.uuid, "raw": "0106141411234567\x1d10AB", "symbology": "]C1",
+                       "scanned_at": payload["scanned_at"]}
+    assert uuid.UUID(payload["uuid"]).version == 4
+    scanned_at = datetime.fromisoformat(payload["scanned_at"])
+    assert scanned_at.tzinfo is not None
+    # the time of the read (2 s ago, station clock), not the time it was sent
+    assert before - timedelta(seconds=3) < scanned_at < before - timedelta(seconds=1)
+
+
+def test_offline_keeps_scans_and_shows_offline_never_green(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.down()
+    core.submit_typed("A1")
+    core.submit_typed("B2")
+    view = wait_screen(core, lambda v: v["offline"] and v["waiting_scans"] == 2)
+    assert view["state"] == "offline"
+    assert view["message"] is None or view["message"]["level"] != "ok"
+    assert [scan.raw for scan in outbox.pending()] == ["A1", "B2"]
+    assert link.events("scan") == []
+
+
+def test_reconnect_says_hello_then_replays_in_order(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.down()
+    for code in ("A1", "B2", "C3"):
+        core.submit_typed(code)
+    wait_screen(core, lambda v: v["waiting_scans"] == 3)
+    link.up()
+    link.wait_calls("scan", 3)
+    events = [event for event, _ in link.events() if event in ("hello", "scan")]
+    assert events == ["hello", "hello", "scan", "scan", "scan"]
+    assert raws(link) == ["A1", "B2", "C3"]
+    view = wait_screen(core, lambda v: not v["offline"] and v["waiting_scans"] == 0)
+    assert view["state"] == "pick"
+    assert outbox.count() == 0
+
+
+def test_a_lost_ack_is_replayed_with_the_same_uuid_and_dropped_as_duplicate(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.lose_ack_of = "scan"
+    core.submit_typed("A1")
+    wait_screen(core, lambda v: v["offline"] and v["waiting_scans"] == 1)
+    link.up()
+    first, replay = link.wait_calls("scan", 2)
+    assert first[1]["uuid"] == replay[1]["uuid"]
+    wait_screen(core, lambda v: not v["offline"] and v["waiting_scans"] == 0)
+    assert outbox.count() == 0
+
+
+def test_a_bad_request_is_taken_off_the_outbox_and_shown_red(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.scan_reply = lambda p: {"error": {"code": "bad_request", "text": "scan.raw too long"}}
+    core.submit_typed("A1")
+    view = wait_screen(core, lambda v: v["message"] and v["message"]["code"] == "bad_request")
+    assert view["message"]["level"] == "error"
+    assert outbox.count() == 0
+    link.scan_reply = lambda p: screen("pick", ok("fine"))
+    core.submit_typed("B2")  # the next scan still goes out
+    link.wait_calls("scan", 2)
+
+
+def test_an_incomplete_read_shows_red_and_is_not_sent(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    core.submit_rejected(ScanRejected(b"37612340", "incomplete", time.monotonic()))
+    view = wait_screen(core, lambda v: v["message"] is not None)
+    assert view["message"]["level"] == "error"
+    assert view["message"]["text"] == "Lecture incomplète, rescannez"
+    core.submit_read(read("3761234000427"))
+    link.wait_calls("scan", 1)
+    assert raws(link) == ["3761234000427"]
+
+
+def test_print_jobs_are_printed_and_reported(make_core, link, printer):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    job = {"job_id": 5, "kind": "shipping", "zpl": "^XA^FDCO-0000012^FS^XZ"}
+    link.scan_reply = lambda p: screen("print_label", ok("pack_done"), print=[job])
+    core.submit_typed("3761234000427")
+    (_, result), = link.wait_calls("print_result", 1)
+    assert result == {"job_id": 5, "ok": True, "error": ""}
+    assert printer.jobs == [b"^XA^FDCO-0000012^FS^XZ"]
+    wait_screen(core, lambda v: v["state"] == "idle" and v["message"]["text"] == "printed")
+
+
+def test_paper_out_reports_failure_once_and_reprint_prints_the_same_job(make_core, link, printer):
+    printer.status_value = PrinterStatus(online=True, paper_out=True)
+    job = {"job_id": 9, "kind": "shipping", "zpl": "^XA^XZ"}
+    failed = screen("print_label", {"level": "error", "code": "label_failed", "text": "paper"}, print=[job])
+    link.replies["hello"] = lambda p: screen("print_label", print=[job])
+    link.replies["print_result"] = lambda p: failed if not p["ok"] else screen("idle", ok("printed"))
+    core = make_core()
+    link.wait_calls("print_result", 1)
+    view = wait_screen(core, lambda v: v["message"] and v["message"]["code"] == "label_failed")
+    assert view["state"] == "print_label" and view["print"] == [{"job_id": 9, "kind": "shipping"}]
+    assert link.events("print_result") == [("print_result", {"job_id": 9, "ok": False, "error": "paper_out"})]
+    assert printer.jobs == []
+    printer.status_value = PrinterStatus(online=True)
+    core.reprint()
+    results = link.wait_calls("print_result", 2)
+    assert results[1][1] == {"job_id": 9, "ok": True, "error": ""}
+    assert printer.jobs == [b"^XA^XZ"]
+
+
+def test_an_unreachable_printer_is_reported_as_printer_offline(make_core, link, printer):
+    printer.status_value = PrinterStatus(online=False, detail="no route")
+    link.replies["hello"] = lambda p: screen("print_label", print=[{"job_id": 3, "kind": "shipping", "zpl": "^XA^XZ"}])
+    link.replies["print_result"] = lambda p: screen("print_label")
+    make_core()
+    (_, result), = link.wait_calls("print_result", 1)
+    assert result == {"job_id": 3, "ok": False, "error": "printer_offline"}
+
+
+def test_a_label_printed_before_an_outage_is_reported_not_printed_again(make_core, link, printer):
+    job = {"job_id": 4, "kind": "shipping", "zpl": "^XA^XZ"}
+    link.replies["hello"] = lambda p: screen("print_label", print=[job])  # still pending server-side
+    link.lose_ack_of = "print_result"
+    core = make_core()
+    link.wait_calls("print_result", 1)
+    wait_screen(core, lambda v: v["offline"])  # online since hello, until the ack was lost
+    assert printer.jobs == [b"^XA^XZ"]
+    link.up()
+    link.wait_calls("print_result", 2)
+    wait_screen(core, lambda v: v["state"] == "idle")
+    assert [p for _, p in link.events("print_result")] == [{"job_id": 4, "ok": True, "error": ""}] * 2
+    assert printer.jobs == [b"^XA^XZ"]  # one label, not two
+
+
+def test_an_idle_station_asks_for_work_when_told_tasks_are_waiting(make_core, link):
+    link.replies["hello"] = lambda p: screen("idle")
+    make_core()
+    link.wait_calls("request_task", 1)  # after hello, as it is idle
+    link.replies["request_task"] = lambda p: screen("pick", task={"id": 1, "kind": "pick"})
+    link.on_tasks_waiting({"kind": "pick"})
+    link.wait_calls("request_task", 2)
+
+
+def test_a_busy_station_ignores_tasks_waiting(make_core, link):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.on_tasks_waiting({"kind": "pick"})
+    core.submit_typed("A1")  # handled after the nudge, by the same worker
+    link.wait_calls("scan", 1)
+    assert link.events("request_task") == []
+
+
+def test_printer_status_is_sent_after_hello(make_core, link, printer):
+    printer.status_value = PrinterStatus(online=True, head_open=True)
+    make_core()
+    (_, status), *_ = link.wait_calls("printer_status", 1)
+    assert status == {"online": True, "ready": False, "paper_out": False, "paused": False,
+                      "head_open": True, "ribbon_out": False, "detail": ""}
+
+
+def test_a_station_restarted_offline_replays_its_outbox(tmp_path, link, printer):
+    path = str(tmp_path / "outbox.sqlite")
+    first = Outbox(path)
+    first.add("A1", None, "2026-11-24T10:00:00+00:00")
+    first.add("B2", None, "2026-11-24T10:00:01+00:00")
+    first.close()
+    outbox = Outbox(path)
+    core = StationCore(link, printer, outbox, station_code="PACK-01", retry_interval=0.1).start()
+    try:
+        link.wait_calls("scan", 2)
+        assert raws(link) == ["A1", "B2"]
+        assert [p["scanned_at"] for _, p in link.events("scan")][0] == "2026-11-24T10:00:00+00:00"
+    finally:
+        core.stop()
+        outbox.close()
+
+
+def test_stop_is_idempotent(make_core):
+    core = make_core()
+    core.stop()
+    core.stop()
