@@ -16,7 +16,7 @@ from server.models import Order, Package, ScanEvent
 from server.services.allocation import allocate_order
 from server.services.returns import authorize_return
 from tests.factories import add_item, add_order, add_station, add_user
-from tests.floorkit import start_floor, wait_for
+from tests.floorkit import scan_and_wait, start_floor, wait_for, wait_state
 
 
 @pytest.fixture
@@ -52,21 +52,21 @@ def test_an_order_goes_from_pick_to_label_to_return_desk(live, floor):
     dashboard, seen = dashboard_client(running.server.url)
     picker = running.add_station("PICK-01", live["tokens"]["PICK-01"], live["tmp"])
 
-    pick = picker.wait_state("pick")
+    pick = wait_state(picker, "pick")
     assert pick["task"]["progress"] == {"done": 0, "total": 3}
-    wrong = picker.scan_and_wait("3760123456784", symbology="]E0")
+    wrong = scan_and_wait(picker, "3760123456784", symbology="]E0")
     assert wrong["message"]["level"] == "error" and wrong["message"]["code"] == "wrong_item"
     for gtin in (lamp.gtin, mug.gtin, lamp.gtin):
-        reply = picker.scan_and_wait(gtin, symbology="]E0")
+        reply = scan_and_wait(picker, gtin, symbology="]E0")
     assert reply["state"] == "idle" and reply["message"]["code"] == "pick_done"
 
     packer = running.add_station("PACK-01", live["tokens"]["PACK-01"], live["tmp"])
-    pack = packer.wait_state("pack")
+    pack = wait_state(packer, "pack")
     assert pack["task"]["order"] == f"CO-{live['order_id']:07d}"
     for gtin in (mug.gtin, lamp.gtin, lamp.gtin):
-        packer.scan_and_wait(gtin)
+        scan_and_wait(packer, gtin)
     label = packer.printer.wait_for_jobs(1, timeout=10)[0]
-    packer.wait_state("idle")
+    wait_state(packer, "idle")
 
     with floor.uow() as uow:
         order = uow.session.get(Order, live["order_id"])
@@ -79,8 +79,8 @@ def test_an_order_goes_from_pick_to_label_to_return_desk(live, floor):
         uow.commit()
 
     desk = running.add_station("RET-01", live["tokens"]["RET-01"], live["tmp"])
-    desk.wait_state("return_scan")
-    shown = desk.scan_and_wait(rma, symbology="]C0")
+    wait_state(desk, "return_scan")
+    shown = scan_and_wait(desk, rma, symbology="]C0")
     assert shown["state"] == "return_inspect"
     assert shown["rma"]["order"]["reference"] == f"CO-{live['order_id']:07d}"
     assert shown["rma"]["customer"]["name"] == "Zoé L'Héritier-Ñúñez ^XZ~JR"

@@ -1,0 +1,82 @@
+"""Headless Debian chromium (Playwright, never a downloaded browser) watches the slice live:
+a supervisor signs in and keeps the dashboard open; a station screen shows the task; scans
+from the pty and from the screen's own input arrive on both pages as they happen."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from server.services.allocation import allocate_order
+from tests.conftest import require
+from tests.factories import add_item, add_order, add_station, add_user
+from tests.floorkit import start_floor
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(os.path.exists(CHROMIUM), f"{CHROMIUM} missing (Debian package chromium; .ci/run installs it)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e .[dev])")
+    with playwright_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live(app, floor, tmp_path):
+    with floor.uow() as uow:
+        lamp = add_item(uow, "Lampe Émeraude", on_hand=4)
+        allocate_order(uow, add_order(uow, [(lamp, 2)]).id)
+        _, token = add_station(uow, "PICK-01", "pick")
+        add_user(uow, "sophie", "supervisor")
+        uow.commit()
+    running = start_floor(app)
+    picker = running.add_station("PICK-01", token, tmp_path)
+    yield running, picker, lamp
+    running.stop()
+
+
+def test_dashboard_and_station_screen_show_the_slice_live(browser, live, tmp_path):
+    from playwright.sync_api import expect
+
+    running, picker, lamp = live
+    dashboard = browser.new_page()
+    dashboard.goto(f"{running.server.url}/dashboard?lang=fr")
+    dashboard.fill("input[name=username]", "sophie")
+    dashboard.fill("input[name=password]", "correct horse battery")
+    dashboard.click("#sign-in")
+    expect(dashboard.locator("#stations tr[data-station='PICK-01']")).to_have_class("online", timeout=10_000)
+    expect(dashboard.locator("#pick_open")).to_have_text("1")
+
+    screen = browser.new_page()
+    screen.goto(picker.agent.ui_url)
+    expect(screen.locator("body")).to_have_attribute("data-state", "pick", timeout=10_000)
+    expect(screen.locator("#task")).to_contain_text("Lampe Émeraude")
+
+    picker.scanner.scan(lamp.gtin, "]E0")  # the hand scanner, through the real pty
+    expect(screen.locator("#message")).to_have_attribute("data-code", "item_ok", timeout=10_000)
+    expect(dashboard.locator("#feed li[data-type=scan_recorded]").first).to_contain_text(lamp.gtin)
+
+    screen.fill("#scan-input", "3760123456784")  # typed by a person: not in this order
+    screen.press("#scan-input", "Enter")
+    expect(screen.locator("#message")).to_have_attribute("data-code", "wrong_item", timeout=10_000)
+    expect(screen.locator("#message")).to_have_class("message error flash")
+    expect(dashboard.locator("#feed li.bad").first).to_contain_text("wrong_item")
+
+    screen.fill("#scan-input", lamp.gtin)
+    screen.press("#scan-input", "Enter")
+    expect(screen.locator("body")).to_have_attribute("data-state", "idle", timeout=10_000)
+    expect(dashboard.locator("#feed li[data-type=task_completed]").first).to_contain_text("PICK-01")
+    expect(dashboard.locator("#pick_open")).to_have_text("0")
+    screen.screenshot(path=str(tmp_path / "station.png"))
+    dashboard.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    if os.environ.get("COLIS_KEEP_SCREENSHOTS"):
+        for name in ("station.png", "dashboard.png"):
+            shutil.copy(tmp_path / name, os.path.join(os.environ["COLIS_KEEP_SCREENSHOTS"], name))
