@@ -96,3 +96,13 @@ def floor(app):
 def _instance_path(tmp_path_factory):
     """Keep the server's instance folder out of the working tree during tests."""
     os.environ.setdefault("COLIS_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly how many tests ran against each database (CI must show PostgreSQL ran)."""
+    passed = terminalreporter.stats.get("passed", [])
+    failed = terminalreporter.stats.get("failed", [])
+    for backend in ("postgresql", "sqlite"):
+        ok = sum(1 for report in passed if f"[{backend}" in report.nodeid)
+        bad = sum(1 for report in failed if f"[{backend}" in report.nodeid)
+        terminalreporter.write_line(f"{backend}: {ok} passed, {bad} failed")

@@ -24,8 +24,12 @@ def wait_state(live: LiveStation, state: str, timeout: float = 10.0) -> dict:
 
 
 def scan_and_wait(live: LiveStation, code: str, symbology: str | None = None, timeout: float = 10.0) -> dict:
-    """Scan through the pty, then wait for the screen the server answered."""
-    before = live.screen()["version"]
+    """Scan through the pty, then wait for the answer: every scan reply carries a new message."""
+    before = live.screen()["message_id"]
     live.scanner.scan(code, symbology)
-    return wait_for(lambda: live.screen() if live.screen()["version"] > before and
-                    live.agent.outbox.count() == 0 else None, timeout, f"{live.code} reply to {code}")
+
+    def answered():
+        screen = live.screen()
+        return screen if screen["message_id"] > before and live.agent.outbox.count() == 0 else None
+
+    return wait_for(answered, timeout, f"{live.code} reply to {code}")
