@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-                      message_queue=app.config["REDIS_URL"],
+                      message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"],
                       max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
                       logger=False, engineio_logger=False)
     floor.attach_broadcaster(socketio, app.config["DASHBOARD_MAX_RATE"])

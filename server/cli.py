@@ -114,8 +114,13 @@ def authorize_return(order_ref: str, reason: str) -> None:
 @with_appcontext
 def run_server(host: str, port: int) -> None:
     """Run the server (development: threading; production: see docs/deployment.md)."""
+    import os
+
     from server.extensions import socketio
 
+    # FlaskGroup sets FLASK_RUN_FROM_CLI=true, and then app.run() (which socketio.run calls in
+    # threading mode) prints "Ignoring a call to 'app.run()'" and returns without serving.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True)
 
 

@@ -25,6 +25,8 @@ def defaults(instance_path: str) -> dict:
         "DATABASE_URL": f"sqlite:///{database}",
         # Redis becomes Flask-SocketIO's message queue once several server processes run.
         "REDIS_URL": None,
+        # The Redis pub/sub channel; floors (or test runs) sharing one Redis need distinct ones.
+        "SOCKETIO_CHANNEL": "flask-socketio",
         "SOCKETIO_ASYNC_MODE": "threading",
         # A scan payload is < 1 kB; a label reply a few kB. 1 MB (the default) invites abuse.
         "SOCKETIO_MAX_MESSAGE_BYTES": 64 * 1024,

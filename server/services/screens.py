@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from server.domain import messages
 from server.domain.returns import ReturnedUnit, refund_due
 from server.domain.states import MessageLevel, ScreenState
-from server.models import PrintJob, Return, Station, Task
+from server.models import PrintJob, Return, Station, Task, TaskLine
 
 
 def message(station: Station, level: MessageLevel, key: str, /, **params) -> dict:
@@ -45,7 +46,11 @@ def print_view(job: PrintJob) -> dict:
 
 
 def current_task(session, station: Station) -> Task | None:
+    # Everything the screen shows, in one round of queries: lines, products, bins, order.
     return session.scalars(select(Task).where(Task.station_id == station.id, Task.status == "assigned")
+                           .options(joinedload(Task.order),
+                                    selectinload(Task.lines).joinedload(TaskLine.product),
+                                    selectinload(Task.lines).joinedload(TaskLine.bin))
                            .order_by(Task.id).limit(1)).first()
 
 
@@ -59,13 +64,17 @@ def idle_state(station: Station) -> ScreenState:
     return ScreenState.RETURN_SCAN if station.role == "returns" else ScreenState.IDLE
 
 
-def screen_for(session, station: Station, message: dict | None = None, duplicate: bool = False) -> dict:
-    """The screen a station should be on, rebuilt from the database (after a reconnect too)."""
+def screen_for(session, station: Station, message: dict | None = None, duplicate: bool = False,
+               task: Task | None = None) -> dict:
+    """The screen a station should be on, rebuilt from the database (after a reconnect too).
+
+    ``task``: the station's current task when the caller already holds it (saves a query).
+    """
     jobs = pending_prints(session, station)
     if jobs:
         return reply(ScreenState.PRINT_LABEL, message=message, prints=[print_view(j) for j in jobs],
                      duplicate=duplicate)
-    task = current_task(session, station)
+    task = task if task is not None else current_task(session, station)
     if task is not None:
         state = ScreenState.PICK if task.kind == "pick" else ScreenState.PACK
         return reply(state, message=message, task=task_view(task), duplicate=duplicate)

@@ -30,7 +30,7 @@ def verify_item_scan(uow: UnitOfWork, station: Station, code: ScannedCode,
     check = check_item([_progress(line) for line in task.lines], code)
     if not check.accepted:
         msg = _rejection(station, task, check, code)
-        return ScanResult(screens.screen_for(session, station, msg), str(check.verdict), False, task.id)
+        return ScanResult(screens.screen_for(session, station, msg, task=task), str(check.verdict), False, task.id)
     line = next(line for line in task.lines if line.id == check.line_id)
     line.done_qty += 1
     on_line(session, line)
@@ -38,7 +38,7 @@ def verify_item_scan(uow: UnitOfWork, station: Station, code: ScannedCode,
     if check.verdict is Verdict.TASK_COMPLETE:
         return ScanResult(on_complete(uow, station, task), str(check.verdict), True, task.id)
     msg = screens.message(station, "ok", "item_ok", name=line.product.name)
-    return ScanResult(screens.screen_for(session, station, msg), str(check.verdict), True, task.id)
+    return ScanResult(screens.screen_for(session, station, msg, task=task), str(check.verdict), True, task.id)
 
 
 def _progress(line) -> LineProgress:
