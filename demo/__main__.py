@@ -22,8 +22,8 @@ from demo.floor import LiveFloor, start_floor
 from demo.shift import Habits, Operator, run_out_of_paper_now_and_then
 
 log = logging.getLogger("demo")
-STATIONS = (("PICK-01", "pick", "fr"), ("PICK-02", "pick", "en"), ("PACK-01", "pack", "fr"),
-            ("RET-01", "returns", "fr"))
+STATIONS = (("PICK-01", "pick", "fr", "Prélèvement allée A"), ("PICK-02", "pick", "en", "Picking aisle B"),
+            ("PACK-01", "pack", "fr", "Table d'emballage 1"), ("RET-01", "returns", "fr", "Comptoir retours"))
 USERS = (("chef", "supervisor"), ("admin", "admin"), ("retours", "returns_clerk"))
 PASSWORD = "colis-demo"
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stopping.set())
     floor = start_floor(app, args.host, _free_port(args.host, args.port))
     try:
-        for code, _, locale in STATIONS:
+        for code, _, locale, _ in STATIONS:
             floor.add_station(code, tokens[code], home, locale)
         _announce(floor)
         _work_the_shift(app, floor, stopping, random.Random(args.seed), args.duration)
@@ -73,7 +73,8 @@ def prepare(home: Path, orders: int, seed: int):
     with floor.uow() as uow:
         for username, role in USERS:
             create_user(uow, username, PASSWORD, role, display_name=username.capitalize())
-        tokens = {code: register_station(uow, code, role, locale=locale)[1] for code, role, locale in STATIONS}
+        tokens = {code: register_station(uow, code, role, name=name, locale=locale)[1]
+                  for code, role, locale, name in STATIONS}
         allocated, short = allocate_new_orders(uow, limit=orders)
         uow.commit()
     print(f"Allocated {allocated} orders ({short} backordered).", flush=True)
@@ -129,7 +130,7 @@ def _customer_service(app, rmas: queue.Queue, stopping: threading.Event, rng: ra
 
 def _announce(floor: LiveFloor) -> None:
     lines = ["", "=" * 72, "Colis demo floor is running.", "",
-             f"  Dashboard:  {floor.server.url}/dashboard   (sign in: chef / {PASSWORD})", ""]
+             f"  Dashboard:  {floor.server.url}/login?next=/dashboard   (sign in: chef / {PASSWORD})", ""]
     for code, live in floor.stations.items():
         lines.append(f"  Station {code:8} {live.agent.ui_url}   (scanner {live.scanner.device}, "
                      f"printer {live.printer.url})")

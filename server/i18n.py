@@ -25,6 +25,9 @@ WORDS: dict[str, dict[str, str]] = {
     "offline": {"fr": "hors ligne", "en": "offline"},
     "live_feed": {"fr": "En direct", "en": "Live"},
     "return_reasons": {"fr": "Motifs de retour", "en": "Return reasons"},
+    "parcels_1h": {"fr": "Colis / dernière heure", "en": "Parcels / last hour"},
+    "scans_15m": {"fr": "Scans / 15 min", "en": "Scans / 15 min"},
+    "exceptions_15m": {"fr": "Anomalies / 15 min", "en": "Exceptions / 15 min"},
     "connection_lost": {"fr": "Connexion perdue, reconnexion…", "en": "Connection lost, reconnecting…"},
 }
 

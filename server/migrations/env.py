@@ -1,21 +1,30 @@
 """Alembic environment. The URL comes from ``-x url=...``, else the server's own config."""
 from __future__ import annotations
 
+from logging.config import fileConfig
+
 from alembic import context
 
 from server.db import make_engine
 from server.models import Base
 
 config = context.config
+if config.config_file_name is not None:  # the alembic CLI: log as alembic.ini says
+    fileConfig(config.config_file_name)
 
 
 def database_url() -> str:
+    """``-x url=...``, else the URL set by server/migrate.py, else the server's own config
+    (``COLIS_DATABASE_URL``, default SQLite in the instance folder)."""
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from server import create_app
+    from server import config as colis_config
+    from flask import Flask
 
-    return create_app().config["DATABASE_URL"]
+    app = Flask("server", instance_path=colis_config.instance_dir())
+    colis_config.load(app)
+    return app.config["DATABASE_URL"]
 
 
 def run_migrations_offline() -> None:

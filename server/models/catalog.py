@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from labels.gs1 import is_valid_gtin
 from server.db import Base
 
 
@@ -21,6 +22,13 @@ class Product(Base):
         CheckConstraint("weight_g >= 0", name="weight"),
         CheckConstraint("price_cents >= 0", name="price"),
     )
+
+    @validates("gtin")
+    def _check_gtin(self, _key: str, gtin: str) -> str:
+        # A product whose barcode can never verify would block every order that holds it.
+        if not is_valid_gtin(gtin):
+            raise ValueError(f"GTIN {gtin!r} is not 8, 12, 13 or 14 digits with a valid check digit")
+        return gtin
 
 
 class Bin(Base):

@@ -1,10 +1,14 @@
 """What supervisors see: backlog, late orders, stations and printers, returns."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from server.models import Order, Return, Station, Task
+from server.models import Order, Package, Return, ScanEvent, Station, Task
 from server.models._types import utcnow
+
+GOOD_SCANS = ("counted", "task_complete", "rma_found")
 
 OPEN_ORDER_STATES = ("new", "backordered", "allocated", "picking", "picked", "packing", "packed")
 
@@ -22,4 +26,16 @@ def floor_snapshot(session) -> dict:
                 for s in session.scalars(select(Station).order_by(Station.code))]
     return {"orders": orders, "tasks": tasks, "late": late, "return_reasons": reasons,
             "stations": stations, "backlog": sum(orders.get(s, 0) for s in OPEN_ORDER_STATES),
-            "at": utcnow().isoformat()}
+            "rates": _rates(session), "at": utcnow().isoformat()}
+
+
+def _rates(session) -> dict:
+    """Floor speed and trouble: scans and exceptions in the last 15 minutes, parcels in the last hour."""
+    now = utcnow()
+    recent = select(ScanEvent.outcome, func.count()).where(ScanEvent.received_at >= now - timedelta(minutes=15))
+    outcomes = dict(session.execute(recent.group_by(ScanEvent.outcome)).all())
+    shipped = session.scalar(select(func.count()).select_from(Package)
+                             .where(Package.shipped_at >= now - timedelta(hours=1)))
+    good = sum(n for outcome, n in outcomes.items() if outcome in GOOD_SCANS)
+    return {"scans_15m": sum(outcomes.values()), "exceptions_15m": sum(outcomes.values()) - good,
+            "parcels_1h": shipped, "exceptions_by_kind": {k: n for k, n in outcomes.items() if k not in GOOD_SCANS}}

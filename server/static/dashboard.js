@@ -36,6 +36,9 @@
     setText("pick_open", (s.tasks.pick_open || 0) + (s.tasks.pick_assigned || 0));
     setText("pack_open", (s.tasks.pack_open || 0) + (s.tasks.pack_assigned || 0));
     setText("shipped", s.orders.shipped || 0);
+    setText("parcels_1h", s.rates.parcels_1h);
+    setText("scans_15m", s.rates.scans_15m);
+    setText("exceptions_15m", s.rates.exceptions_15m);
     const body = document.querySelector("#stations tbody");
     body.replaceChildren(...s.stations.map((st) => {
       const tr = document.createElement("tr");
