@@ -174,14 +174,14 @@ def _cookie(web: requests.Session) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in web.cookies)
 
 
-def _dashboard(server_url: str, cookie: str):
+def _dashboard(server_url: str, cookie: str, transport: str = "websocket"):
     events: list[dict] = []
     gone = threading.Event()
     client = socketio.Client(reconnection=False)
     client.on("floor_update", lambda update: events.extend(update["events"]), namespace="/dashboard")
     client.on("disconnect", lambda *reason: gone.set(), namespace="/dashboard")
     client.connect(server_url, namespaces=["/dashboard"], headers={"Cookie": cookie},
-                   transports=["websocket"], wait_timeout=5)
+                   transports=[transport], wait_timeout=5)
     return client, events, gone
 
 
@@ -248,8 +248,9 @@ def test_logging_out_on_process_b_disconnects_a_dashboard_socket_held_on_process
             # Same process: logging out closes the socket (the control).
             assert gone_b.wait(3), "logout on B did not even disconnect the dashboard socket on B"
             # The bumped session version is in PostgreSQL: the old cookie is refused on A too.
+            # (Polling: a refused WebSocket would wait 3 s for the dev server's close frame.)
             with pytest.raises(socketio.exceptions.ConnectionError):
-                _dashboard(a.url, cookie)
+                _dashboard(a.url, cookie, transport="polling")
             # Across processes: the socket already open on A must be closed as well (the queue
             # takes milliseconds; 2 s is generous).
             if not gone_a.wait(2):
