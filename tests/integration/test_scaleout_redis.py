@@ -54,14 +54,18 @@ def _empty_tables(url: str) -> None:
     engine.dispose()
 
 
+def _server_command(port: int) -> list[str]:
+    """The development server; production runs gunicorn + gevent the same way (docs/deployment.md)."""
+    return [sys.executable, "-m", "server", "--port", str(port)]
+
+
 class ServerProcess:
     def __init__(self, name: str, env: dict, tmp: Path):
         self.name, self.port = name, _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / f"server-{name}.log"
         self._log_file = open(self.log, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "server", "--port", str(self.port)],
-                                     cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(_server_command(self.port), cwd=REPO, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self._log_file, stderr=subprocess.STDOUT)
 
     def wait_healthy(self, deadline: float) -> None:
