@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                       message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"],
                       max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
                       logger=False, engineio_logger=False)
-    floor.attach_broadcaster(socketio, app.config["DASHBOARD_MAX_RATE"])
+    floor.attach_broadcaster(socketio, app.config["DASHBOARD_MAX_RATE"], app.config["DASHBOARD_SNAPSHOT_EVERY"])
 
     from server.api import register
 

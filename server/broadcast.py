@@ -1,21 +1,28 @@
 """The only code that pushes domain events to sockets.
 
 Events are coalesced: a burst of 200 scans becomes a few batches, at most
-``max_rate`` per second, each with a fresh floor snapshot (200 single emits took
-250-450 ms to arrive in DESIGN.md's measurement). Stations idle in a role room are
-nudged when work of their kind appears.
+``max_rate`` per second (200 single emits took 250-450 ms to arrive in DESIGN.md's
+measurement). The floor snapshot (counts over whole tables) is recomputed at most every
+``snapshot_every`` seconds, and once more after a burst ends, so a busy floor with a
+million orders does not spend a core counting them ten times a second. Stations idle in
+a role room are nudged when work of their kind appears.
 """
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 
 class FloorBroadcaster:
-    def __init__(self, socketio, max_rate: float = 10, snapshot: Callable[[], dict] | None = None):
+    def __init__(self, socketio, max_rate: float = 10, snapshot: Callable[[], dict] | None = None,
+                 snapshot_every: float = 2.0):
         self._socketio = socketio
         self._interval = 1.0 / max_rate
         self._snapshot = snapshot
+        self._snapshot_every = snapshot_every
+        self._last_snapshot = float("-inf")
+        self._snapshot_due = False
         self._pending: list[dict] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -40,7 +47,7 @@ class FloorBroadcaster:
 
     def _run(self) -> None:
         while not self._stopped.is_set():
-            self._wake.wait()
+            self._wake.wait(timeout=self._snapshot_every if self._snapshot_due else None)
             self._wake.clear()
             self.flush()
             self._stopped.wait(self._interval)  # the rate limit: at most one batch per interval
@@ -48,10 +55,20 @@ class FloorBroadcaster:
     def flush(self) -> None:
         with self._lock:
             events, self._pending = self._pending, []
-        if not events:
-            return
         for kind in sorted({e["kind"] for e in events if e["type"] == "tasks_waiting"}):
             self._socketio.emit("tasks_waiting", {"kind": kind}, namespace="/station", to=f"role:{kind}")
         shown = [e for e in events if e["type"] != "tasks_waiting"]
-        update = {"events": shown, "snapshot": self._snapshot() if self._snapshot else None}
-        self._socketio.emit("floor_update", update, namespace="/dashboard", to="supervisors")
+        snapshot = self._take_snapshot(bool(events))
+        if shown or snapshot is not None:
+            self._socketio.emit("floor_update", {"events": shown, "snapshot": snapshot},
+                                namespace="/dashboard", to="supervisors")
+
+    def _take_snapshot(self, something_happened: bool) -> dict | None:
+        if self._snapshot is None or not (something_happened or self._snapshot_due):
+            return None
+        now = time.monotonic()
+        if now - self._last_snapshot < self._snapshot_every:
+            self._snapshot_due = True  # the run loop comes back for it after the interval
+            return None
+        self._last_snapshot, self._snapshot_due = now, False
+        return self._snapshot()

@@ -32,6 +32,8 @@ def defaults(instance_path: str) -> dict:
         "SOCKETIO_MAX_MESSAGE_BYTES": 64 * 1024,
         # Supervisors' screens get at most this many updates per second (bursts are coalesced).
         "DASHBOARD_MAX_RATE": 10,
+        # Floor counts (whole-table aggregates) are recomputed at most this often, in seconds.
+        "DASHBOARD_SNAPSHOT_EVERY": 2.0,
         "DEFAULT_LOCALE": "fr",
         # Shipper printed on labels and used for SSCCs.
         "WAREHOUSE_NAME": "Colis Entrepôt Lyon",

@@ -24,8 +24,9 @@ class Floor:
         engine = make_engine(config["DATABASE_URL"])
         return cls(engine, make_session_factory(engine), FloorSettings.from_config(config))
 
-    def attach_broadcaster(self, socketio, max_rate: float) -> None:
-        self.broadcaster = FloorBroadcaster(socketio, max_rate, snapshot=self.snapshot)
+    def attach_broadcaster(self, socketio, max_rate: float, snapshot_every: float = 2.0) -> None:
+        self.broadcaster = FloorBroadcaster(socketio, max_rate, snapshot=self.snapshot,
+                                            snapshot_every=snapshot_every)
 
     def uow(self) -> UnitOfWork:
         publish = self.broadcaster.publish if self.broadcaster else None

@@ -82,7 +82,8 @@ def app(database_url, tmp_path):
     from server import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                      "WTF_CSRF_ENABLED": False, "DASHBOARD_MAX_RATE": 50})
+                      "WTF_CSRF_ENABLED": False, "DASHBOARD_MAX_RATE": 50,
+                      "DASHBOARD_SNAPSHOT_EVERY": 0.2})
     yield app
     app.extensions["colis"].close()
 
