@@ -33,8 +33,11 @@ class ServerLink:
         self.on_connected: Callable[[], None] = lambda: None
         self.on_disconnected: Callable[[], None] = lambda: None
         self.on_tasks_waiting: Callable[[dict], None] = lambda payload: None
+        # handle_sigint=False: otherwise the client library chains its own Ctrl-C handler,
+        # which drops every connection one by one (3 s each) before the station's orderly
+        # stop runs, and the link reconnects them meanwhile.
         self._sio = socketio.Client(reconnection=True, reconnection_delay=retry_delay,
-                                    reconnection_delay_max=retry_delay_max)
+                                    reconnection_delay_max=retry_delay_max, handle_sigint=False)
         self._sio.on("connect", self._handle_connect, namespace=NAMESPACE)
         self._sio.on("disconnect", self._handle_disconnect, namespace=NAMESPACE)
         self._sio.on("connect_error", self._handle_connect_error, namespace=NAMESPACE)
