@@ -75,7 +75,7 @@ class ServerProcess:
             try:
                 if requests.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.05)
         raise AssertionError(f"server {self.name} not healthy in time\n{self.output()}")
