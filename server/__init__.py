@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                       message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"],
                       max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
                       logger=False, engineio_logger=False)
+    from server.api.sockets_registry import make_registry
+
+    app.extensions["colis_sockets"] = make_registry(app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"])
     floor.attach_broadcaster(socketio, app.config["DASHBOARD_MAX_RATE"], app.config["DASHBOARD_SNAPSHOT_EVERY"])
 
     from server.api import register

@@ -65,8 +65,8 @@ def logout():
 
 
 def _disconnect_sockets(user_id: int) -> None:
-    room = f"user:{user_id}"
-    for sid, _ in list(socketio.server.manager.get_participants("/dashboard", room)):
+    # The registry knows sockets on every process; the message queue reaches them.
+    for sid in current_app.extensions["colis_sockets"].sids(user_id):
         socketio.server.disconnect(sid, namespace="/dashboard")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
@@ -48,5 +48,15 @@ class DashboardNamespace(Namespace):
         if not current_user.is_authenticated or current_user.role not in SUPERVISING_ROLES:
             raise ConnectionRefusedError("unauthorized")
         join_room("supervisors")
-        join_room(f"user:{current_user.user_id}")
+        _owners[request.sid] = current_user.user_id
+        current_app.extensions["colis_sockets"].add(current_user.user_id, request.sid)
         emit("floor_update", {"events": [], "snapshot": current_app.extensions["colis"].snapshot()})
+
+    def on_disconnect(self, reason=None):
+        user_id = _owners.pop(request.sid, None)
+        if user_id is not None:
+            current_app.extensions["colis_sockets"].remove(user_id, request.sid)
+
+
+# sid -> user id, for the sockets this process holds (a disconnect is seen where it happens).
+_owners: dict[str, int] = {}
