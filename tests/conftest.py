@@ -65,11 +65,11 @@ def database_url(request, tmp_path):
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
-    _empty_tables(url)
+    empty_tables(url)
     return url
 
 
-def _empty_tables(url: str) -> None:
+def empty_tables(url: str) -> None:
     engine = create_engine(url)
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:

@@ -22,11 +22,9 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from sqlalchemy import create_engine, text
 
-from server.db import Base
 from server.services.allocation import allocate_order
-from tests.conftest import require
+from tests.conftest import empty_tables, require
 from tests.factories import add_item, add_order, add_station, add_user
 
 pytestmark = pytest.mark.postgres
@@ -42,14 +40,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _empty_tables(url: str) -> None:
-    engine = create_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
 def _server_command(port: int) -> list[str]:
@@ -102,7 +92,7 @@ def cluster(postgres_url, tmp_path_factory):
     except redis.RedisError as exc:
         require(False, f"Redis unreachable at {REDIS_URL}: {exc.__class__.__name__}")
 
-    _empty_tables(postgres_url)
+    empty_tables(postgres_url)
     from server import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": postgres_url, "SECRET_KEY": "seed-only"})
