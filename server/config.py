@@ -35,6 +35,8 @@ def defaults(instance_path: str) -> dict:
         # Floor counts (whole-table aggregates) are recomputed at most this often, in seconds.
         "DASHBOARD_SNAPSHOT_EVERY": 2.0,
         "DEFAULT_LOCALE": "fr",
+        # The session cookie never goes to another site's requests (CSRF defence in depth).
+        "SESSION_COOKIE_SAMESITE": "Lax",
         # Shipper printed on labels and used for SSCCs.
         "WAREHOUSE_NAME": "Colis Entrepôt Lyon",
         "WAREHOUSE_ADDRESS": {

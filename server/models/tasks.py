@@ -37,6 +37,8 @@ class Task(Base):
         CheckConstraint("kind IN ('pick', 'pack')", name="kind"),
         # The claim query walks this index: open tasks of one kind, most urgent first.
         Index("ix_tasks_queue", "kind", "status", "priority", "id"),
+        # Every scan looks up the station's current task: never a scan of the whole table.
+        Index("ix_tasks_station_status", "station_id", "status"),
     )
 
 

@@ -192,6 +192,7 @@ def upgrade() -> None:
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tasks_order_id'), ['order_id'], unique=False)
         batch_op.create_index('ix_tasks_queue', ['kind', 'status', 'priority', 'id'], unique=False)
+        batch_op.create_index('ix_tasks_station_status', ['station_id', 'status'], unique=False)
 
     op.create_table('packages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -335,6 +336,7 @@ def downgrade() -> None:
 
     op.drop_table('packages')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_station_status')
         batch_op.drop_index('ix_tasks_queue')
         batch_op.drop_index(batch_op.f('ix_tasks_order_id'))
 
