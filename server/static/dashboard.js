@@ -24,7 +24,7 @@
     const li = document.createElement("li");
     li.className = `ev ${e.type} ${e.ok === false ? "bad" : ""}`;
     li.dataset.type = e.type;
-    li.textContent = `${new Date().toLocaleTimeString()} ${describe(e)}`;
+    li.textContent = `${new Date().toLocaleTimeString(document.documentElement.lang)} ${describe(e)}`;
     feed.prepend(li);
     while (feed.children.length > MAX_FEED) feed.lastChild.remove();
   }

@@ -44,9 +44,9 @@ def test_a_burst_of_events_arrives_in_few_batches_in_order():
     assert wait_until(lambda: sum(len(u["events"]) for u in sio.updates()) == 200)
     caster.stop()
     updates = sio.updates()
-    assert len(updates) <= 3
+    assert len(updates) <= 5  # not 200: a burst is coalesced
     assert [e["n"] for u in updates for e in u["events"]] == list(range(200))
-    assert len(snapshots) <= 2
+    assert len(snapshots) <= 3
 
 
 def test_the_snapshot_follows_the_end_of_a_burst_even_inside_the_interval():
