@@ -101,9 +101,14 @@ def _instance_path(tmp_path_factory):
 
 def pytest_terminal_summary(terminalreporter):
     """Say plainly how many tests ran against each database (CI must show PostgreSQL ran)."""
-    passed = terminalreporter.stats.get("passed", [])
-    failed = terminalreporter.stats.get("failed", [])
-    for backend in ("postgresql", "sqlite"):
-        ok = sum(1 for report in passed if f"[{backend}" in report.nodeid)
-        bad = sum(1 for report in failed if f"[{backend}" in report.nodeid)
-        terminalreporter.write_line(f"{backend}: {ok} passed, {bad} failed")
+    reports = [r for key in ("passed", "failed", "skipped") for r in terminalreporter.stats.get(key, [])
+               if getattr(r, "when", "call") == "call" or r.outcome == "skipped"]
+    for backend, ran_on in (("postgresql", _on_postgres), ("sqlite", lambda r: "[sqlite" in r.nodeid)):
+        mine = [r for r in reports if ran_on(r)]
+        counts = {outcome: sum(1 for r in mine if r.outcome == outcome) for outcome in ("passed", "failed", "skipped")}
+        terminalreporter.write_line(f"ran on {backend}: passed {counts['passed']}, failed {counts['failed']}, "
+                                    f"skipped {counts['skipped']}")
+
+
+def _on_postgres(report) -> bool:
+    return "[postgresql" in report.nodeid or "postgres" in report.keywords
