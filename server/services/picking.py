@@ -1,7 +1,7 @@
 """Picking: take each unit from its bin into the tote; a finished pick becomes a pack task."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import update
 
 from server.domain.scanning import ScannedCode
 from server.domain.states import ScreenState
@@ -17,11 +17,11 @@ def scan_item(uow: UnitOfWork, station: Station, code: ScannedCode) -> ScanResul
 
 
 def _take_from_bin(session, line: TaskLine) -> None:
-    # The unit leaves the bin: it is no longer on hand there, nor reserved.
-    row = session.scalars(select(Stock).where(Stock.product_id == line.product_id,
-                                              Stock.bin_id == line.bin_id)).one()
-    row.on_hand -= 1
-    row.reserved -= 1
+    # The unit leaves the bin: it is no longer on hand there, nor reserved. One UPDATE,
+    # computed by the database, so concurrent picks from the same bin never lose a unit.
+    session.execute(update(Stock).where(Stock.product_id == line.product_id, Stock.bin_id == line.bin_id)
+                    .values(on_hand=Stock.on_hand - 1, reserved=Stock.reserved - 1)
+                    .execution_options(synchronize_session=False))
 
 
 def complete_pick(uow: UnitOfWork, station: Station, task: Task) -> dict:

@@ -49,8 +49,8 @@ def current_task(session, station: Station) -> Task | None:
     # Everything the screen shows, in one round of queries: lines, products, bins, order.
     return session.scalars(select(Task).where(Task.station_id == station.id, Task.status == "assigned")
                            .options(joinedload(Task.order),
-                                    selectinload(Task.lines).joinedload(TaskLine.product),
-                                    selectinload(Task.lines).joinedload(TaskLine.bin))
+                                    selectinload(Task.lines).options(joinedload(TaskLine.product),
+                                                                     joinedload(TaskLine.bin)))
                            .order_by(Task.id).limit(1)).first()
 
 
