@@ -2,41 +2,15 @@
 and when the network returns they are applied once each, in order, and the label prints."""
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timezone
-
-import pytest
 from sqlalchemy import func, select
 
 from demo.floor import LiveStation
-from server.models import Order, ScanEvent, Station
-from server.services import dispatch, scans
-from server.services.allocation import allocate_order
+from server.models import Order, ScanEvent
 from station.__main__ import run_station
 from station.config import StationConfig
 from station.drivers.simulated import FakeZebraPrinter, PtyScanner
-from tests.factories import add_item, add_order, add_station
 from tests.floorkit import scan_and_wait, start_floor, wait_for, wait_state
 from tests.netfault import CuttableProxy
-
-
-@pytest.fixture
-def picked_order(floor):
-    """An order already picked (through the services), waiting at packing."""
-    with floor.uow() as uow:
-        lamp, mug = add_item(uow, "Lampe", on_hand=3), add_item(uow, "Mug", on_hand=3)
-        order = add_order(uow, [(lamp, 2), (mug, 1)])
-        allocate_order(uow, order.id)
-        picker_id, _ = add_station(uow, "PICK-01", "pick")
-        _, pack_token = add_station(uow, "PACK-01", "pack")
-        uow.commit()
-    with floor.uow() as uow:
-        dispatch.request_task(uow, uow.session.get(Station, picker_id))
-    for gtin in (lamp.gtin, lamp.gtin, mug.gtin):
-        with floor.uow() as uow:
-            cmd = scans.ScanCommand(str(uuid.uuid4()), gtin, None, datetime.now(timezone.utc))
-            scans.record_scan(uow, uow.session.get(Station, picker_id), cmd)
-    return {"order_id": order.id, "lamp": lamp, "mug": mug, "token": pack_token}
 
 
 def test_scans_made_offline_are_replayed_once_in_order_and_the_label_prints(app, floor, picked_order, tmp_path):
