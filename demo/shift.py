@@ -30,8 +30,6 @@ class Operator(threading.Thread):
                  rmas: queue.Queue | None = None):
         super().__init__(name=f"operator-{live.code}", daemon=True)
         self.live, self.rng, self.stopping, self.habits, self.rmas = live, rng, stopping, habits, rmas
-        self.labels_seen = 0
-        self.last_job: int | None = None
 
     def run(self) -> None:
         while not self.stopping.wait(self.rng.uniform(*self.habits.pace)):

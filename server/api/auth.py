@@ -41,9 +41,13 @@ login_manager.login_view = "auth.login"
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
+        username = request.form.get("username", "")[:64]
         with current_app.extensions["colis"].uow() as uow:
-            user = users.check_login(uow, request.form.get("username", ""), request.form.get("password", ""))
+            user = users.check_login(uow, username, request.form.get("password", ""))
             web_user = WebUser(user) if user else None
+            uow.emit("user_signed_in" if user else "sign_in_refused", actor=f"user:{username}",
+                     address=request.remote_addr)
+            uow.commit()
         if web_user:
             login_user(web_user)
             return redirect(_safe_next(request.args.get("next")))
@@ -58,6 +62,7 @@ def logout():
     user_id = current_user.user_id
     with current_app.extensions["colis"].uow() as uow:
         uow.session.get(User, user_id).session_version += 1
+        uow.emit("user_signed_out", actor=f"user:{current_user.username}")
         uow.commit()
     logout_user()
     _disconnect_sockets(user_id)

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Iterable
 
 RETURN_REASONS = ("changed_mind", "wrong_size", "damaged", "not_as_described", "late", "other")
-GRADES = ("resellable", "damaged", "missing")
 
 
 @dataclass(frozen=True)

@@ -24,4 +24,3 @@ class MessageLevel(StrEnum):
 
 STATION_ROLES = ("pick", "pack", "returns")
 USER_ROLES = ("picker", "packer", "returns_clerk", "supervisor", "admin")
-WEB_ROLES = ("returns_clerk", "supervisor", "admin")  # who may sign in on the web pages

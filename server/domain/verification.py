@@ -54,7 +54,3 @@ def check_item(lines: Sequence[LineProgress], code: ScannedCode) -> Check:
     verdict = Verdict.TASK_COMPLETE if units_left == 0 else Verdict.COUNTED
     return Check(verdict, open_line.line_id)
 
-
-def next_line(lines: Sequence[LineProgress]) -> LineProgress | None:
-    """The line the operator should work on now (lines come in pick-path order)."""
-    return next((line for line in lines if line.remaining > 0), None)

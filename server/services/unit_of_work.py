@@ -1,6 +1,9 @@
 """One transaction per use case; events leave only after the commit succeeded.
 
 A retried or rolled-back transaction therefore never prints, mails or broadcasts twice.
+The same events are the audit trail: each state change is written as an ``audit_events``
+row in the transaction that made it (who, what, when), so the trail and the change can
+never disagree. Scans have their own trail (``scan_events``).
 """
 from __future__ import annotations
 
@@ -9,7 +12,11 @@ from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.models import AuditEvent
+
 Publisher = Callable[[list[dict]], None]
+NOT_AUDITED = ("scan_recorded", "tasks_waiting")  # scans: scan_events; nudges change nothing
+SUBJECT_KEYS = ("rma", "order", "task_id", "job_id", "station")
 
 
 @dataclass(frozen=True)
@@ -61,9 +68,26 @@ class UnitOfWork:
         self.events.append({"type": event_type, **payload})
 
     def commit(self) -> None:
+        self.session.add_all(audit_rows(self.events))
         self.session.commit()
         self._committed = True
 
     def rollback(self) -> None:
         self.session.rollback()
         self.events = []
+
+
+def audit_rows(events: list[dict]) -> list[AuditEvent]:
+    return [AuditEvent(actor=_actor(event), action=event["type"], subject=_subject(event), detail=event)
+            for event in events if event["type"] not in NOT_AUDITED]
+
+
+def _actor(event: dict) -> str:
+    if event.get("actor"):
+        return str(event["actor"])[:64]
+    return f"station:{event['station']}" if event.get("station") else "system"
+
+
+def _subject(event: dict) -> str:
+    key = next((key for key in SUBJECT_KEYS if event.get(key) is not None), None)
+    return f"{key.removesuffix('_id')}:{event[key]}"[:64] if key else ""

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from server.models import Order, Package, PrintJob, ScanEvent, Station, Stock, Task
+from server.models import AuditEvent, Order, Package, PrintJob, ScanEvent, Station, Stock, Task
 from server.services import dispatch, packing, scans
 from server.services.allocation import InsufficientStock, allocate_new_orders, allocate_order
 from server.services.returns import ReturnNotAllowed, authorize_return
@@ -155,3 +155,16 @@ def test_the_returns_desk_refuses_unknown_rmas_and_non_rma_codes(floor, order_re
 def test_an_unshipped_order_cannot_be_returned(floor, order_ready):
     with floor.uow() as uow, pytest.raises(ReturnNotAllowed):
         authorize_return(uow, order_ready["order_id"], [], "changed_mind")
+
+
+def test_every_state_change_is_in_the_audit_trail_with_who(floor, order_ready):
+    request_task(floor, order_ready["pick"])
+    for gtin in (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin):
+        scan(floor, order_ready["pick"], gtin)
+    with floor.uow() as uow:
+        trail = [(e.actor, e.action, e.subject) for e in
+                 uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    order_ref = f"CO-{order_ready['order_id']:07d}"
+    assert trail == [("system", "order_allocated", f"order:{order_ref}"),
+                     ("station:PICK-01", "task_assigned", f"order:{order_ref}"),
+                     ("station:PICK-01", "task_completed", f"order:{order_ref}")]

@@ -56,3 +56,21 @@ def test_the_dashboard_speaks_french_and_english(app, floor):
 def test_health_reports_the_database(app):
     reply = app.test_client().get("/api/v1/health")
     assert reply.status_code == 200 and reply.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_sign_ins_refusals_and_sign_outs_are_audited(app, floor):
+    from sqlalchemy import select
+
+    from server.models import AuditEvent
+
+    with floor.uow() as uow:
+        add_user(uow, "sophie", "supervisor")
+        uow.commit()
+    web = app.test_client()
+    web.post("/login", data={"username": "sophie", "password": "nope"})
+    web.post("/login", data={"username": "sophie", "password": "correct horse battery"})
+    web.post("/logout")
+    with floor.uow() as uow:
+        trail = [(e.actor, e.action) for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert trail == [("user:sophie", "sign_in_refused"), ("user:sophie", "user_signed_in"),
+                     ("user:sophie", "user_signed_out")]

@@ -1,5 +1,5 @@
 from server.domain.scanning import identify
-from server.domain.verification import LineProgress, Verdict, check_item, next_line
+from server.domain.verification import LineProgress, Verdict, check_item
 
 LAMP, MUG, OTHER = "4006381333931", "5901234123457", "3760123456784"
 
@@ -36,7 +36,3 @@ def test_a_bin_or_rma_where_an_item_is_expected_is_not_an_item():
 def test_garbage_is_unreadable():
     assert check_item(lines((LAMP, 1, 0)), identify("#@!")).verdict is Verdict.UNREADABLE
 
-
-def test_next_line_follows_the_pick_path_order():
-    assert next_line(lines((LAMP, 1, 1), (MUG, 2, 1))).line_id == 2
-    assert next_line(lines((LAMP, 1, 1))) is None
