@@ -59,11 +59,15 @@ function drawMessage(screen) {
 }
 
 function linesTable(lines) {
-  const head = el("tr", {}, el("th", {}, T.item), el("th", {}, T.bin), el("th", {}, T.quantity));
-  const rows = (lines || []).map((line) => el("tr", { className: line.done >= line.quantity ? "done" : "" },
-    el("td", {}, line.name, " ", el("small", {}, line.sku)),
-    el("td", {}, line.bin || ""),
-    el("td", {}, `${line.done} / ${line.quantity}`)));
+  lines = lines || [];
+  // Pack lines have no bin (the items are already in the tote): no empty column then.
+  const withBins = lines.some((line) => line.bin);
+  const cells = (item, bin, qty) => (withBins ? [item, bin, qty] : [item, qty]);
+  const head = el("tr", {}, ...cells(el("th", {}, T.item), el("th", {}, T.bin), el("th", {}, T.quantity)));
+  const rows = lines.map((line) => el("tr", { className: line.done >= line.quantity ? "done" : "" },
+    ...cells(el("td", {}, line.name, " ", el("small", {}, line.sku)),
+             el("td", {}, line.bin || ""),
+             el("td", {}, `${line.done} / ${line.quantity}`))));
   return el("table", {}, head, ...rows);
 }
 
