@@ -29,6 +29,14 @@
     while (feed.children.length > MAX_FEED) feed.lastChild.remove();
   }
 
+  function printerText(p) {
+    if (!p || !Object.keys(p).length) return "–";
+    if (p.ready) return "OK";
+    if (!p.online) return "offline";
+    const problems = ["paper_out", "head_open", "paused", "ribbon_out"].filter((k) => p[k]);
+    return problems.join(", ") || p.detail || "!";
+  }
+
   function drawSnapshot(s) {
     if (!s) return;
     setText("backlog", s.backlog);
@@ -42,9 +50,8 @@
     const body = document.querySelector("#stations tbody");
     body.replaceChildren(...s.stations.map((st) => {
       const tr = document.createElement("tr");
-      const printer = st.printer && Object.keys(st.printer).length
-        ? (st.printer.ready ? "OK" : (st.printer.detail || "!")) : "–";
-      tr.className = st.online ? "online" : "offline";
+      const printer = printerText(st.printer);
+      tr.className = (st.online ? "online" : "offline") + (st.printer && st.printer.ready === false ? " printer-problem" : "");
       tr.dataset.station = st.code;
       for (const text of [st.code, st.role, st.online ? words.online : words.offline, `${words.printer}: ${printer}`]) {
         const td = document.createElement("td"); td.textContent = text; tr.append(td);
