@@ -75,6 +75,9 @@ def test_dashboard_and_station_screen_show_the_slice_live(browser, live, tmp_pat
     expect(screen.locator("body")).to_have_attribute("data-state", "idle", timeout=10_000)
     expect(dashboard.locator("#feed li[data-type=task_completed]").first).to_contain_text("PICK-01")
     expect(dashboard.locator("#pick_open")).to_have_text("0")
+
+    picker.printer.paper_out = True  # the station polls its printer and reports the change
+    expect(dashboard.locator("#stations tr[data-station='PICK-01']")).to_contain_text("paper_out", timeout=10_000)
     screen.screenshot(path=str(tmp_path / "station.png"))
     dashboard.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     if os.environ.get("COLIS_KEEP_SCREENSHOTS"):
