@@ -22,8 +22,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def browser():
     require(os.path.exists(CHROMIUM), f"{CHROMIUM} missing (Debian package chromium; .ci/run installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e .[dev])")
-    with playwright_api.sync_playwright() as driver:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Python playwright not installed (make install: pip install -e '.[dev]')")
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
