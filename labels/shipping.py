@@ -35,6 +35,8 @@ class ShippingLabelData:
     package_no: int = 1
     package_count: int = 1
     ship_date: date | None = None
+    # Digits of the shipper's GS1 company prefix, to group the SSCC's human-readable text.
+    company_prefix_length: int | None = None
 
     def __post_init__(self) -> None:
         for role in ("sender", "recipient"):
@@ -109,12 +111,12 @@ def _draw_parcel_row(label: ZplLabel, data: ShippingLabelData) -> None:
     label.line(0, 930, LABEL_WIDTH, thickness=3)
 
 
-def _draw_sscc(label: ZplLabel, sscc: str) -> None:
+def _draw_sscc(label: ZplLabel, sscc: str, company_prefix_length: int | None = None) -> None:
     label.text(MARGIN, 942, "SSCC", height=20)
     # start C + FNC1 + 10 digit pairs + check = 13 symbols, then the stop.
     left = (LABEL_WIDTH - (13 * 11 + 13) * SSCC_MODULE) // 2
     label.gs1_128(left, 968, f"(00){sscc}", height=190, module=SSCC_MODULE)
-    label.block(0, 1170, sscc_hri(sscc), width=LABEL_WIDTH, lines=1, height=32,
+    label.block(0, 1170, sscc_hri(sscc, company_prefix_length), width=LABEL_WIDTH, lines=1, height=32,
                 align="C")
 
 
@@ -127,5 +129,5 @@ def shipping_label(data: ShippingLabelData, dpi: int = DESIGN_DPI) -> bytes:
     _draw_recipient(label, data.recipient)
     _draw_tracking(label, data.tracking_number)
     _draw_parcel_row(label, data)
-    _draw_sscc(label, data.sscc)
+    _draw_sscc(label, data.sscc, data.company_prefix_length)
     return label.to_zpl().encode("utf-8")

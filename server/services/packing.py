@@ -84,4 +84,5 @@ def _label_data(uow: UnitOfWork, package: Package) -> ShippingLabelData:
                              carrier=package.carrier, service=package.service,
                              tracking_number=package.tracking_number, sscc=package.sscc,
                              order_ref=order.reference, weight_g=package.weight_g,
-                             ship_date=utcnow().date())
+                             ship_date=utcnow().date(),
+                             company_prefix_length=len(uow.settings.gs1_company_prefix))

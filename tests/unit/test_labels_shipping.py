@@ -212,3 +212,11 @@ def test_return_label_rejects_bad_data(changes):
 
 def test_sample_sscc_from_make_sscc_is_accepted():
     assert parcel(sscc=make_sscc(3, "7612345", 42)).sscc == "376123450000000429"
+
+
+
+def test_the_sscc_text_groups_the_company_prefix_when_its_length_is_known():
+    sscc = make_sscc(0, "3761234", 1)
+    zpl = shipping_label(parcel(sscc=sscc, company_prefix_length=7)).decode()
+    assert "(00) 0 3761234 000000001 9" in texts(zpl)
+    assert "(00) 0 3761234 000000001 9" not in texts(shipping_label(parcel(sscc=sscc)).decode())
