@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from server.domain.scanning import identify
-from server.models import ScanEvent, Station
+from server.domain.states import ScreenState
+from server.models import Return, ScanEvent, Station
 from server.services import packing, picking, returns, screens
 from server.services.unit_of_work import UnitOfWork
 
@@ -27,8 +28,9 @@ HANDLERS = {"pick": picking.scan_item, "pack": packing.scan_item, "returns": ret
 def record_scan(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
     """Apply one scan exactly once and return the station's next screen (commits)."""
     session = uow.session
-    if session.scalar(select(ScanEvent.id).where(ScanEvent.uuid == cmd.uuid)) is not None:
-        return _replayed(uow, station)
+    original = session.scalars(select(ScanEvent).where(ScanEvent.uuid == cmd.uuid)).first()
+    if original is not None:
+        return _replayed(uow, station, original.return_id)
     code = identify(cmd.raw, cmd.symbology)
     result = HANDLERS[station.role](uow, station, code)
     session.add(ScanEvent(uuid=cmd.uuid, station_id=station.id, task_id=result.task_id,
@@ -41,12 +43,22 @@ def record_scan(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
     except IntegrityError:
         # The same uuid committed meanwhile by another worker (a replay racing the original).
         uow.rollback()
-        return _replayed(uow, station)
+        original = uow.session.scalars(select(ScanEvent).where(ScanEvent.uuid == cmd.uuid)).one()
+        return _replayed(uow, station, original.return_id)
     return result.reply
 
 
-def _replayed(uow: UnitOfWork, station: Station) -> dict:
+def _replayed(uow: UnitOfWork, station: Station, return_id: int | None) -> dict:
+    """The answer to a scan already applied (its ack was lost): the screen as it is now.
+
+    At the returns desk that is the RMA the scan opened: nothing else in the database says
+    what the clerk is looking at.
+    """
     session = uow.session
     station = session.get(Station, station.id)
-    return screens.screen_for(session, station, screens.message(station, "info", "duplicate_scan"),
-                              duplicate=True)
+    message = screens.message(station, "info", "duplicate_scan")
+    if return_id is not None:
+        case = session.get(Return, return_id)
+        return screens.reply(ScreenState.RETURN_INSPECT, message=message, rma=screens.rma_view(case),
+                             duplicate=True)
+    return screens.screen_for(session, station, message, duplicate=True)

@@ -147,6 +147,26 @@ def test_scans_at_a_station_without_a_task_are_refused_and_recorded(floor, order
         assert (event.kind, event.outcome) == ("item", "no_task")
 
 
+def test_a_replayed_rma_scan_shows_the_same_return_again(floor, order_ready):
+    request_task(floor, order_ready["pick"])
+    for gtin in (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin):
+        scan(floor, order_ready["pick"], gtin)
+    request_task(floor, order_ready["pack"])
+    for gtin in (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin):
+        job_id = scan(floor, order_ready["pack"], gtin)["print"]
+    with floor.uow() as uow:
+        packing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id[0]["job_id"], ok=True)
+    with floor.uow() as uow:
+        order = uow.session.get(Order, order_ready["order_id"])
+        rma = authorize_return(uow, order.id, [(order.lines[1].id, 1)], "damaged").rma
+        uow.commit()
+    scan_id = str(uuid.uuid4())
+    first = scan(floor, order_ready["returns"], rma, scan_id)
+    again = scan(floor, order_ready["returns"], rma, scan_id)  # the ack was lost: the station replays
+    assert again["duplicate"] and again["state"] == "return_inspect"
+    assert again["rma"] == first["rma"]
+
+
 def test_the_returns_desk_refuses_unknown_rmas_and_non_rma_codes(floor, order_ready):
     assert scan(floor, order_ready["returns"], "RMA99999999")["message"]["code"] == "rma_unknown"
     assert scan(floor, order_ready["returns"], order_ready["lamp"].gtin)["message"]["code"] == "not_an_rma"
