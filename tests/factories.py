@@ -74,5 +74,18 @@ def add_station(uow, code: str, role: str, locale: str = "fr") -> tuple[int, str
     return station.id, token
 
 
-def add_user(uow, username: str, role: str, password: str = "correct horse battery") -> int:
+PASSWORD = "correct horse battery"
+
+
+def add_user(uow, username: str, role: str, password: str = PASSWORD) -> int:
     return create_user(uow, username, password, role).id
+
+
+def signed_in(app, floor, username: str, role: str):
+    """A web client of a new user who has just signed in (the app's CSRF check is off in tests)."""
+    with floor.uow() as uow:
+        add_user(uow, username, role)
+        uow.commit()
+    web = app.test_client()
+    assert web.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+    return web

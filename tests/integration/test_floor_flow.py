@@ -25,6 +25,16 @@ def request_task(floor, station_id: int) -> dict:
         return dispatch.request_task(uow, uow.session.get(Station, station_id))
 
 
+def pick_and_pack(floor, order_ready) -> dict:
+    """Pick then pack the whole order through the services; returns the packer's last screen."""
+    units = (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin)
+    for role in ("pick", "pack"):
+        request_task(floor, order_ready[role])
+        for gtin in units:
+            reply = scan(floor, order_ready[role], gtin)
+    return reply
+
+
 @pytest.fixture
 def order_ready(floor):
     """One allocated order: 2 lamps and 1 mug, with a picker, a packer and a returns desk."""
@@ -121,13 +131,7 @@ def test_a_replayed_scan_is_applied_once(floor, order_ready):
 
 
 def test_a_failed_label_stays_queued_and_can_be_printed_again(floor, order_ready):
-    request_task(floor, order_ready["pick"])
-    for gtin in (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin):
-        scan(floor, order_ready["pick"], gtin)
-    request_task(floor, order_ready["pack"])
-    for gtin in (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin):
-        reply = scan(floor, order_ready["pack"], gtin)
-    job_id = reply["print"][0]["job_id"]
+    job_id = pick_and_pack(floor, order_ready)["print"][0]["job_id"]
     with floor.uow() as uow:
         failed = packing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, False, "paper_out")
     assert failed["state"] == "print_label" and failed["message"]["level"] == "error"
@@ -148,14 +152,9 @@ def test_scans_at_a_station_without_a_task_are_refused_and_recorded(floor, order
 
 
 def test_a_replayed_rma_scan_shows_the_same_return_again(floor, order_ready):
-    request_task(floor, order_ready["pick"])
-    for gtin in (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin):
-        scan(floor, order_ready["pick"], gtin)
-    request_task(floor, order_ready["pack"])
-    for gtin in (order_ready["lamp"].gtin, order_ready["lamp"].gtin, order_ready["mug"].gtin):
-        job_id = scan(floor, order_ready["pack"], gtin)["print"]
+    job_id = pick_and_pack(floor, order_ready)["print"][0]["job_id"]
     with floor.uow() as uow:
-        packing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id[0]["job_id"], ok=True)
+        packing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, ok=True)
     with floor.uow() as uow:
         order = uow.session.get(Order, order_ready["order_id"])
         rma = authorize_return(uow, order.id, [(order.lines[1].id, 1)], "damaged").rma

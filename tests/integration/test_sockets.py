@@ -7,7 +7,7 @@ import pytest
 
 from server.extensions import socketio
 from server.models import Station
-from tests.factories import add_item, add_order, add_station, add_user
+from tests.factories import add_item, add_order, add_station, add_user, signed_in
 from server.services.allocation import allocate_order
 
 
@@ -94,11 +94,7 @@ def test_the_dashboard_refuses_a_picker_and_accepts_a_supervisor(app, floor):
 
 
 def test_logging_out_disconnects_the_users_dashboard_and_old_cookies_stop_working(app, floor):
-    with floor.uow() as uow:
-        add_user(uow, "sophie", "supervisor")
-        uow.commit()
-    web = app.test_client()
-    web.post("/login", data={"username": "sophie", "password": "correct horse battery"})
+    web = signed_in(app, floor, "sophie", "supervisor")
     client = socketio.test_client(app, namespace="/dashboard", flask_test_client=web)
     assert client.is_connected("/dashboard")
     stolen_cookie = web.get_cookie("session").value

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from server import create_app
-from tests.factories import add_user
+from tests.factories import add_user, signed_in
 
 
 def test_login_without_the_csrf_token_is_refused(database_url):
@@ -43,11 +43,7 @@ def test_the_dashboard_needs_a_signed_in_supervisor(app, floor):
 
 
 def test_the_dashboard_speaks_french_and_english(app, floor):
-    with floor.uow() as uow:
-        add_user(uow, "sophie", "supervisor")
-        uow.commit()
-    web = app.test_client()
-    web.post("/login", data={"username": "sophie", "password": "correct horse battery"})
+    web = signed_in(app, floor, "sophie", "supervisor")
     assert "En retard" in web.get("/dashboard?lang=fr").get_data(as_text=True)
     assert "Late" in web.get("/dashboard?lang=en").get_data(as_text=True)
     assert "Late" in web.get("/dashboard").get_data(as_text=True)  # the choice sticks
@@ -63,14 +59,10 @@ def test_sign_ins_refusals_and_sign_outs_are_audited(app, floor):
 
     from server.models import AuditEvent
 
-    with floor.uow() as uow:
-        add_user(uow, "sophie", "supervisor")
-        uow.commit()
-    web = app.test_client()
-    web.post("/login", data={"username": "sophie", "password": "nope"})
-    web.post("/login", data={"username": "sophie", "password": "correct horse battery"})
+    web = signed_in(app, floor, "sophie", "supervisor")
     web.post("/logout")
+    web.post("/login", data={"username": "sophie", "password": "nope"})
     with floor.uow() as uow:
         trail = [(e.actor, e.action) for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-    assert trail == [("user:sophie", "sign_in_refused"), ("user:sophie", "user_signed_in"),
-                     ("user:sophie", "user_signed_out")]
+    assert trail == [("user:sophie", "user_signed_in"), ("user:sophie", "user_signed_out"),
+                     ("user:sophie", "sign_in_refused")]
