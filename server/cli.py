@@ -95,9 +95,9 @@ def authorize_return(order_ref: str, reason: str) -> None:
     from server.models import Order
     from server.services.returns import ReturnNotAllowed, authorize_return as authorize
 
-    order_id = int(order_ref.removeprefix("CO-"))
+    order_id = Order.id_from_reference(order_ref)
     with _floor().uow() as uow:
-        order = uow.session.get(Order, order_id)
+        order = uow.session.get(Order, order_id) if order_id is not None else None
         if order is None:
             raise click.BadParameter(f"no order {order_ref}")
         try:

@@ -62,6 +62,12 @@ class Order(Base):
     def reference(self) -> str:
         return f"CO-{self.id:07d}"
 
+    @staticmethod
+    def id_from_reference(reference: str) -> int | None:
+        """``CO-0000042`` (or ``42``) → 42; anything else → None."""
+        digits = reference.strip().upper().removeprefix("CO-")
+        return int(digits) if digits.isdigit() else None
+
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
