@@ -10,8 +10,9 @@ from server.domain.states import MessageLevel, ScreenState
 from server.models import PrintJob, Return, Station, Task, TaskLine
 
 
-def message(station: Station, level: MessageLevel, key: str, /, **params) -> dict:
-    return {"level": str(level), "code": key, "text": messages.text(key, station.locale, **params)}
+def message(station: Station, level: MessageLevel | str, key: str, /, **params) -> dict:
+    # MessageLevel(...) refuses a level the station screen would not know how to draw.
+    return {"level": str(MessageLevel(level)), "code": key, "text": messages.text(key, station.locale, **params)}
 
 
 def reply(state: ScreenState, *, message: dict | None = None, task: dict | None = None,
