@@ -1,0 +1,104 @@
+"""The station ↔ server wire contract (docs/protocol.md is generated from this module).
+
+The server decides the screen; the station draws it. Every name a station or a kiosk page
+may receive is declared here once.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+PROTOCOL_VERSION = 2
+STATION_NAMESPACE = "/station"
+DASHBOARD_NAMESPACE = "/dashboard"
+
+# --- limits -------------------------------------------------------------------------
+MAX_SCAN_CHARS = 512          # a scan's text, without terminator and AIM prefix
+MAX_SYMBOLOGY_CHARS = 8       # an AIM identifier is 3 ("]E0"); room for vendor variants
+MAX_PRINT_ERROR_CHARS = 200
+MAX_ACTION_NAME_CHARS = 32
+MAX_ACTION_PARAMS = 8
+MAX_PARAM_CHARS = 200
+MAX_MESSAGE_BYTES = 64 * 1024  # the largest Socket.IO message the server accepts
+ACK_TIMEOUT_SECONDS = 5.0
+DEAD_LETTER_AFTER_ATTEMPTS = 3  # a scan the server fails on this many times is set aside
+
+
+class ScreenState(StrEnum):
+    """Every screen a station can be told to draw (and ``offline``, its own)."""
+
+    IDLE = "idle"                      # no task: waiting for work
+    PICK = "pick"                      # go to the bin shown, scan each item
+    PACK = "pack"                      # scan each item of the order into the box
+    PRINT_LABEL = "print_label"        # the shipping label is printing; reprint key
+    RETURN_SCAN = "return_scan"        # returns desk: scan the parcel's return label
+    RETURN_INSPECT = "return_inspect"  # returns desk: order, customer, items, refund; scan items
+    OFFLINE = "offline"                # station-side only: server unreachable, scans kept
+
+
+SERVER_STATES = tuple(state for state in ScreenState if state is not ScreenState.OFFLINE)
+
+
+class MessageLevel(StrEnum):
+    OK = "ok"        # green flash, good beep
+    WARN = "warn"    # amber: look, but nothing was refused (already received…)
+    ERROR = "error"  # red flash, error buzz: the operator must look
+    INFO = "info"
+
+
+class ClientEvent(StrEnum):
+    """Station → server. Every one is answered with an ack (``sio.call``)."""
+
+    HELLO = "hello"                    # after every connect → screen + station
+    REQUEST_TASK = "request_task"      # idle and outbox empty → screen
+    SCAN = "scan"                      # a scan from the outbox → screen
+    ACTION = "action"                  # an operator key (done, back…) → screen
+    PRINT_RESULT = "print_result"      # what the printer did with a job → screen
+    PRINTER_STATUS = "printer_status"  # the printer's ~HS, when it changes → {"ok": true}
+    SCAN_DEAD_LETTERED = "scan_dead_lettered"  # a scan set aside for a supervisor → {"ok": true}
+
+
+class ServerEvent(StrEnum):
+    """Server → station, without ack."""
+
+    TASKS_WAITING = "tasks_waiting"  # {"kind": "pick"}: an idle station asks for work
+
+
+class ErrorCode(StrEnum):
+    """``{"error": {"code", "text", "retry"}}`` answers instead of a screen."""
+
+    BAD_REQUEST = "bad_request"    # the payload is malformed: sending it again cannot help
+    NOT_FOUND = "not_found"        # it names something that is not this station's
+    SERVER_ERROR = "server_error"  # the server failed: the station may send it again
+    NOT_CONNECTED = "not_connected"  # the socket is not a signed-in station
+
+
+RETRYABLE_ERRORS = frozenset({ErrorCode.SERVER_ERROR})
+
+
+class Action(StrEnum):
+    """Operator keys a screen may offer (the screen's ``actions`` lists which)."""
+
+    DONE = "done"          # returns desk: inspection finished, next parcel
+    REPRINT = "reprint"    # station-side: print the pending label again
+
+
+# The printer's condition as the station reports it (from ~HS), and as dashboards show it.
+PRINTER_STATUS_KEYS = ("online", "ready", "paper_out", "paused", "head_open", "ribbon_out", "detail")
+PRINTER_PROBLEMS = ("paper_out", "head_open", "ribbon_out", "paused", "buffer_full")
+
+# Keys of every screen (the ack of hello, request_task, scan, action, print_result).
+SCREEN_KEYS = ("state", "scenario", "message", "task", "print", "rma", "actions", "duplicate")
+
+
+def empty_screen(state: ScreenState = ScreenState.IDLE) -> dict:
+    return {"state": str(state), "scenario": None, "message": None, "task": None, "print": [],
+            "rma": None, "actions": [], "duplicate": False}
+
+
+def error_reply(code: ErrorCode, text: str) -> dict:
+    return {"error": {"code": str(code), "text": text, "retry": code in RETRYABLE_ERRORS}}
+
+
+def is_retryable(reply: dict) -> bool:
+    error = reply.get("error") if isinstance(reply, dict) else None
+    return isinstance(error, dict) and bool(error.get("retry"))

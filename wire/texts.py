@@ -1,0 +1,134 @@
+"""Every sentence a person reads, in French and English, in one catalog.
+
+Keys without a dot are operator message codes (``message.code`` on a screen: stable for tests
+and sounds). ``state.*`` titles every screen state, ``kiosk.*`` are the kiosk page's own words,
+``web.*`` the supervisors' pages. The server renders operator messages in the station's
+language; pages embed the section they need (``section("kiosk", "fr")``).
+"""
+from __future__ import annotations
+
+from string import Formatter
+
+LOCALES = ("fr", "en")
+DEFAULT_LOCALE = "fr"
+
+CATALOG: dict[str, dict[str, str]] = {
+    # --- operator messages (server → station screens) ---------------------------------
+    "waiting_for_work": {"fr": "En attente de travail", "en": "Waiting for work"},
+    "item_ok": {"fr": "OK : {name}", "en": "OK: {name}"},
+    "pick_done": {"fr": "Prélèvement terminé, bac vers l'emballage", "en": "Pick complete, send the tote to packing"},
+    "pack_done": {"fr": "Colis vérifié : l'étiquette s'imprime", "en": "Parcel verified: label printing"},
+    "wrong_item": {"fr": "Mauvais article : {code} n'est pas dans cette commande",
+                   "en": "Wrong item: {code} is not in this order"},
+    "too_many": {"fr": "Déjà assez de {name} : reposez cet article", "en": "Enough {name} already: put this item back"},
+    "not_an_item": {"fr": "Ce code n'est pas un article ({kind})", "en": "This code is not an item ({kind})"},
+    "unreadable": {"fr": "Code illisible : {code}", "en": "Unreadable code: {code}"},
+    "label_printed": {"fr": "Étiquette imprimée, colis expédié", "en": "Label printed, parcel shipped"},
+    "label_failed": {"fr": "Imprimante : {error}. Corrigez puis réimprimez", "en": "Printer: {error}. Fix it, then reprint"},
+    "label_pending": {"fr": "Terminez d'abord l'étiquette en cours (réimprimer)",
+                      "en": "Finish the current label first (reprint)"},
+    "scan_rma": {"fr": "Scannez l'étiquette retour du colis", "en": "Scan the parcel's return label"},
+    "rma_found": {"fr": "Retour {rma} : commande {order}", "en": "Return {rma}: order {order}"},
+    "rma_already_received": {"fr": "Retour {rma} déjà reçu le {when}", "en": "Return {rma} already received on {when}"},
+    "rma_unknown": {"fr": "Retour inconnu : {code}", "en": "Unknown return: {code}"},
+    "not_an_rma": {"fr": "Scannez une étiquette retour (RMA), pas {kind}", "en": "Scan a return label (RMA), not {kind}"},
+    "return_item_ok": {"fr": "Reçu : {name} ({seen}/{quantity})", "en": "Received: {name} ({seen}/{quantity})"},
+    "not_on_rma": {"fr": "{code} n'est pas sur ce retour", "en": "{code} is not on this return"},
+    "return_too_many": {"fr": "{name} : déjà {quantity} reçu(s) sur ce retour",
+                        "en": "{name}: {quantity} already received on this return"},
+    "inspection_done": {"fr": "Retour {rma} traité : colis suivant", "en": "Return {rma} done: next parcel"},
+    "no_task": {"fr": "Aucune tâche en cours", "en": "No task in progress"},
+    "task_lost": {"fr": "Cette tâche n'est plus la vôtre : demandez au superviseur",
+                  "en": "This task is no longer yours: ask your supervisor"},
+    "not_expected_here": {"fr": "Pas attendu ici ({what})", "en": "Not expected here ({what})"},
+    "duplicate_scan": {"fr": "Scan déjà reçu", "en": "Scan already received"},
+    "scan_failed": {"fr": "Scan refusé : erreur du serveur (réf. {ref}). Continuez, le superviseur est prévenu",
+                    "en": "Scan refused: server error (ref. {ref}). Carry on, your supervisor is told"},
+    "request_failed": {"fr": "Erreur du serveur (réf. {ref}), réessayez", "en": "Server error (ref. {ref}), try again"},
+    # --- station-side messages (the station's own, in its language) --------------------
+    "scan_incomplete": {"fr": "Lecture incomplète, rescannez", "en": "Incomplete read, scan again"},
+    "scan_dead_lettered": {"fr": "Scan mis de côté ({code}) : {reason}. Le superviseur est prévenu",
+                           "en": "Scan set aside ({code}): {reason}. Your supervisor is told"},
+    "scan_too_long": {"fr": "Code trop long (plus de {max} caractères)", "en": "Code too long (over {max} characters)"},
+    # --- screen state titles (the kiosk's big heading) ---------------------------------
+    "state.idle": {"fr": "En attente de travail", "en": "Waiting for work"},
+    "state.pick": {"fr": "Scannez l'article", "en": "Scan the item"},
+    "state.pack": {"fr": "Scannez chaque article du colis", "en": "Scan each item of the parcel"},
+    "state.print_label": {"fr": "Impression de l'étiquette", "en": "Printing the label"},
+    "state.return_scan": {"fr": "Scannez l'étiquette retour", "en": "Scan the return label"},
+    "state.return_inspect": {"fr": "Contrôle du retour : scannez chaque article",
+                             "en": "Inspect the return: scan each item"},
+    "state.offline": {"fr": "Hors ligne — {n} scans en attente", "en": "Offline — {n} scans waiting"},
+    # --- kiosk page words ------------------------------------------------------------------
+    "kiosk.title": {"fr": "Poste", "en": "Station"},
+    "kiosk.bin": {"fr": "Emplacement", "en": "Bin"},
+    "kiosk.quantity": {"fr": "Quantité", "en": "Quantity"},
+    "kiosk.item": {"fr": "Article", "en": "Item"},
+    "kiosk.progress": {"fr": "Progression", "en": "Progress"},
+    "kiosk.order": {"fr": "Commande", "en": "Order"},
+    "kiosk.reprint": {"fr": "Réimprimer", "en": "Reprint"},
+    "kiosk.rma": {"fr": "Retour", "en": "Return"},
+    "kiosk.customer": {"fr": "Client", "en": "Customer"},
+    "kiosk.refund": {"fr": "Remboursement", "en": "Refund"},
+    "kiosk.items": {"fr": "Articles", "en": "Items"},
+    "kiosk.received": {"fr": "Reçus", "en": "Received"},
+    "kiosk.reason": {"fr": "Motif", "en": "Reason"},
+    "kiosk.connecting": {"fr": "Connexion au serveur…", "en": "Connecting to the server…"},
+    "kiosk.scan_input": {"fr": "Code (saisie manuelle)", "en": "Code (typed)"},
+    "kiosk.send": {"fr": "Envoyer", "en": "Send"},
+    "kiosk.printer": {"fr": "Imprimante", "en": "Printer"},
+    "kiosk.printer_ok": {"fr": "prête", "en": "ready"},
+    "kiosk.dead_letters": {"fr": "{n} scan(s) mis de côté", "en": "{n} scan(s) set aside"},
+    "kiosk.action.done": {"fr": "Terminé", "en": "Done"},
+    "kiosk.action.reprint": {"fr": "Réimprimer", "en": "Reprint"},
+    # --- printer conditions (kiosk and dashboard) --------------------------------------------
+    "printer.paper_out": {"fr": "plus de papier", "en": "out of paper"},
+    "printer.head_open": {"fr": "tête ouverte", "en": "head open"},
+    "printer.ribbon_out": {"fr": "plus de ruban", "en": "ribbon out"},
+    "printer.paused": {"fr": "en pause", "en": "paused"},
+    "printer.buffer_full": {"fr": "mémoire pleine", "en": "buffer full"},
+    "printer.offline": {"fr": "ne répond pas", "en": "not answering"},
+    "printer.printer_offline": {"fr": "ne répond pas", "en": "not answering"},
+    "printer.printer_error": {"fr": "erreur d'envoi", "en": "send error"},
+    "printer.not_ready": {"fr": "pas prête", "en": "not ready"},
+    # --- supervisors' pages --------------------------------------------------------------------
+    "web.sign_in": {"fr": "Connexion", "en": "Sign in"},
+    "web.username": {"fr": "Identifiant", "en": "Username"},
+    "web.password": {"fr": "Mot de passe", "en": "Password"},
+    "web.sign_out": {"fr": "Déconnexion", "en": "Sign out"},
+    "web.bad_login": {"fr": "Identifiant ou mot de passe incorrect", "en": "Wrong username or password"},
+    "web.not_allowed": {"fr": "Accès réservé aux superviseurs", "en": "Supervisors only"},
+    "web.dashboard": {"fr": "Tableau de bord", "en": "Dashboard"},
+    "web.backlog": {"fr": "Commandes en cours", "en": "Backlog"},
+    "web.late": {"fr": "En retard", "en": "Late"},
+    "web.shipped": {"fr": "Expédiées", "en": "Shipped"},
+    "web.pick_open": {"fr": "Prélèvements en attente", "en": "Picks waiting"},
+    "web.pack_open": {"fr": "Emballages en attente", "en": "Packs waiting"},
+    "web.stations": {"fr": "Postes", "en": "Stations"},
+    "web.printer": {"fr": "Imprimante", "en": "Printer"},
+    "web.online": {"fr": "en ligne", "en": "online"},
+    "web.offline": {"fr": "hors ligne", "en": "offline"},
+    "web.live_feed": {"fr": "En direct", "en": "Live"},
+    "web.return_reasons": {"fr": "Motifs de retour", "en": "Return reasons"},
+    "web.parcels_1h": {"fr": "Colis / dernière heure", "en": "Parcels / last hour"},
+    "web.scans_15m": {"fr": "Scans / 15 min", "en": "Scans / 15 min"},
+    "web.exceptions_15m": {"fr": "Anomalies / 15 min", "en": "Exceptions / 15 min"},
+    "web.connection_lost": {"fr": "Connexion perdue, reconnexion…", "en": "Connection lost, reconnecting…"},
+}
+
+
+def text(key: str, locale: str = DEFAULT_LOCALE, /, **params) -> str:
+    """The sentence ``key`` in ``locale`` (English if the locale is unknown)."""
+    entry = CATALOG[key]
+    return (entry.get(locale) or entry["en"]).format(**params)
+
+
+def section(prefix: str, locale: str) -> dict[str, str]:
+    """Every ``prefix.*`` text in ``locale``, keyed without the prefix (for pages to embed)."""
+    start = prefix + "."
+    return {key[len(start):]: (entry.get(locale) or entry["en"])
+            for key, entry in CATALOG.items() if key.startswith(start)}
+
+
+def placeholders(key: str, locale: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(CATALOG[key][locale]) if name}
