@@ -1,119 +1,138 @@
-"""``/station``: station agents. Token auth at connect; every handler answers a screen.
+"""``/station``: station agents. Token auth at connect; every handler answers.
 
-Payloads are validated here; meaning is decided by the services. See docs/protocol.md.
+Payloads are validated against the wire contract (wire/payloads.py); meaning is decided by
+the services. No handler can leave a station without an ack: a bad payload answers
+``bad_request``, a failure answers ``server_error`` (logged), never silence (docs/protocol.md).
 """
 from __future__ import annotations
 
-import uuid as uuid_mod
-from datetime import datetime, timezone
+import logging
+from functools import wraps
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from server.models import Station
-from server.services import dispatch, packing, scans, screens, stations
+from server.services import dispatch, operator, printing, scans, stations, steps
+from wire.contract import ErrorCode, error_reply
+from wire.payloads import (ActionPayload, BadPayload, DeadLetterPayload, PrinterStatusPayload,
+                           PrintResultPayload, ScanPayload)
+
+log = logging.getLogger(__name__)
 
 # sid -> station id, for this process. Sticky sessions keep a socket on one process.
 _connected: dict[str, int] = {}
 
 
-class BadRequest(ValueError):
-    pass
+class NotConnected(Exception):
+    """An event on a socket that is not (or no longer) a signed-in station."""
 
 
 def _floor():
     return current_app.extensions["colis"]
 
 
-def _error(code: str, text: str) -> dict:
-    return {"error": {"code": code, "text": text}}
+def always_answers(handler):
+    """Turn every failure of a station event into an error reply the station can act on."""
+    @wraps(handler)
+    def answer(self, data=None):
+        try:
+            return handler(self, data)
+        except BadPayload as exc:
+            return error_reply(ErrorCode.BAD_REQUEST, str(exc))
+        except NotConnected:
+            return error_reply(ErrorCode.NOT_CONNECTED, "this socket is not a signed-in station")
+        except Exception:  # noqa: BLE001 - the station must always get an answer
+            log.exception("station event %s failed (sid %s, station %s)", handler.__name__, request.sid,
+                          _connected.get(request.sid))
+            return error_reply(ErrorCode.SERVER_ERROR, "the server failed on this request, try again")
+    return answer
 
 
 class StationNamespace(Namespace):
     def on_connect(self, auth=None):
         auth = auth if isinstance(auth, dict) else {}
-        code, token = str(auth.get("station", "")), str(auth.get("token", ""))
-        with _floor().uow() as uow:
-            station = stations.authenticate(uow, code, token) if code and token else None
-            if station is None:
-                raise ConnectionRefusedError("unauthorized")
-            _connected[request.sid] = station.id
-            join_room(f"station:{station.code}")
-            join_room(f"role:{station.role}")
-            stations.mark_online(uow, station, True)
+        code, token = str(auth.get("station", ""))[:64], str(auth.get("token", ""))[:256]
+        try:
+            with _floor().uow() as uow:
+                station = stations.authenticate(uow, code, token) if code and token else None
+                if station is None:
+                    raise ConnectionRefusedError("unauthorized")
+                _connected[request.sid] = station.id
+                join_room(f"station:{station.code}")
+                join_room(f"role:{station.role}")
+                stations.mark_online(uow, station, True)
+        except ConnectionRefusedError:
+            raise
+        except Exception:  # noqa: BLE001 - the station retries its connection with back-off
+            _connected.pop(request.sid, None)
+            log.exception("station %s could not connect", code)
+            raise ConnectionRefusedError("server_error") from None
 
     def on_disconnect(self, reason=None):
         station_id = _connected.pop(request.sid, None)
         if station_id is None or station_id in _connected.values():
             return
-        with _floor().uow() as uow:
-            stations.mark_online(uow, uow.session.get(Station, station_id), False)
+        try:
+            with _floor().uow() as uow:
+                stations.mark_online(uow, uow.session.get(Station, station_id), False)
+        except Exception:  # noqa: BLE001 - a disconnect has no one to answer; the next connect fixes it
+            log.exception("station %s: could not record the disconnect", station_id)
 
+    @always_answers
     def on_hello(self, data=None):
         with _floor().uow() as uow:
             station = self._station(uow)
-            view = screens.screen_for(uow.session, station)
-            view["station"] = {"code": station.code, "name": station.name, "role": station.role,
-                               "locale": station.locale}
-            return view
+            screen = steps.current_screen(uow, station)
+            uow.commit()
+            screen["station"] = {"code": station.code, "name": station.name, "role": station.role,
+                                 "locale": station.locale}
+            return screen
 
+    @always_answers
     def on_request_task(self, data=None):
         with _floor().uow() as uow:
             return dispatch.request_task(uow, self._station(uow))
 
+    @always_answers
     def on_scan(self, data=None):
-        try:
-            cmd = parse_scan(data)
-        except BadRequest as exc:
-            return _error("bad_request", str(exc))
+        scan = ScanPayload.parse(data)
+        cmd = scans.ScanCommand(scan.uuid, scan.raw, scan.symbology, scan.scanned_at)
         with _floor().uow() as uow:
             return scans.record_scan(uow, self._station(uow), cmd)
 
+    @always_answers
+    def on_action(self, data=None):
+        action = ActionPayload.parse(data)
+        with _floor().uow() as uow:
+            return operator.press(uow, self._station(uow), action.name, action.params)
+
+    @always_answers
     def on_print_result(self, data=None):
-        data = data if isinstance(data, dict) else {}
-        job_id = data.get("job_id")
-        if not isinstance(job_id, int) or not isinstance(data.get("ok"), bool):
-            return _error("bad_request", "print_result needs job_id (int) and ok (bool)")
+        result = PrintResultPayload.parse(data)
         with _floor().uow() as uow:
             try:
-                return packing.confirm_print(uow, self._station(uow), job_id, data["ok"],
-                                             str(data.get("error", ""))[:200])
-            except LookupError as exc:
-                return _error("not_found", str(exc))
+                return printing.confirm_print(uow, self._station(uow), result.job_id, result.ok, result.error)
+            except printing.NotThisStationsJob as exc:
+                return error_reply(ErrorCode.NOT_FOUND, str(exc))
 
+    @always_answers
     def on_printer_status(self, data=None):
-        if not isinstance(data, dict):
-            return _error("bad_request", "printer_status needs an object")
+        status = PrinterStatusPayload.parse(data)
         with _floor().uow() as uow:
-            stations.record_printer_status(uow, self._station(uow), data)
+            stations.record_printer_status(uow, self._station(uow), status.status)
+        return {"ok": True}
+
+    @always_answers
+    def on_scan_dead_lettered(self, data=None):
+        dead = DeadLetterPayload.parse(data)
+        with _floor().uow() as uow:
+            stations.record_dead_letter(uow, self._station(uow), dead)
         return {"ok": True}
 
     def _station(self, uow) -> Station:
-        return uow.session.get(Station, _connected[request.sid])
-
-
-def parse_scan(data) -> scans.ScanCommand:
-    if not isinstance(data, dict):
-        raise BadRequest("scan needs an object")
-    try:
-        scan_id = str(uuid_mod.UUID(str(data.get("uuid"))))
-    except ValueError:
-        raise BadRequest("scan.uuid must be a UUID") from None
-    raw = data.get("raw")
-    if not isinstance(raw, str) or not 0 < len(raw) <= 512:
-        raise BadRequest("scan.raw must be a string of 1 to 512 characters")
-    raw = raw.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL; keep the rest for the audit
-    symbology = data.get("symbology")
-    if symbology is not None and (not isinstance(symbology, str) or len(symbology) > 8):
-        raise BadRequest("scan.symbology must be a short string or null")
-    return scans.ScanCommand(scan_id, raw, symbology, _timestamp(data.get("scanned_at")))
-
-
-def _timestamp(value) -> datetime:
-    if value is None:
-        return datetime.now(timezone.utc)
-    try:
-        at = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise BadRequest("scan.scanned_at must be an ISO 8601 timestamp") from None
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+        station_id = _connected.get(request.sid)
+        station = uow.session.get(Station, station_id) if station_id is not None else None
+        if station is None:
+            raise NotConnected()
+        return station

@@ -14,6 +14,7 @@ class LineProgress:
     gtin14: str
     quantity: int
     done_qty: int
+    name: str = ""  # what the operator is told ("OK: Lampe Émeraude")
 
     @property
     def remaining(self) -> int:

@@ -5,10 +5,10 @@ from server.models.orders import Address, Customer, Order, OrderLine
 from server.models.tasks import Task, TaskLine
 from server.models.shipping import Package, PrintJob
 from server.models.returns import Refund, Return, ReturnLine
-from server.models.floor import AuditEvent, ScanEvent, Station, User
+from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
 
 __all__ = [
     "Address", "AuditEvent", "Base", "Bin", "Customer", "Order", "OrderLine", "Package",
     "PrintJob", "Product", "Refund", "Return",
-    "ReturnLine", "ScanEvent", "Station", "Stock", "Task", "TaskLine", "User",
+    "ReturnLine", "ScanEvent", "Station", "StationSession", "Stock", "Task", "TaskLine", "User",
 ]

@@ -25,6 +25,22 @@ class Station(Base):
     printer_status: Mapped[dict | None] = mapped_column(JSON)
 
 
+class StationSession(Base):
+    """Where the station's operator is: the scenario, its state and its context (one row a station).
+
+    The server draws every screen from this row, so a reconnect, a replayed scan or a
+    restarted station PC comes back to exactly the same place.
+    """
+
+    __tablename__ = "station_sessions"
+
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True)
+    scenario: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(24))
+    context: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -53,6 +69,8 @@ class ScanEvent(Base):
     symbology: Mapped[str | None] = mapped_column(String(8))
     kind: Mapped[str] = mapped_column(String(12))  # what the code is: item, bin, rma, unknown...
     outcome: Mapped[str] = mapped_column(String(24))  # what it did: picked, wrong_item...
+    # Why a scan was refused when the server itself failed on it (the error, for the supervisor).
+    reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from server.models import Order, Package, Return, ScanEvent, Station, Task
 from server.models._types import utcnow
 
-GOOD_SCANS = ("counted", "task_complete", "rma_found")
+GOOD_SCANS = ("counted", "task_complete", "rma_found", "rma_already_received", "return_item_seen")
 
 OPEN_ORDER_STATES = ("new", "backordered", "allocated", "picking", "picked", "packing", "packed")
 

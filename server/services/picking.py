@@ -1,22 +1,14 @@
-"""Picking: take each unit from its bin into the tote; a finished pick becomes a pack task."""
+"""Picking: each unit leaves its bin into the tote; a finished pick becomes a pack task."""
 from __future__ import annotations
 
 from sqlalchemy import update
 
-from server.domain.scanning import ScannedCode
-from server.domain.states import ScreenState
 from server.models import Station, Stock, Task, TaskLine
 from server.models._types import utcnow
-from server.services import screens
 from server.services.unit_of_work import UnitOfWork
-from server.services.verifying import ScanResult, verify_item_scan
 
 
-def scan_item(uow: UnitOfWork, station: Station, code: ScannedCode) -> ScanResult:
-    return verify_item_scan(uow, station, code, on_line=_take_from_bin, on_complete=complete_pick)
-
-
-def _take_from_bin(session, line: TaskLine) -> None:
+def take_from_bin(session, line: TaskLine) -> None:
     # The unit leaves the bin: it is no longer on hand there, nor reserved. One UPDATE,
     # computed by the database, so concurrent picks from the same bin never lose a unit.
     session.execute(update(Stock).where(Stock.product_id == line.product_id, Stock.bin_id == line.bin_id)
@@ -24,7 +16,9 @@ def _take_from_bin(session, line: TaskLine) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def complete_pick(uow: UnitOfWork, station: Station, task: Task) -> dict:
+def complete_pick(uow: UnitOfWork, station: Station, *, task_id: int) -> None:
+    """Every unit is in the tote: the order goes to packing as one pack task."""
+    task = uow.session.get(Task, task_id)
     task.status, task.completed_at = "done", utcnow()
     task.order.status = "picked"
     pack = Task(kind="pack", order_id=task.order_id, priority=task.priority)
@@ -42,5 +36,3 @@ def complete_pick(uow: UnitOfWork, station: Station, task: Task) -> dict:
     uow.emit("task_completed", task_id=task.id, kind="pick", order=task.order.reference,
              station=station.code)
     uow.emit("tasks_waiting", kind="pack")
-    msg = screens.message(station, "ok", "pick_done")
-    return screens.reply(ScreenState.IDLE, message=msg)

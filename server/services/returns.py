@@ -1,16 +1,10 @@
 """Returns: authorize an RMA, and receive the parcel at the returns desk by its label."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from server.domain.returns import RETURN_REASONS, rma_number
-from server.domain.scanning import CodeKind, ScannedCode
-from server.domain.states import ScreenState
 from server.models import Order, OrderLine, Return, ReturnLine, Station
 from server.models._types import utcnow
-from server.services import screens
 from server.services.unit_of_work import UnitOfWork
-from server.services.verifying import ScanResult
 
 
 class ReturnNotAllowed(ValueError):
@@ -40,20 +34,10 @@ def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]
     return case
 
 
-def scan_rma(uow: UnitOfWork, station: Station, code: ScannedCode) -> ScanResult:
-    """The returns clerk scans a parcel's return label: show order, customer, items, refund."""
-    session = uow.session
-    if code.kind is not CodeKind.RMA:
-        msg = screens.message(station, "error", "not_an_rma", kind=str(code.kind))
-        return ScanResult(screens.reply(ScreenState.RETURN_SCAN, message=msg), "not_an_rma", False)
-    case = session.scalars(select(Return).where(Return.rma == code.value)).first()
-    if case is None:
-        msg = screens.message(station, "error", "rma_unknown", code=code.value)
-        return ScanResult(screens.reply(ScreenState.RETURN_SCAN, message=msg), "rma_unknown", False)
+def receive_return(uow: UnitOfWork, station: Station, *, return_id: int) -> None:
+    """The parcel is on the returns desk."""
+    case = uow.session.get(Return, return_id)
     if case.status == "authorized":
         case.status, case.received_at = "received", utcnow()
         uow.emit("return_received", rma=case.rma, order=case.order.reference, reason=case.reason,
                  station=station.code)
-    msg = screens.message(station, "ok", "rma_found", rma=case.rma, order=case.order.reference)
-    reply = screens.reply(ScreenState.RETURN_INSPECT, message=msg, rma=screens.rma_view(case))
-    return ScanResult(reply, "rma_found", True, return_id=case.id)

@@ -1,17 +1,31 @@
-"""Every scan enters here: deduplicated by uuid, given meaning once, recorded, answered."""
+"""Every scan enters here: deduplicated by uuid, given meaning once, recorded, answered.
+
+Nothing a scan does may stop the floor. A database that is briefly unreachable answers a
+``server_error`` the station retries; any other failure (a bug, a CHECK the data broke)
+refuses *this* scan for good: it is recorded with the reason, logged with its uuid, and the
+station gets a red screen and goes on with its next scan.
+"""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import exc as db_errors
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from server.domain.scanning import identify
-from server.domain.states import ScreenState
-from server.models import Return, ScanEvent, Station
-from server.services import packing, picking, returns, screens
+from server.domain.scanning import CodeKind, ScannedCode, identify
+from server.domain.scenarios import Input
+from server.domain.scenarios.engine import error, info
+from server.models import ScanEvent, Station
+from server.services import steps
 from server.services.unit_of_work import UnitOfWork
+from wire.contract import ErrorCode, error_reply
+
+log = logging.getLogger(__name__)
+
+# The database could not be reached or gave up on this transaction: trying again may work.
+TRANSIENT_ERRORS = (db_errors.OperationalError, db_errors.TimeoutError, db_errors.InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -22,43 +36,74 @@ class ScanCommand:
     scanned_at: datetime
 
 
-HANDLERS = {"pick": picking.scan_item, "pack": packing.scan_item, "returns": returns.scan_rma}
-
-
 def record_scan(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
     """Apply one scan exactly once and return the station's next screen (commits)."""
-    session = uow.session
-    original = session.scalars(select(ScanEvent).where(ScanEvent.uuid == cmd.uuid)).first()
-    if original is not None:
-        return _replayed(uow, station, original.return_id)
-    code = identify(cmd.raw, cmd.symbology)
-    result = HANDLERS[station.role](uow, station, code)
-    session.add(ScanEvent(uuid=cmd.uuid, station_id=station.id, task_id=result.task_id,
-                          return_id=result.return_id, raw=cmd.raw, symbology=cmd.symbology,
-                          kind=str(code.kind), outcome=result.outcome, scanned_at=cmd.scanned_at))
-    uow.emit("scan_recorded", station=station.code, raw=cmd.raw, kind=str(code.kind),
-             outcome=result.outcome, ok=result.ok, task_id=result.task_id)
+    station_id, station_code = station.id, station.code
     try:
-        uow.commit()
-    except IntegrityError:
-        # The same uuid committed meanwhile by another worker (a replay racing the original).
+        if _recorded(uow, cmd.uuid):
+            return _replayed(uow, station)
+        return _apply(uow, station, cmd)
+    except TRANSIENT_ERRORS as exc:
         uow.rollback()
-        original = uow.session.scalars(select(ScanEvent).where(ScanEvent.uuid == cmd.uuid)).one()
-        return _replayed(uow, station, original.return_id)
-    return result.reply
+        log.warning("scan %s at %s: database unavailable, the station will retry: %s", cmd.uuid, station_code, exc)
+        return error_reply(ErrorCode.SERVER_ERROR, "database unavailable, try again")
+    except Exception as exc:  # noqa: BLE001 - the jam guard: any failure becomes a refused scan
+        uow.rollback()
+        if isinstance(exc, db_errors.IntegrityError) and _recorded(uow, cmd.uuid):
+            # The same uuid committed meanwhile by another worker (a replay racing the original).
+            return _replayed(uow, uow.session.get(Station, station_id))
+        log.exception("scan %s at %s refused: the server failed on it", cmd.uuid, station_code)
+        return _refuse(uow, station_id, cmd, exc)
 
 
-def _replayed(uow: UnitOfWork, station: Station, return_id: int | None) -> dict:
-    """The answer to a scan already applied (its ack was lost): the screen as it is now.
+def _apply(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
+    code = identify(cmd.raw, cmd.symbology)
+    ran = steps.run(uow, station, Input.scan(code))
+    context = {**ran.before.context, **ran.step.context}
+    _record(uow, station, cmd, code, ran.step.outcome or "accepted", ran.step.accepted,
+            task_id=ran.before.context.get("task_id") or ran.step.context.get("task_id"),
+            return_id=context.get("return_id"))
+    uow.commit()
+    return ran.screen
 
-    At the returns desk that is the RMA the scan opened: nothing else in the database says
-    what the clerk is looking at.
-    """
-    session = uow.session
-    station = session.get(Station, station.id)
-    message = screens.message(station, "info", "duplicate_scan")
-    if return_id is not None:
-        case = session.get(Return, return_id)
-        return screens.reply(ScreenState.RETURN_INSPECT, message=message, rma=screens.rma_view(case),
-                             duplicate=True)
-    return screens.screen_for(session, station, message, duplicate=True)
+
+def _record(uow: UnitOfWork, station: Station, cmd: ScanCommand, code: ScannedCode, outcome: str, accepted: bool,
+            task_id=None, return_id=None, reason: str = "") -> None:
+    uow.session.add(ScanEvent(uuid=cmd.uuid, station_id=station.id, task_id=task_id, return_id=return_id,
+                              raw=cmd.raw, symbology=cmd.symbology, kind=str(code.kind), outcome=outcome,
+                              reason=reason, scanned_at=cmd.scanned_at))
+    uow.emit("scan_recorded", station=station.code, raw=cmd.raw, kind=str(code.kind), outcome=outcome,
+             ok=accepted, task_id=task_id)
+
+
+def _refuse(uow: UnitOfWork, station_id: int, cmd: ScanCommand, failure: Exception) -> dict:
+    """Record the scan as refused (with why) and answer the station's screen in red."""
+    try:
+        station = uow.session.get(Station, station_id)
+        reason = f"{type(failure).__name__}: {failure}"[:200]
+        _record(uow, station, cmd, _kind_of(cmd), "server_error", False, reason=reason)
+        screen = steps.current_screen(uow, station, error("scan_failed", ref=cmd.uuid[:8]))
+        uow.commit()
+        return screen
+    except Exception:  # noqa: BLE001 - even the refusal failed: the station keeps the scan and retries
+        uow.rollback()
+        log.exception("scan %s: could not record its refusal either", cmd.uuid)
+        return error_reply(ErrorCode.SERVER_ERROR, "the server could not record this scan, try again")
+
+
+def _kind_of(cmd: ScanCommand) -> ScannedCode:
+    try:
+        return identify(cmd.raw, cmd.symbology)
+    except Exception:  # noqa: BLE001 - identify() never raises; this is belt and braces for the audit row
+        return ScannedCode(CodeKind.UNKNOWN, "", cmd.raw)
+
+
+def _recorded(uow: UnitOfWork, scan_uuid: str) -> bool:
+    return uow.session.scalar(select(ScanEvent.id).where(ScanEvent.uuid == scan_uuid)) is not None
+
+
+def _replayed(uow: UnitOfWork, station: Station) -> dict:
+    """The answer to a scan already applied (its ack was lost): the screen as it is now."""
+    screen = steps.current_screen(uow, station, info("duplicate_scan"), duplicate=True)
+    uow.commit()
+    return screen

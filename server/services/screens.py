@@ -1,24 +1,58 @@
-"""What a station should show now: the reply to every station request (docs/protocol.md)."""
+"""What a station draws: the screen of its session's state (docs/protocol.md, "The screen").
+
+One drawer per state that shows more than its title; a new state with data to show adds its
+drawer here.
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from typing import Callable
 
-from server.domain import messages
 from server.domain.returns import ReturnedUnit, refund_due
-from server.domain.states import MessageLevel, ScreenState
-from server.models import PrintJob, Return, Station, Task, TaskLine
+from server.domain.scenarios import SCENARIOS, Say, Session
+from server.models import PrintJob, Return, Station, Task
+from server.services.sessions import DbFacts
+from wire import texts
+from wire.contract import ScreenState, empty_screen
 
 
-def message(station: Station, level: MessageLevel | str, key: str, /, **params) -> dict:
-    # MessageLevel(...) refuses a level the station screen would not know how to draw.
-    return {"level": str(MessageLevel(level)), "code": key, "text": messages.text(key, station.locale, **params)}
+def message(station: Station, say: Say | None) -> dict | None:
+    if say is None:
+        return None
+    return {"level": str(say.level), "code": say.key, "text": texts.text(say.key, station.locale, **say.params)}
 
 
-def reply(state: ScreenState, *, message: dict | None = None, task: dict | None = None,
-          prints: list[dict] | None = None, rma: dict | None = None, duplicate: bool = False) -> dict:
-    return {"state": str(state), "message": message, "task": task, "print": prints or [],
-            "rma": rma, "duplicate": duplicate}
+def draw(station: Station, session: Session, facts: DbFacts, say: Say | None = None,
+         duplicate: bool = False) -> dict:
+    screen = empty_screen(session.state)
+    screen.update(scenario=session.scenario, message=message(station, say), duplicate=duplicate,
+                  actions=[str(action) for action in SCENARIOS[session.scenario].actions(session.state)])
+    drawer = DRAWERS.get(session.state)
+    if drawer is not None:
+        drawer(screen, session, facts)
+    return screen
+
+
+def _draw_task(screen: dict, session: Session, facts: DbFacts) -> None:
+    if facts.task_row is not None:
+        screen["task"] = task_view(facts.task_row)
+
+
+def _draw_labels(screen: dict, session: Session, facts: DbFacts) -> None:
+    screen["print"] = [print_view(job) for job in facts.pending_jobs]
+
+
+def _draw_return(screen: dict, session: Session, facts: DbFacts) -> None:
+    case = facts.return_row(session.context.get("return_id"))
+    if case is not None:
+        screen["rma"] = rma_view(case, session.context.get("seen") or {})
+
+
+DRAWERS: dict[ScreenState, Callable[[dict, Session, DbFacts], None]] = {
+    ScreenState.PICK: _draw_task,
+    ScreenState.PACK: _draw_task,
+    ScreenState.PRINT_LABEL: _draw_labels,
+    ScreenState.RETURN_INSPECT: _draw_return,
+}
 
 
 def task_view(task: Task) -> dict:
@@ -46,50 +80,17 @@ def print_view(job: PrintJob) -> dict:
     return {"job_id": job.id, "kind": job.kind, "zpl": job.zpl}
 
 
-def current_task(session, station: Station) -> Task | None:
-    # Everything the screen shows, in one round of queries: lines, products, bins, order.
-    return session.scalars(select(Task).where(Task.station_id == station.id, Task.status == "assigned")
-                           .options(joinedload(Task.order),
-                                    selectinload(Task.lines).options(joinedload(TaskLine.product),
-                                                                     joinedload(TaskLine.bin)))
-                           .order_by(Task.id).limit(1)).first()
-
-
-def pending_prints(session, station: Station) -> list[PrintJob]:
-    return list(session.scalars(select(PrintJob).where(PrintJob.station_id == station.id,
-                                                       PrintJob.status.in_(("queued", "failed")))
-                                .order_by(PrintJob.id)))
-
-
-def idle_state(station: Station) -> ScreenState:
-    return ScreenState.RETURN_SCAN if station.role == "returns" else ScreenState.IDLE
-
-
-def screen_for(session, station: Station, message: dict | None = None, duplicate: bool = False,
-               task: Task | None = None) -> dict:
-    """The screen a station should be on, rebuilt from the database (after a reconnect too).
-
-    ``task``: the station's current task when the caller already holds it (saves a query).
-    """
-    jobs = pending_prints(session, station)
-    if jobs:
-        return reply(ScreenState.PRINT_LABEL, message=message, prints=[print_view(j) for j in jobs],
-                     duplicate=duplicate)
-    task = task if task is not None else current_task(session, station)
-    if task is not None:
-        state = ScreenState.PICK if task.kind == "pick" else ScreenState.PACK
-        return reply(state, message=message, task=task_view(task), duplicate=duplicate)
-    return reply(idle_state(station), message=message, duplicate=duplicate)
-
-
-def rma_view(case: Return) -> dict:
+def rma_view(case: Return, seen: dict | None = None) -> dict:
     order = case.order
     customer, address = order.customer, order.ship_address
+    seen = seen or {}
     lines = [{"id": line.id, "sku": line.order_line.product.sku, "name": line.order_line.product.name,
-              "quantity": line.quantity, "unit_price_cents": line.order_line.unit_price_cents,
-              "reason": line.reason, "grade": line.grade} for line in case.lines]
+              "gtin": line.order_line.product.gtin, "quantity": line.quantity,
+              "unit_price_cents": line.order_line.unit_price_cents, "reason": line.reason, "grade": line.grade,
+              "seen": int(seen.get(str(line.id), 0))} for line in case.lines]
     return {
         "rma": case.rma, "status": case.status, "reason": case.reason,
+        "received_at": case.received_at.isoformat() if case.received_at else None,
         "order": {"reference": order.reference, "channel": order.channel, "external_id": order.external_id,
                   "total_cents": order.total_cents, "currency": order.currency},
         "customer": {"name": customer.name, "email": customer.email,

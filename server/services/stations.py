@@ -7,7 +7,7 @@ import secrets
 
 from sqlalchemy import select
 
-from server.domain.states import STATION_ROLES
+from server.domain.roles import STATION_ROLES
 from server.models import Station
 from server.models._types import utcnow
 from server.services.unit_of_work import UnitOfWork
@@ -54,11 +54,17 @@ def mark_online(uow: UnitOfWork, station: Station, online: bool) -> None:
     uow.commit()
 
 
-def record_printer_status(uow: UnitOfWork, station: Station, status: dict) -> None:
-    allowed = ("online", "ready", "paper_out", "paused", "head_open", "ribbon_out", "detail")
-    clean = {key: status[key] for key in allowed if key in status}
+def record_printer_status(uow: UnitOfWork, station: Station, clean: dict) -> None:
+    """``clean``: the printer's condition, validated against wire.contract.PRINTER_STATUS_KEYS."""
     changed = clean != (station.printer_status or {})
     station.printer_status, station.last_seen_at = clean, utcnow()
     if changed:
         uow.emit("printer_status", station=station.code, status=clean)
+    uow.commit()
+
+
+def record_dead_letter(uow: UnitOfWork, station: Station, dead) -> None:
+    """A scan the station set aside after the server refused or failed on it: the supervisor is told."""
+    uow.emit("scan_dead_lettered", station=station.code, uuid=dead.uuid, raw=dead.raw, reason=dead.reason,
+             attempts=dead.attempts)
     uow.commit()

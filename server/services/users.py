@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.domain.states import USER_ROLES
+from server.domain.roles import USER_ROLES
 from server.models import User
 from server.services.unit_of_work import UnitOfWork
 

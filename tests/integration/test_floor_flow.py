@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.models import AuditEvent, Order, Package, PrintJob, ScanEvent, Station, Stock, Task
-from server.services import dispatch, packing, scans
+from server.services import dispatch, printing, scans
 from server.services.allocation import InsufficientStock, allocate_new_orders, allocate_order
 from server.services.returns import ReturnNotAllowed, authorize_return
 from tests.factories import add_item, add_order, add_station
@@ -100,7 +100,7 @@ def test_the_whole_life_cycle_from_pick_to_return(floor, order_ready):
         assert len(package.sscc) == 18 and package.tracking_number.startswith("6A")
         assert package.weight_g == 900
         station = uow.session.get(Station, order_ready["pack"])
-        shipped = packing.confirm_print(uow, station, job["job_id"], ok=True)
+        shipped = printing.confirm_print(uow, station, job["job_id"], ok=True)
     assert shipped["state"] == "idle" and shipped["message"]["code"] == "label_printed"
 
     with floor.uow() as uow:
@@ -133,7 +133,7 @@ def test_a_replayed_scan_is_applied_once(floor, order_ready):
 def test_a_failed_label_stays_queued_and_can_be_printed_again(floor, order_ready):
     job_id = pick_and_pack(floor, order_ready)["print"][0]["job_id"]
     with floor.uow() as uow:
-        failed = packing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, False, "paper_out")
+        failed = printing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, False, "paper_out")
     assert failed["state"] == "print_label" and failed["message"]["level"] == "error"
     assert failed["print"][0]["job_id"] == job_id
     again = request_task(floor, order_ready["pack"])  # e.g. after a reconnect: still the label
@@ -154,7 +154,7 @@ def test_scans_at_a_station_without_a_task_are_refused_and_recorded(floor, order
 def test_a_replayed_rma_scan_shows_the_same_return_again(floor, order_ready):
     job_id = pick_and_pack(floor, order_ready)["print"][0]["job_id"]
     with floor.uow() as uow:
-        packing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, ok=True)
+        printing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, ok=True)
     with floor.uow() as uow:
         order = uow.session.get(Order, order_ready["order_id"])
         rma = authorize_return(uow, order.id, [(order.lines[1].id, 1)], "damaged").rma

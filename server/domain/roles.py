@@ -1,0 +1,4 @@
+"""Who works on the floor. Screen states and message levels are the wire contract (wire/contract.py)."""
+
+STATION_ROLES = ("pick", "pack", "returns")
+USER_ROLES = ("picker", "packer", "returns_clerk", "supervisor", "admin")

@@ -1,0 +1,56 @@
+"""What a scenario may know of the floor: plain read-only data, loaded by the services.
+
+Handlers ask ``facts`` (a ``FloorFacts``) for what they need and nothing more, so a scan at the
+returns desk never loads a pick task, and unit tests hand in a small dataclass instead of a
+database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from server.domain.scanning import ScannedCode
+from server.domain.verification import LineProgress
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    id: int
+    kind: str  # pick, pack
+    order: str  # the order's reference, CO-0000042
+    lines: tuple[LineProgress, ...]
+
+    def line(self, line_id: int) -> LineProgress:
+        return next(line for line in self.lines if line.line_id == line_id)
+
+
+@dataclass(frozen=True)
+class ReturnLineFacts:
+    line_id: int
+    gtin14: str
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ReturnFacts:
+    id: int
+    rma: str
+    order: str
+    received_at: datetime | None
+    lines: tuple[ReturnLineFacts, ...]
+
+
+class FloorFacts(Protocol):
+    def task(self) -> TaskFacts | None:
+        """The task this station holds now, or None."""
+
+    def pending_labels(self) -> int:
+        """How many of this station's labels wait to be printed."""
+
+    def find_return(self, code: ScannedCode) -> ReturnFacts | None:
+        """The return a scanned RMA code names."""
+
+    def return_by_id(self, return_id: int) -> ReturnFacts | None:
+        ...

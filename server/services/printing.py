@@ -1,0 +1,43 @@
+"""Print results: what a station's printer did with a label, and where the station goes next."""
+from __future__ import annotations
+
+from server.domain.scenarios import Input, Trigger
+from server.models import Package, PrintJob, Station
+from server.models._types import utcnow
+from server.services import steps
+from server.services.unit_of_work import UnitOfWork
+from wire.contract import MAX_PRINT_ERROR_CHARS
+
+
+class NotThisStationsJob(LookupError):
+    pass
+
+
+def confirm_print(uow: UnitOfWork, station: Station, job_id: int, ok: bool, error: str = "") -> dict:
+    """The station reports what its printer did with a label job; its scenario moves on (commits)."""
+    job = uow.session.get(PrintJob, job_id)
+    if job is None or job.station_id != station.id:
+        raise NotThisStationsJob(f"print job {job_id} is not this station's")
+    if ok:
+        _mark_printed(uow, station, job)
+        given = Input.event(Trigger.LABEL_PRINTED, job_id=job.id)
+    else:
+        job.status, job.error = "failed", (error or "unknown")[:MAX_PRINT_ERROR_CHARS]
+        uow.emit("printer_problem", station=station.code, job_id=job.id, error=job.error)
+        given = Input.event(Trigger.LABEL_FAILED, job_id=job.id, error=job.error)
+    uow.session.flush()
+    screen = steps.run(uow, station, given).screen
+    uow.commit()
+    return screen
+
+
+def _mark_printed(uow: UnitOfWork, station: Station, job: PrintJob) -> None:
+    if job.status == "printed":
+        return  # a replayed confirmation
+    job.status, job.error, job.printed_at = "printed", "", utcnow()
+    package = uow.session.get(Package, job.package_id) if job.package_id else None
+    if package is not None and job.kind == "shipping":
+        package.status, package.shipped_at = "shipped", utcnow()
+        package.order.status = "shipped"
+        uow.emit("order_shipped", order=package.order.reference, tracking=package.tracking_number,
+                 carrier=package.carrier, station=station.code)

@@ -1,0 +1,40 @@
+"""One input to a station's scenario: resume the session, handle, apply the effects, save, draw.
+
+Every station request that can change the screen (a scan, an operator key, a claimed task,
+a print result) goes through ``run``; the caller records and commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.domain.scenarios import SCENARIOS, Input, Session, Step
+from server.models import Station
+from server.services import effects, screens, sessions
+from server.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Ran:
+    before: Session  # the session the input found (resumed against the floor)
+    step: Step
+    after: Session
+    screen: dict
+
+
+def run(uow: UnitOfWork, station: Station, given: Input) -> Ran:
+    db = uow.session
+    before, facts = sessions.resume(db, station)
+    step = SCENARIOS[before.scenario].handle(before, given, facts)
+    if step.effects:
+        effects.apply(uow, station, step.effects)
+        facts.forget(task=False)
+    after = Session(step.scenario or before.scenario, step.state, step.context)
+    sessions.save(db, station, after)
+    return Ran(before, step, after, screens.draw(station, after, facts, step.say))
+
+
+def current_screen(uow: UnitOfWork, station: Station, say=None, duplicate: bool = False) -> dict:
+    """The screen as it is now, saving the session if the floor moved it (a task taken away)."""
+    session, facts = sessions.resume(uow.session, station)
+    sessions.save(uow.session, station, session)
+    return screens.draw(station, session, facts, say, duplicate=duplicate)
