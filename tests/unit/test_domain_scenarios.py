@@ -1,0 +1,235 @@
+"""Each scenario's state machine, without a database: facts are a small dataclass."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.domain.scanning import identify
+from server.domain.scenarios import SCENARIOS, IllegalStep, Input, Scenario, Session, Step, Trigger
+from server.domain.scenarios.engine import Say
+from server.domain.scenarios.facts import ReturnFacts, ReturnLineFacts, TaskFacts
+from server.domain.scenarios.packing import PACK
+from server.domain.scenarios.picking import PICK
+from server.domain.scenarios.returns import INSPECT, RECEIVE
+from server.domain.verification import LineProgress
+from wire import texts
+from wire.contract import Action, MessageLevel, ScreenState
+
+LAMP, MUG = "03761234000422", "03761234000439"  # GTIN-14 of two valid EAN-13s
+RECEIVED_AT = datetime(2026, 11, 20, 14, 30, tzinfo=timezone.utc)
+
+
+@dataclass
+class Floor:
+    """FloorFacts for tests: what the station holds, which labels wait, which returns exist."""
+
+    held: TaskFacts | None = None
+    labels: int = 0
+    returns: dict[str, ReturnFacts] = field(default_factory=dict)
+
+    def task(self):
+        return self.held
+
+    def pending_labels(self):
+        return self.labels
+
+    def find_return(self, code):
+        return self.returns.get(code.value)
+
+    def return_by_id(self, return_id):
+        return next((case for case in self.returns.values() if case.id == return_id), None)
+
+
+def a_task(kind: str, lamp_done: int = 0, mug_done: int = 0) -> TaskFacts:
+    return TaskFacts(7, kind, "CO-0000012", (LineProgress(31, LAMP, 2, lamp_done, "Lampe"),
+                                             LineProgress(32, MUG, 1, mug_done, "Mug")))
+
+
+def a_return(received: bool = False) -> ReturnFacts:
+    return ReturnFacts(4, "RMA00000004", "CO-0000012", RECEIVED_AT if received else None,
+                       (ReturnLineFacts(51, LAMP, "Lampe", 2),))
+
+
+def scan(code: str) -> Input:
+    return Input.scan(identify(code))
+
+
+def at(scenario: Scenario, state: ScreenState, **context) -> Session:
+    return Session(scenario.name, state, context)
+
+
+# --- pick -------------------------------------------------------------------------------
+
+def test_a_picker_is_sent_to_the_task_assigned():
+    step = PICK.handle(PICK.start(), Input.event(Trigger.TASK_ASSIGNED, task_id=7), Floor())
+    assert step.state == ScreenState.PICK and step.context == {"task_id": 7}
+
+
+def test_each_good_unit_is_counted_and_the_last_one_sends_the_tote_to_packing():
+    floor = Floor(a_task("pick"))
+    first = PICK.handle(at(PICK, ScreenState.PICK, task_id=7), scan(LAMP), floor)
+    assert (first.state, first.outcome, first.say.key) == (ScreenState.PICK, "counted", "item_ok")
+    assert [e.kind for e in first.effects] == ["count_unit"] and first.effects[0].params["line_id"] == 31
+
+    floor.held = a_task("pick", lamp_done=2)
+    last = PICK.handle(at(PICK, ScreenState.PICK, task_id=7), scan(MUG), floor)
+    assert (last.state, last.outcome, last.say.key) == (ScreenState.IDLE, "task_complete", "pick_done")
+    assert [e.kind for e in last.effects] == ["count_unit", "complete_pick"]
+
+
+@pytest.mark.parametrize(("code", "outcome"), [
+    ("3760123456784", "wrong_item"), ("A-01-02-1", "not_an_item"), ("]x9", "unreadable"), ("garbage", "unreadable")])
+def test_a_refused_unit_changes_nothing_and_says_why_in_red(code, outcome):
+    session = at(PICK, ScreenState.PICK, task_id=7)
+    step = PICK.handle(session, scan(code), Floor(a_task("pick")))
+    assert (step.state, step.context, step.effects, step.outcome) == (ScreenState.PICK, session.context, (), outcome)
+    assert step.say.level is MessageLevel.ERROR and not step.accepted
+
+
+def test_one_unit_too_many_is_refused():
+    step = PICK.handle(at(PICK, ScreenState.PICK, task_id=7), scan(MUG), Floor(a_task("pick", mug_done=1)))
+    assert step.outcome == "too_many" and step.say.params == {"name": "Mug"} and step.effects == ()
+
+
+def test_a_scan_for_a_task_the_station_no_longer_holds_says_so():
+    step = PICK.handle(at(PICK, ScreenState.PICK, task_id=99), scan(LAMP), Floor(a_task("pick")))
+    assert (step.state, step.say.key, step.effects) == (ScreenState.IDLE, "task_lost", ())
+
+
+def test_a_scan_with_no_task_is_refused():
+    step = PICK.handle(PICK.start(), scan(LAMP), Floor())
+    assert step.state == ScreenState.IDLE and step.outcome == "no_task" and step.say.level is MessageLevel.ERROR
+
+
+# --- pack -------------------------------------------------------------------------------
+
+def test_the_last_unit_into_the_box_closes_the_parcel_and_prints_its_label():
+    step = PACK.handle(at(PACK, ScreenState.PACK, task_id=7), scan(MUG), Floor(a_task("pack", lamp_done=2)))
+    assert step.state == ScreenState.PRINT_LABEL and step.say.key == "pack_done"
+    assert [e.kind for e in step.effects] == ["count_unit", "close_parcel"]
+
+
+def test_the_label_printed_frees_the_packer_and_a_failed_one_stays_in_red():
+    printing = at(PACK, ScreenState.PRINT_LABEL, task_id=7)
+    failed = PACK.handle(printing, Input.event(Trigger.LABEL_FAILED, error="paper_out"), Floor(labels=1))
+    assert failed.state == ScreenState.PRINT_LABEL and failed.say.params == {"error": "paper_out"}
+    printed = PACK.handle(printing, Input.event(Trigger.LABEL_PRINTED), Floor(labels=0))
+    assert printed.state == ScreenState.IDLE and printed.say.key == "label_printed"
+    another = PACK.handle(printing, Input.event(Trigger.LABEL_PRINTED), Floor(labels=1))
+    assert another.state == ScreenState.PRINT_LABEL
+
+
+def test_a_scan_while_the_label_prints_is_refused():
+    step = PACK.handle(at(PACK, ScreenState.PRINT_LABEL), scan(LAMP), Floor(labels=1))
+    assert step.outcome == "label_pending" and step.state == ScreenState.PRINT_LABEL
+
+
+def test_a_stored_pack_session_follows_the_floor_when_resumed():
+    idle = PACK.start()
+    assert PACK.resume(idle, Floor(a_task("pack"))) == at(PACK, ScreenState.PACK, task_id=7)
+    assert PACK.resume(at(PACK, ScreenState.PACK, task_id=7), Floor()).state == ScreenState.IDLE
+    assert PACK.resume(idle, Floor(labels=1)).state == ScreenState.PRINT_LABEL
+    assert PACK.resume(at(PACK, ScreenState.PRINT_LABEL), Floor()).state == ScreenState.IDLE
+
+
+# --- returns ------------------------------------------------------------------------------
+
+def test_scanning_a_return_label_receives_the_parcel_and_opens_its_inspection():
+    step = RECEIVE.handle(RECEIVE.start(), scan("RMA00000004"), Floor(returns={"RMA00000004": a_return()}))
+    assert (step.scenario, step.state, step.outcome) == (INSPECT.name, ScreenState.RETURN_INSPECT, "rma_found")
+    assert step.context == {"return_id": 4, "seen": {}}
+    assert [e.kind for e in step.effects] == ["receive_return"]
+
+
+def test_a_parcel_already_received_says_so_in_amber_with_when():
+    floor = Floor(returns={"RMA00000004": a_return(received=True)})
+    step = RECEIVE.handle(RECEIVE.start(), scan("RMA00000004"), floor)
+    assert step.say.level is MessageLevel.WARN and step.say.key == "rma_already_received"
+    assert step.say.params["when"] == "20/11/2026 14:30 UTC" and step.effects == ()
+
+
+@pytest.mark.parametrize(("code", "outcome"), [("RMA00000009", "rma_unknown"), (LAMP, "not_an_rma")])
+def test_the_desk_refuses_what_is_not_a_known_return_label(code, outcome):
+    step = RECEIVE.handle(RECEIVE.start(), scan(code), Floor(returns={"RMA00000004": a_return()}))
+    assert step.outcome == outcome and step.state == ScreenState.RETURN_SCAN and step.say.level is MessageLevel.ERROR
+
+
+def test_inspection_ticks_each_returned_unit_and_refuses_what_is_not_on_the_return():
+    floor = Floor(returns={"RMA00000004": a_return(received=True)})
+    session = at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4, seen={})
+    first = INSPECT.handle(session, scan(LAMP), floor)
+    assert first.context["seen"] == {"51": 1} and first.say.params["seen"] == 1
+    second = INSPECT.handle(Session(INSPECT.name, first.state, first.context), scan(LAMP), floor)
+    assert second.context["seen"] == {"51": 2}
+    third = INSPECT.handle(Session(INSPECT.name, second.state, second.context), scan(LAMP), floor)
+    assert third.outcome == "too_many" and third.context["seen"] == {"51": 2}
+    stranger = INSPECT.handle(session, scan(MUG), floor)
+    assert stranger.outcome == "not_on_rma" and stranger.say.level is MessageLevel.ERROR
+
+
+def test_done_sends_the_clerk_back_to_the_next_parcel_and_another_label_opens_that_one():
+    floor = Floor(returns={"RMA00000004": a_return(received=True),
+                           "RMA00000005": ReturnFacts(5, "RMA00000005", "CO-0000013", None, ())})
+    session = at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4, seen={"51": 1})
+    done = INSPECT.handle(session, Input.action(Action.DONE), floor)
+    assert (done.scenario, done.state, done.say.key) == (RECEIVE.name, ScreenState.RETURN_SCAN, "inspection_done")
+    nxt = INSPECT.handle(session, scan("RMA00000005"), floor)
+    assert nxt.context == {"return_id": 5, "seen": {}} and nxt.outcome == "rma_found"
+    assert INSPECT.actions(ScreenState.RETURN_INSPECT) == (Action.DONE,)
+
+
+def test_an_inspection_of_a_return_that_is_gone_goes_back_to_the_desk():
+    assert INSPECT.resume(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), Floor()) == RECEIVE.start()
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+def test_an_input_a_state_has_no_use_for_is_refused_and_changes_nothing():
+    session = at(RECEIVE, ScreenState.RETURN_SCAN)
+    step = RECEIVE.handle(session, Input.action("explode"), Floor())
+    assert (step.state, step.outcome, step.say.key) == (ScreenState.RETURN_SCAN, "not_expected", "not_expected_here")
+
+
+def test_a_handler_stepping_somewhere_it_did_not_declare_is_caught():
+    rogue = Scenario("rogue", initial=ScreenState.IDLE)
+    rogue.on(ScreenState.IDLE, Trigger.SCAN, to=(ScreenState.IDLE,))(
+        lambda session, given, facts: Step(ScreenState.PACK))
+    with pytest.raises(IllegalStep, match="idle → pack"):
+        rogue.handle(rogue.start(), scan(LAMP), Floor())
+
+
+def test_every_message_a_scenario_can_say_exists_in_both_languages():
+    said: list[Say] = []
+    floor = Floor(a_task("pack"), 1, {"RMA00000004": a_return()})
+    for scenario in SCENARIOS.values():
+        for transition in scenario.transitions():
+            for code in (LAMP, MUG, "RMA00000004", "RMA00000009", "A-01-02-1", "]x9"):
+                given = Input(transition.trigger, identify(code), Action.DONE, {"task_id": 7, "error": "paper_out"})
+                step = scenario.handle(Session(scenario.name, transition.source, {"task_id": 7, "return_id": 4}),
+                                       given, floor)
+                said.append(step.say)
+    for say in filter(None, said):
+        for locale in texts.LOCALES:
+            assert texts.text(say.key, locale, **say.params)
+
+
+# --- nothing a scan carries can break a scenario -----------------------------------------
+
+AIM = st.sampled_from(["", "]C1", "]E0", "]E4", "]d2", "]Q3", "]e0", "]x9", "]", "]1"])
+CODES = st.one_of(st.text(max_size=80), st.from_regex(r"[0-9\x1d]{1,48}", fullmatch=True),
+                  st.sampled_from([LAMP, MUG, "RMA00000004", "A-01-02-1", "TOTE-0001", "BADGE-AB12"]))
+STATES = [(scenario, transition.source) for scenario in SCENARIOS.values() for transition in scenario.transitions()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(STATES), AIM, CODES, st.sampled_from([None, "]C1", "]E0", "]zz"]))
+def test_any_scan_in_any_state_of_any_scenario_gets_a_declared_step_and_a_message(where, aim, code, symbology):
+    scenario, state = where
+    floor = Floor(a_task("pack"), 1, {"RMA00000004": a_return()})
+    session = Session(scenario.name, state, {"task_id": 7, "return_id": 4, "seen": {}})
+    step = scenario.handle(session, Input.scan(identify(aim + code, symbology)), floor)
+    assert isinstance(step.state, ScreenState) and step.say is not None and step.outcome
