@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench docs clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(PY) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
+
+docs: $(INSTALLED)
+	$(PY) -m tools.gen_docs
 
 bench: $(INSTALLED)
 	$(PY) bench/run_all.py

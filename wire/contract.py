@@ -57,6 +57,18 @@ class ClientEvent(StrEnum):
     SCAN_DEAD_LETTERED = "scan_dead_lettered"  # a scan set aside for a supervisor → {"ok": true}
 
 
+# (payload, ack) of each client event, for docs/protocol.md (generated from this module).
+CLIENT_EVENT_DOC: dict[ClientEvent, tuple[str, str]] = {
+    ClientEvent.HELLO: ("`{}`", "screen + `station: {code, name, role, locale}`"),
+    ClientEvent.REQUEST_TASK: ("`{}`", "screen (claims the next task of the scenario's kind if it holds none)"),
+    ClientEvent.SCAN: ("`{uuid, raw, symbology, scanned_at}`", "screen (`duplicate: true` for a replay)"),
+    ClientEvent.ACTION: ("`{name, params}`", "screen"),
+    ClientEvent.PRINT_RESULT: ("`{job_id: int, ok: bool, error: str}`", "screen"),
+    ClientEvent.PRINTER_STATUS: ("`{online, ready, paper_out, paused, head_open, ribbon_out, detail}`", "`{ok: true}`"),
+    ClientEvent.SCAN_DEAD_LETTERED: ("`{uuid, raw, reason, attempts}`", "`{ok: true}`"),
+}
+
+
 class ServerEvent(StrEnum):
     """Server → station, without ack."""
 
