@@ -9,9 +9,12 @@ a role room are nudged when work of their kind appears.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Callable
+
+log = logging.getLogger(__name__)
 
 
 class FloorBroadcaster:
@@ -49,8 +52,17 @@ class FloorBroadcaster:
         while not self._stopped.is_set():
             self._wake.wait(timeout=self._snapshot_every if self._snapshot_due else None)
             self._wake.clear()
-            self.flush()
+            self._flush_and_survive()
             self._stopped.wait(self._interval)  # the rate limit: at most one batch per interval
+
+    def _flush_and_survive(self) -> None:
+        # The loop outlives any one failure (a database timeout during a snapshot, say): a dead
+        # broadcaster would leave every dashboard frozen and every idle station un-nudged.
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 - logged, and the next batch is tried on time
+            log.exception("dashboard broadcast failed; the next batch will be tried")
+            self._snapshot_due = True
 
     def flush(self) -> None:
         with self._lock:

@@ -71,3 +71,21 @@ def test_waiting_work_nudges_the_role_room_once_and_is_not_shown_on_dashboards()
     nudges = [(event, data, ns, to) for event, data, ns, to in sio.emits if event == "tasks_waiting"]
     assert nudges == [("tasks_waiting", {"kind": "pack"}, "/station", "role:pack")]
     assert [e["type"] for e in sio.updates()[0]["events"]] == ["task_completed"]
+
+
+def test_a_failed_snapshot_is_logged_and_the_broadcaster_keeps_delivering(caplog):
+    sio, calls = RecordingSocketIO(), []
+
+    def snapshot():
+        calls.append(1)
+        if len(calls) == 1:
+            raise TimeoutError("QueuePool limit of size 5 overflow 10 reached")
+        return {"n": len(calls)}
+
+    caster = FloorBroadcaster(sio, max_rate=50, snapshot=snapshot, snapshot_every=0.05)
+    caster.publish([{"type": "scan_recorded", "n": 1}])
+    assert wait_until(lambda: len(calls) >= 1)
+    caster.publish([{"type": "scan_recorded", "n": 2}])
+    assert wait_until(lambda: any(update["snapshot"] for update in sio.updates())), "the loop died"
+    caster.stop()
+    assert "dashboard broadcast failed" in caplog.text
