@@ -16,13 +16,15 @@
       case "order_shipped": return `${e.order} → ${e.carrier} ${e.tracking}`;
       case "return_received": return `${e.rma} (${e.order}) · ${e.reason}`;
       case "printer_problem": return `${e.station} · ${words.printer}: ${e.error}`;
+      case "scan_dead_lettered": return `${e.station} · ⚠ ${e.raw} · ${e.reason} (×${e.attempts})`;
       default: return [e.type, e.station || "", e.order || ""].join(" ");
     }
   }
 
   function addEvent(e) {
     const li = document.createElement("li");
-    li.className = `ev ${e.type} ${e.ok === false ? "bad" : ""}`;
+    const bad = e.ok === false || e.type === "scan_dead_lettered";
+    li.className = `ev ${e.type} ${bad ? "bad" : ""}`;
     li.dataset.type = e.type;
     li.textContent = `${new Date().toLocaleTimeString(document.documentElement.lang)} ${describe(e)}`;
     feed.prepend(li);
