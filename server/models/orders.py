@@ -6,7 +6,8 @@ from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
-from server.models._types import UtcDateTime, utcnow
+from server.domain.statuses import OrderStatus
+from server.models._types import StatusType, UtcDateTime, utcnow
 from server.models.catalog import Product
 
 
@@ -41,7 +42,8 @@ class Order(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     ship_address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    # Every assignment is checked against its life cycle (server/domain/statuses.py).
+    status: Mapped[OrderStatus] = mapped_column(StatusType(OrderStatus, 16), default=OrderStatus.NEW)
     service_level: Mapped[str] = mapped_column(String(16), default="standard")
     promised_ship_by: Mapped[datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -6,7 +6,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
-from server.models._types import UtcDateTime, utcnow
+from server.domain.statuses import ReturnStatus
+from server.models._types import StatusType, UtcDateTime, utcnow
 from server.models.orders import Order, OrderLine
 
 
@@ -18,7 +19,9 @@ class Return(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     rma: Mapped[str | None] = mapped_column(String(20), unique=True)  # numbered from the id
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="authorized")
+    # Every assignment is checked against its life cycle (server/domain/statuses.py).
+    status: Mapped[ReturnStatus] = mapped_column(StatusType(ReturnStatus, 16),
+                                                  default=ReturnStatus.AUTHORIZED)
     reason: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -6,7 +6,8 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
-from server.models._types import UtcDateTime, utcnow
+from server.domain.statuses import PackageStatus, PrintJobStatus
+from server.models._types import StatusType, UtcDateTime, utcnow
 from server.models.orders import Order
 
 
@@ -23,7 +24,9 @@ class Package(Base):
     service: Mapped[str] = mapped_column(String(32))
     tracking_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     weight_g: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="label_pending")
+    # Every assignment is checked against its life cycle (server/domain/statuses.py).
+    status: Mapped[PackageStatus] = mapped_column(StatusType(PackageStatus, 16),
+                                                   default=PackageStatus.LABEL_PENDING)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -41,7 +44,9 @@ class PrintJob(Base):
     package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
     kind: Mapped[str] = mapped_column(String(16))  # shipping, return
     zpl: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued, printed, failed
+    # Every assignment is checked against its life cycle (server/domain/statuses.py).
+    status: Mapped[PrintJobStatus] = mapped_column(StatusType(PrintJobStatus, 12),
+                                                    default=PrintJobStatus.QUEUED)
     error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -11,7 +11,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
-from server.models._types import UtcDateTime, utcnow
+from server.domain.statuses import TaskStatus
+from server.models._types import StatusType, UtcDateTime, utcnow
 from server.models.catalog import Bin, Product
 from server.models.orders import Order
 
@@ -22,7 +23,8 @@ class Task(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(8))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    # Every assignment is checked against its life cycle (server/domain/statuses.py).
+    status: Mapped[TaskStatus] = mapped_column(StatusType(TaskStatus, 12), default=TaskStatus.OPEN)
     priority: Mapped[int] = mapped_column(Integer, default=0)  # lower is more urgent
     station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
     tote: Mapped[str | None] = mapped_column(String(32))
