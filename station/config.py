@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from typing import Mapping
 
+from wire.contract import ACK_TIMEOUT_SECONDS
+
 
 class ConfigError(ValueError):
     pass
@@ -32,7 +34,7 @@ class StationConfig:
     ui_port: int = 0  # 0: the OS picks a free port
     outbox_path: str = "station-outbox.sqlite"
     locale: str = "fr"
-    ack_timeout: float = 5.0
+    ack_timeout: float = ACK_TIMEOUT_SECONDS
 
 
 ENV_VARS = {

@@ -1,10 +1,15 @@
 """StationCore: the one place that decides what the station does next.
 
 Every input (scanner reads, typed codes, connection changes, server nudges,
-the reprint key, printer status) goes through one queue, handled by one worker
-thread, so scans reach the server strictly in the order they were read. The
-core never decides what a scan means: it stores it, sends it, and draws the
-screen the server answers (docs/protocol.md).
+the operator's keys, printer status) goes through one queue, handled by one
+worker thread, so scans reach the server strictly in the order they were read.
+The core never decides what a scan means: it stores it, sends it, and draws the
+screen the server answers (docs/protocol.md, wire/contract.py).
+
+Nothing stops the floor: a scan the server refuses, or fails on
+DEAD_LETTER_AFTER_ATTEMPTS times, is set aside in the outbox's dead letters,
+shown red and reported, and the next scan goes on. A lost network only ever
+makes scans wait.
 """
 
 from __future__ import annotations
@@ -13,23 +18,28 @@ import logging
 import queue
 import threading
 import time
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 from station.drivers import PrinterError, PrinterNotReady, PrinterOffline, PrinterStatus
-from station.link import ServerUnavailable
-from station.outbox import Outbox, PendingScan
+from station.link import AckTimeout, ServerUnavailable
+from station.outbox import DeadScan, Outbox, PendingScan
 from station.ui.board import EMPTY_SCREEN, ScreenBoard
+from wire.contract import (
+    ACK_TIMEOUT_SECONDS, MAX_PRINT_ERROR_CHARS, MAX_SCAN_CHARS, PRINTER_PROBLEMS,
+    PRINTER_STATUS_KEYS, Action, ClientEvent, ErrorCode, MessageLevel, ScreenState, is_retryable,
+)
+from wire.payloads import (
+    ActionPayload, DeadLetterPayload, PrinterStatusPayload, PrintResultPayload, ScanPayload, clean_scan_text,
+)
+from wire.texts import text
 
 log = logging.getLogger(__name__)
 
-MAX_RAW = 512
-LOCAL_TEXTS = {
-    "scan_incomplete": {"fr": "Lecture incomplète, rescannez", "en": "Incomplete read, scan again"},
-}
-NOT_READY_REASONS = ("paper_out", "head_open", "paused", "ribbon_out", "buffer_full")
+
 class StationCore:
     def __init__(self, link, printer, outbox: Outbox, *, station_code: str, locale: str = "fr",
-                 ack_timeout: float = 5.0, retry_interval: float = 1.0,
+                 ack_timeout: float = ACK_TIMEOUT_SECONDS, retry_interval: float = 1.0,
                  printer_poll: float = 2.0, printer_report: float = 10.0):
         self.link, self.printer, self.outbox = link, printer, outbox
         self.locale, self.ack_timeout, self.retry_interval = locale, ack_timeout, retry_interval
@@ -39,6 +49,9 @@ class StationCore:
         self._last_reply: dict = dict(EMPTY_SCREEN)
         self._synced = False  # hello answered since the last outage
         self._next_sync = 0.0
+        self._retry_at: float | None = None  # the server failed on the oldest scan: next try
+        self._unanswered_scan: str | None = None  # its ack timed out on a connection that stayed up
+        self._report_due = True  # dead letters the server may not know about yet
         self._printed_unreported: set[int] = set()  # printed, print_result not acked yet
         self._printer_sent: tuple[dict | None, float] = (None, 0.0)
         self._scanner = None
@@ -54,13 +67,25 @@ class StationCore:
 
     def submit_typed(self, code: str) -> PendingScan:
         """A code typed or keyboard-wedged into the kiosk page."""
-        code = code.strip("\r\n").replace("\x00", "\ufffd")
-        if not 0 < len(code) <= MAX_RAW:
-            raise ValueError(f"a scan is 1 to {MAX_RAW} characters")
+        code = clean_scan_text(code.strip("\r\n"))
+        if not code:
+            raise ValueError("an empty code is not a scan")
+        if len(code) > MAX_SCAN_CHARS:
+            # The server would refuse it: say so now rather than set it aside later.
+            message = self._local_message(MessageLevel.ERROR, "scan_too_long", max=MAX_SCAN_CHARS)
+            self.board.set(message=message)
+            raise ValueError(message["text"])
         return self._store(code, None, datetime.now(timezone.utc).isoformat())
 
     def submit_rejected(self, rejected) -> None:
         self._inbox.put(("rejected", rejected))
+
+    def submit_action(self, name: str) -> None:
+        """An operator key pressed on the kiosk; a malformed name raises BadPayload (a ValueError)."""
+        action = ActionPayload.parse({"name": name})
+        if action.name == Action.REPRINT:
+            return self.reprint()  # the label is printed here: the server is not asked
+        self._inbox.put(("action", action))
 
     def reprint(self) -> None:
         self._inbox.put(("reprint",))
@@ -89,7 +114,7 @@ class StationCore:
         if self._started:
             return self
         self._started = True
-        self.board.set(waiting_scans=self.outbox.count())
+        self.board.set(waiting_scans=self.outbox.count(), dead_scans=self.outbox.dead_count())
         self.link.on_connected = lambda: self._inbox.put(("connected",))
         self.link.on_disconnected = lambda: self._inbox.put(("disconnected",))
         self.link.on_tasks_waiting = lambda payload: self._inbox.put(("tasks_waiting", payload))
@@ -120,8 +145,8 @@ class StationCore:
     def _work(self) -> None:
         handlers = {"scan": self._on_scan, "rejected": self._on_rejected, "connected": self._sync,
                     "disconnected": self._on_disconnected, "tasks_waiting": self._on_tasks_waiting,
-                    "reprint": self._on_reprint, "printer_status": self._on_printer_status,
-                    "tick": self._on_tick}
+                    "action": self._on_action, "reprint": self._on_reprint,
+                    "printer_status": self._on_printer_status, "tick": self._on_tick}
         while True:
             try:
                 kind, *args = self._inbox.get(timeout=self.retry_interval / 2)
@@ -142,12 +167,32 @@ class StationCore:
 
     def _on_rejected(self, rejected) -> None:
         log.info("scan rejected by the scanner driver: %s %r", rejected.reason, rejected.raw)
-        self.board.set(message=self._local_message("error", "scan_incomplete"))
+        if rejected.reason == "too_long":
+            message = self._local_message(MessageLevel.ERROR, "scan_too_long", max=MAX_SCAN_CHARS)
+        else:
+            message = self._local_message(MessageLevel.ERROR, "scan_incomplete")
+        self.board.set(message=message)
 
     def _on_disconnected(self) -> None:
+        self._unanswered_scan = None  # the connection was cut: an ack lost on it proves nothing
         self._go_offline()
 
     def _on_tasks_waiting(self, payload: dict) -> None:
+        self._request_task_if_idle()
+
+    def _on_action(self, action: ActionPayload) -> None:
+        if self._synced:
+            self._flush()  # the scans read before the key was pressed reach the server first
+        if not self._synced or self.outbox.count():
+            log.info("action %s not sent: offline or scans still waiting", action.name)
+            return self.board.set(message=self._local_message(MessageLevel.ERROR, "action_not_sent"))
+        try:
+            reply = self._call(ClientEvent.ACTION, asdict(action))
+        except ServerUnavailable:
+            return self._go_offline()
+        if _error_of(reply):
+            return self._show_server_error(_error_of(reply))
+        self._apply(reply)
         self._request_task_if_idle()
 
     def _on_reprint(self) -> None:
@@ -157,8 +202,12 @@ class StationCore:
         self._request_task_if_idle()
 
     def _on_tick(self) -> None:
-        if not self._synced and self.link.connected and time.monotonic() >= self._next_sync:
-            self._sync()
+        now = time.monotonic()
+        if not self._synced:
+            if self.link.connected and now >= self._next_sync:
+                self._sync()
+        elif self._retry_at is not None and now >= self._retry_at:
+            self._flush()
 
     # --- talking to the server -------------------------------------------------------
 
@@ -166,68 +215,133 @@ class StationCore:
         """After (re)connecting: hello, replay the outbox in order, then ask for work."""
         self._next_sync = time.monotonic() + self.retry_interval
         try:
-            reply = self._call("hello", {})
+            reply = self._call(ClientEvent.HELLO, {})
         except ServerUnavailable:
             return self._go_offline()
+        if _error_of(reply):
+            log.warning("server refused hello: %s", _error_of(reply))
+            return self._go_offline()  # cannot work with it; hello again after retry_interval
         if isinstance(reply.get("station"), dict):
             self.board.set(station={**self.board.get("station"), **reply["station"]})
             self.locale = reply["station"].get("locale") or self.locale  # the server's setting wins
         self._synced = True
+        self._report_due = True
         self._apply(reply)
+        self._count_unanswered_scan()
         self._send_printer_status(force=True)
         self._flush()
 
     def _flush(self) -> None:
         while (scan := self.outbox.peek()) is not None:
-            payload = {"uuid": scan.uuid, "raw": scan.raw, "symbology": scan.symbology,
-                       "scanned_at": scan.scanned_at}
-            try:
-                reply = self._call("scan", payload)
-            except ServerUnavailable:
-                return self._go_offline()
+            if self._retry_at is not None and time.monotonic() < self._retry_at:
+                return  # the server failed on the oldest scan: it goes first, after a pause
+            self._retry_at = None
+            if not self._deliver(scan):
+                return
+        self._report_dead_scans()
+        self._request_task_if_idle()
+
+    def _deliver(self, scan: PendingScan) -> bool:
+        """Send the oldest waiting scan. False: the scans behind it must wait."""
+        payload = ScanPayload(scan.uuid, scan.raw, scan.symbology,
+                              datetime.fromisoformat(scan.scanned_at)).to_wire()
+        try:
+            reply = self._call(ClientEvent.SCAN, payload)
+        except AckTimeout:
+            self._unanswered_scan = scan.uuid  # counted if the server answers hello next
+            self._go_offline()
+            return False
+        except ServerUnavailable:
+            self._go_offline()
+            return False
+        error = _error_of(reply)
+        if error is None:
             self.outbox.remove(scan.uuid)  # acknowledged: any screen, red or duplicate
             self.board.set(waiting_scans=self.outbox.count())
-            if "error" in reply:
-                log.warning("server refused scan %s %r: %s", scan.uuid, scan.raw, reply["error"])
-                self._show_server_error(reply["error"])
+            self._apply(reply)
+            return True
+        if error.get("code") == ErrorCode.NOT_CONNECTED:
+            self._go_offline()  # the server did not look at the scan: it is not at fault
+            return False
+        log.warning("server could not take scan %s %r: %s", scan.uuid, scan.raw, error)
+        dead = self.outbox.record_failure(scan.uuid, str(error.get("code", ErrorCode.SERVER_ERROR)),
+                                          str(error.get("text", "")), retry=is_retryable(reply))
+        if dead is None:
+            self._retry_at = time.monotonic() + self.retry_interval
+            return False
+        self._tell_set_aside(dead)
+        return True
+
+    def _count_unanswered_scan(self) -> None:
+        """The server answers again, so the scan it left without an ack was its failure."""
+        scan_uuid, self._unanswered_scan = self._unanswered_scan, None
+        if scan_uuid is None:
+            return
+        reason = text("scan_no_answer", self.locale)
+        dead = self.outbox.record_failure(scan_uuid, str(ErrorCode.SERVER_ERROR), reason, retry=True)
+        if dead is not None:
+            self._tell_set_aside(dead)
+
+    def _tell_set_aside(self, dead: DeadScan) -> None:
+        """A scan was set aside so the floor goes on: the operator and the supervisor are told."""
+        log.error("scan %s %r set aside after %d attempt(s): %s %s",
+                  dead.uuid, dead.raw, dead.attempts, dead.code, dead.reason)
+        self._report_due = True
+        message = self._local_message(MessageLevel.ERROR, "scan_dead_lettered", code=dead.code, reason=dead.reason)
+        self.board.set(message=message, waiting_scans=self.outbox.count(), dead_scans=self.outbox.dead_count())
+
+    def _report_dead_scans(self) -> None:
+        # Not through _call: a server that cannot take the report must not hold up the scans.
+        if not self._report_due:
+            return
+        self._report_due = False
+        for dead in self.outbox.unreported():
+            try:
+                reply = self.link.call(ClientEvent.SCAN_DEAD_LETTERED, _dead_letter_payload(dead),
+                                       self.ack_timeout)
+            except ServerUnavailable:
+                return  # sent again after the next hello
+            if _error_of(reply):
+                log.warning("server did not take the report of dead scan %s: %s", dead.uuid, _error_of(reply))
             else:
-                self._apply(reply)
-        self._request_task_if_idle()
+                self.outbox.mark_reported(dead.uuid)
 
     def _request_task_if_idle(self) -> None:
         # Only with an empty outbox: a queued scan belongs to the task it was read for.
-        if not self._synced or self._last_reply.get("state") != "idle" or self.outbox.count():
+        if not self._synced or self._last_reply.get("state") != ScreenState.IDLE or self.outbox.count():
             return
         try:
-            reply = self._call("request_task", {})
+            reply = self._call(ClientEvent.REQUEST_TASK, {})
         except ServerUnavailable:
             return self._go_offline()
-        if "error" in reply:
-            return self._show_server_error(reply["error"])
+        if _error_of(reply):
+            return self._show_server_error(_error_of(reply))
         shown, incoming = self.board.get("message"), reply.get("message")
-        if shown and (incoming is None or incoming.get("level") == "info"):
+        if shown and (incoming is None or incoming.get("level") == MessageLevel.INFO):
             # Keep the green/red of the scan that finished the task on screen.
             return self._apply({**reply, "message": shown}, new_message=False)
         self._apply(reply)
 
-    def _call(self, event: str, payload: dict) -> dict:
-        reply = self.link.call(event, payload, self.ack_timeout)
-        if self.board.get("offline"):
-            self.board.set(offline=False)
+    def _call(self, event: ClientEvent, payload: dict) -> dict:
+        try:
+            reply = self.link.call(event, payload, self.ack_timeout)
+        except ServerUnavailable:
+            self._unanswered_scan = None  # no proof the server is alive: a cut network never counts
+            raise
+        if self.board.get("offline") and not _error_of(reply):
+            self.board.set(offline=False)  # an error answer is no screen: the station cannot work yet
         return reply
 
     def _go_offline(self) -> None:
         self._synced = False
         self.board.set(offline=True, waiting_scans=self.outbox.count())
 
-    def _show_server_error(self, error) -> None:
-        error = error if isinstance(error, dict) else {}
-        self.board.set(message={"level": "error", "code": str(error.get("code", "error")),
+    def _show_server_error(self, error: dict) -> None:
+        self.board.set(message={"level": MessageLevel.ERROR, "code": str(error.get("code", "error")),
                                 "text": str(error.get("text", ""))})
 
-    def _local_message(self, level: str, code: str) -> dict:
-        texts = LOCAL_TEXTS[code]
-        return {"level": level, "code": code, "text": texts.get(self.locale, texts["en"])}
+    def _local_message(self, level: MessageLevel, key: str, /, **params) -> dict:
+        return {"level": level, "code": key, "text": text(key, self.locale, **params)}
 
     # --- screens and labels ------------------------------------------------------------
 
@@ -257,12 +371,12 @@ class StationCore:
         if ok:
             self._printed_unreported.add(job_id)
         try:
-            reply = self._call("print_result", {"job_id": job_id, "ok": ok, "error": error})
+            reply = self._call(ClientEvent.PRINT_RESULT, PrintResultPayload(job_id, ok, error).to_wire())
         except ServerUnavailable:
             return self._go_offline()
         self._printed_unreported.discard(job_id)
-        if "error" in reply:
-            return self._show_server_error(reply["error"])
+        if _error_of(reply):
+            return self._show_server_error(_error_of(reply))
         return reply
 
     def _print(self, job: dict) -> tuple[bool, str]:
@@ -304,10 +418,23 @@ class StationCore:
         if current is None or not due or not self._synced:
             return
         try:
-            self.link.call("printer_status", current, self.ack_timeout)
+            self.link.call(ClientEvent.PRINTER_STATUS, current, self.ack_timeout)
         except ServerUnavailable:
             return  # sent again after the next hello
         self._printer_sent = (current, time.monotonic())
+
+
+def _error_of(reply) -> dict | None:
+    """The error of an `{"error": {...}}` answer (never drawn as a screen), or None."""
+    error = reply.get("error") if isinstance(reply, dict) else None
+    if error is None:
+        return None
+    return error if isinstance(error, dict) else {"code": ErrorCode.SERVER_ERROR, "text": str(error)}
+
+
+def _dead_letter_payload(dead: DeadScan) -> dict:
+    reason = f"{dead.code}: {dead.reason}" if dead.reason else dead.code
+    return DeadLetterPayload(dead.uuid, dead.raw, reason[:MAX_PRINT_ERROR_CHARS], dead.attempts).to_wire()
 
 
 def _read_status(printer) -> PrinterStatus:
@@ -318,13 +445,11 @@ def _read_status(printer) -> PrinterStatus:
 
 
 def _status_payload(status: PrinterStatus) -> dict:
-    return {"online": status.online, "ready": status.ready, "paper_out": status.paper_out,
-            "paused": status.paused, "head_open": status.head_open,
-            "ribbon_out": status.ribbon_out, "detail": status.detail}
+    return PrinterStatusPayload.parse({key: getattr(status, key) for key in PRINTER_STATUS_KEYS}).status
 
 
 def _not_ready_reason(status: PrinterStatus) -> str:
-    return next((name for name in NOT_READY_REASONS if getattr(status, name)), "not_ready")
+    return next((name for name in PRINTER_PROBLEMS if getattr(status, name, False)), "not_ready")
 
 
 def _wall_clock(monotonic_at: float) -> str:

@@ -13,14 +13,24 @@ from typing import Callable
 import socketio
 from socketio import exceptions as sio_errors
 
+from wire.contract import STATION_NAMESPACE, ErrorCode, ServerEvent, error_reply
+
 log = logging.getLogger(__name__)
 
-NAMESPACE = "/station"
+NAMESPACE = STATION_NAMESPACE
 CALL_ERRORS = (sio_errors.TimeoutError, sio_errors.BadNamespaceError, sio_errors.DisconnectedError)
 
 
 class ServerUnavailable(Exception):
     """No ack: not connected, disconnected while waiting, or timed out."""
+
+
+class AckTimeout(ServerUnavailable):
+    """The event left on a connection that stayed up, and no ack came in time.
+
+    Either the network died silently or the server choked on this very event;
+    the core tells them apart by whether the server answers what it sends next.
+    """
 
 
 class ServerLink:
@@ -41,7 +51,7 @@ class ServerLink:
         self._sio.on("connect", self._handle_connect, namespace=NAMESPACE)
         self._sio.on("disconnect", self._handle_disconnect, namespace=NAMESPACE)
         self._sio.on("connect_error", self._handle_connect_error, namespace=NAMESPACE)
-        self._sio.on("tasks_waiting", self._handle_tasks_waiting, namespace=NAMESPACE)
+        self._sio.on(ServerEvent.TASKS_WAITING, self._handle_tasks_waiting, namespace=NAMESPACE)
         self._emit_lock = threading.Lock()  # Client.emit is not thread-safe
         self._waiting: set[threading.Event] = set()
         self._waiting_lock = threading.Lock()
@@ -81,7 +91,7 @@ class ServerLink:
             with self._emit_lock:
                 self._sio.emit(event, payload, namespace=NAMESPACE, callback=on_ack)
             if not answered.wait(timeout):
-                raise ServerUnavailable(f"no ack for {event!r} within {timeout:g} s")
+                raise AckTimeout(f"no ack for {event!r} within {timeout:g} s")
         except CALL_ERRORS as exc:
             raise ServerUnavailable(f"{event!r}: {exc or type(exc).__name__}") from exc
         finally:
@@ -153,5 +163,6 @@ class ServerLink:
 def _as_reply(event: str, reply) -> dict:
     if isinstance(reply, dict):
         return reply
+    # A server without a handler for the event acks with nothing: its failure, not the payload's.
     log.error("server answered %r with %r, not an object", event, reply)
-    return {"error": {"code": "bad_reply", "text": f"unexpected reply to {event}"}}
+    return error_reply(ErrorCode.SERVER_ERROR, f"unexpected reply to {event}")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 
-EMPTY_SCREEN = {"state": "idle", "message": None, "task": None, "rma": None, "print": [],
-                "duplicate": False}
+from wire.contract import ScreenState, empty_screen
+
+EMPTY_SCREEN = empty_screen()
 
 
 class ScreenBoard:
@@ -22,8 +23,8 @@ class ScreenBoard:
     def __init__(self, station: dict):
         self._cond = threading.Condition()
         self._server = dict(EMPTY_SCREEN)
-        self._local = {"offline": True, "waiting_scans": 0, "station": station, "printer": None,
-                       "message_id": 0, "version": 0}
+        self._local = {"offline": True, "waiting_scans": 0, "dead_scans": 0, "station": station,
+                       "printer": None, "message_id": 0, "version": 0}
 
     def show(self, screen: dict, new_message: bool = True) -> None:
         with self._cond:
@@ -53,7 +54,7 @@ class ScreenBoard:
             view = {**self._server, **self._local}
             view["print"] = [{k: v for k, v in job.items() if k != "zpl"} for job in view["print"] or []]
             if view["offline"]:
-                view["state"] = "offline"  # set by the station itself, never by the server
+                view["state"] = ScreenState.OFFLINE  # set by the station itself, never by the server
             return view
 
     def wait_newer(self, after: int, timeout: float) -> dict:

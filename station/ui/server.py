@@ -1,7 +1,8 @@
 """The kiosk web page, served by the station on localhost.
 
 The page long-polls /screen.json (simpler than SSE for a kiosk browser that
-may sleep or reload) and posts typed or keyboard-wedge codes to /scan.
+may sleep or reload), posts typed or keyboard-wedge codes to /scan and the
+operator's keys to /action. Its words come from the one catalog, wire.texts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import threading
 from flask import Flask, jsonify, render_template, request, send_from_directory
 from werkzeug.serving import make_server
 
-from station.ui.texts import texts_for
+from wire.contract import PRINTER_PROBLEMS, Action
+from wire.texts import DEFAULT_LOCALE, section
 
 UI_DIR = os.path.dirname(os.path.abspath(__file__))
 STATIC_FILES = {"station.js": "text/javascript", "station.css": "text/css"}
@@ -24,8 +26,9 @@ def make_ui_app(core, poll_timeout: float = 20.0) -> Flask:
 
     @app.get("/")
     def page():
-        locale = core.screen()["station"].get("locale") or "fr"
-        return render_template("index.html", locale=locale, texts=texts_for(locale))
+        locale = core.screen()["station"].get("locale") or DEFAULT_LOCALE
+        return render_template("index.html", locale=locale, texts=page_texts(locale),
+                               contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT})
 
     @app.get("/<any(station.js, station.css):name>")
     def static_file(name):
@@ -40,10 +43,8 @@ def make_ui_app(core, poll_timeout: float = 20.0) -> Flask:
 
     @app.post("/scan")
     def scan():
-        # JSON only: a cross-site form cannot post JSON without a CORS preflight.
-        body = request.get_json(silent=True) if request.is_json else None
-        code = body.get("code") if isinstance(body, dict) else None
-        if not isinstance(code, str):
+        code = json_field("code")
+        if code is None:
             return jsonify(error="send {\"code\": \"...\"} as JSON"), 400
         try:
             pending = core.submit_typed(code)
@@ -51,12 +52,35 @@ def make_ui_app(core, poll_timeout: float = 20.0) -> Flask:
             return jsonify(error=str(exc)), 400
         return jsonify(uuid=pending.uuid, queued=True), 202
 
+    @app.post("/action")
+    def action():
+        name = json_field("name")
+        if name is None:
+            return jsonify(error="send {\"name\": \"...\"} as JSON"), 400
+        try:
+            core.submit_action(name)
+        except ValueError as exc:
+            return jsonify(error=str(exc)), 400
+        return jsonify(queued=True), 202
+
     @app.post("/reprint")
     def reprint():
         core.reprint()
         return jsonify(queued=True), 202
 
     return app
+
+
+def json_field(key: str) -> str | None:
+    # JSON only: a cross-site form cannot post JSON without a CORS preflight.
+    body = request.get_json(silent=True) if request.is_json else None
+    value = body.get(key) if isinstance(body, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def page_texts(locale: str) -> dict[str, dict[str, str]]:
+    """The catalog sections the kiosk draws with: its own words, state titles, printer words."""
+    return {prefix: section(prefix, locale) for prefix in ("kiosk", "state", "printer")}
 
 
 class UiServer:

@@ -1,18 +1,32 @@
 // Kiosk screen of a Colis station: draws what /screen.json says, nothing more.
-// The server decides the state; this page only draws it and forwards codes.
+// The server decides the state; this page only draws it and forwards codes and keys.
+// Every word comes from the page's embedded catalog sections (wire/texts.py).
 "use strict";
 
-const T = JSON.parse(document.getElementById("texts").textContent);
 const $ = (id) => document.getElementById(id);
+const T = JSON.parse($("texts").textContent);      // {kiosk, state, printer}
+const CONTRACT = JSON.parse($("contract").textContent);
+const K = T.kiosk;
 let version = -1;
 let lastMessageId = 0;
 let audio = null;
 
+// Tones per message level: the operator hears which without looking.
+const SOUNDS = {
+  ok: [{ type: "sine", freq: 1760, at: 0, length: 0.12 }],
+  warn: [{ type: "triangle", freq: 880, at: 0, length: 0.15 }, { type: "triangle", freq: 660, at: 0.22, length: 0.15 }],
+  error: [{ type: "square", freq: 180, at: 0, length: 0.45 }],
+};
+
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   Object.entries(attrs || {}).forEach(([key, value]) => { node[key] = value; });
-  children.forEach((child) => node.append(child instanceof Node ? child : String(child ?? "")));
+  children.flat().forEach((child) => node.append(child instanceof Node ? child : String(child ?? "")));
   return node;
+}
+
+function fill(template, params) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
 function field(label, value, big) {
@@ -26,18 +40,19 @@ function euros(cents, currency) {
     .format((cents || 0) / 100);
 }
 
-function beep(ok) {
-  // High short tone for ok, low buzz for error: the operator hears it without looking.
+function sound(level) {
   try {
     audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    osc.type = ok ? "sine" : "square";
-    osc.frequency.value = ok ? 1760 : 180;
-    gain.gain.value = 0.2;
-    osc.connect(gain).connect(audio.destination);
-    osc.start();
-    osc.stop(audio.currentTime + (ok ? 0.12 : 0.45));
+    (SOUNDS[level] || []).forEach((tone) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = tone.type;
+      osc.frequency.value = tone.freq;
+      gain.gain.value = 0.2;
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + tone.at);
+      osc.stop(audio.currentTime + tone.at + tone.length);
+    });
   } catch (err) { /* no audio device: the colour flash still shows */ }
 }
 
@@ -47,13 +62,13 @@ function drawMessage(screen) {
   box.className = "message" + (message ? " " + message.level : "");
   box.textContent = message ? message.text : "";
   box.dataset.code = message ? message.code : "";
-  // Flash and beep once per new message; not for the one already shown at page load.
+  // Flash and sound once per new message; not for the one already shown at page load.
   const isNew = version !== -1 && screen.message_id !== lastMessageId;
-  if (message && isNew && (message.level === "ok" || message.level === "error")) {
+  if (message && isNew && SOUNDS[message.level]) {
     box.classList.remove("flash");
     void box.offsetWidth;  // restart the animation
     box.classList.add("flash");
-    beep(message.level === "ok");
+    sound(message.level);
   }
   lastMessageId = screen.message_id;
 }
@@ -63,62 +78,135 @@ function linesTable(lines) {
   // Pack lines have no bin (the items are already in the tote): no empty column then.
   const withBins = lines.some((line) => line.bin);
   const cells = (item, bin, qty) => (withBins ? [item, bin, qty] : [item, qty]);
-  const head = el("tr", {}, ...cells(el("th", {}, T.item), el("th", {}, T.bin), el("th", {}, T.quantity)));
+  const head = el("tr", {}, cells(el("th", {}, K.item), el("th", {}, K.bin), el("th", {}, K.quantity)));
   const rows = lines.map((line) => el("tr", { className: line.done >= line.quantity ? "done" : "" },
-    ...cells(el("td", {}, line.name, " ", el("small", {}, line.sku)),
-             el("td", {}, line.bin || ""),
-             el("td", {}, `${line.done} / ${line.quantity}`))));
-  return el("table", {}, head, ...rows);
+    cells(el("td", {}, line.name, " ", el("small", {}, line.sku)),
+          el("td", {}, line.bin || ""),
+          el("td", {}, `${line.done} / ${line.quantity}`))));
+  return el("table", {}, head, rows);
 }
 
 function progress(task) {
   const p = task.progress || { done: 0, total: 0 };
-  return el("div", {}, el("div", { className: "label" }, `${T.progress} ${p.done} / ${p.total}`),
+  return el("div", {}, el("div", { className: "label" }, `${K.progress} ${p.done} / ${p.total}`),
             el("progress", { max: p.total || 1, value: p.done }));
 }
 
 const drawTask = {
   pick(task) {
     const line = task.next || {};
-    return [el("div", { className: "row" }, field(T.bin, line.bin || "—", true),
-                field(T.quantity, `${line.done ?? 0} / ${line.quantity ?? 0}`, true)),
-            field(T.item, `${line.name || ""} (${line.sku || ""})`), progress(task)];
+    return [el("div", { className: "row" }, field(K.bin, line.bin || "—", true),
+                field(K.quantity, `${line.done ?? 0} / ${line.quantity ?? 0}`, true)),
+            field(K.item, `${line.name || ""} (${line.sku || ""})`), progress(task)];
   },
   pack(task) {
-    return [field(T.order, task.order, true), linesTable(task.lines), progress(task)];
+    return [field(K.order, task.order, true), linesTable(task.lines), progress(task)];
   },
 };
+
+function reasonWords(code) {
+  return K[`reason.${code}`] || code || "";
+}
+
+function counted(lines) {
+  return lines.some((line) => line.seen !== undefined && line.seen !== null);
+}
+
+function rmaTable(lines, currency) {
+  // Received and reason columns only when the server sends them.
+  const received = counted(lines);
+  const reasons = lines.some((line) => line.reason);
+  const columns = [
+    [K.item, (line) => [line.name, " ", el("small", {}, line.sku)]],
+    [K.quantity, (line) => line.quantity],
+    received && [K.received, (line) => `${line.seen ?? 0} / ${line.quantity}`],
+    reasons && [K.reason, (line) => reasonWords(line.reason)],
+    [K.unit_price, (line) => euros(line.unit_price_cents, currency)],
+  ].filter(Boolean);
+  const head = el("tr", {}, columns.map(([label]) => el("th", {}, label)));
+  const rows = lines.map((line) => el("tr", { className: received && line.seen >= line.quantity ? "done" : "" },
+    columns.map(([, cell]) => el("td", {}, cell(line)))));
+  return el("table", { className: "rma-lines" }, head, rows);
+}
 
 function drawRma(rma) {
   const customer = rma.customer || {};
   const address = customer.address || {};
   const addressText = [address.line1, address.line2, `${address.postal_code || ""} ${address.city || ""}`,
                        address.country].filter(Boolean).join(", ");
-  const items = (rma.lines || []).map((line) => el("tr", {}, el("td", {}, line.name, " ", el("small", {}, line.sku)),
-    el("td", {}, line.quantity), el("td", {}, euros(line.unit_price_cents, rma.order && rma.order.currency))));
-  return [el("div", { className: "row" }, field(T.rma, rma.rma, true), field(T.order, (rma.order || {}).reference)),
-          field(T.customer, `${customer.name || ""} — ${addressText}`),
-          el("div", { className: "label" }, T.items), el("table", {}, ...items),
-          field(T.refund, euros((rma.refund || {}).amount_cents, (rma.refund || {}).currency), true)];
+  const lines = rma.lines || [];
+  const parts = [el("div", { className: "row" }, field(K.rma, rma.rma, true),
+                    field(K.order, (rma.order || {}).reference)),
+                 field(K.customer, `${customer.name || ""} — ${addressText}`)];
+  if (counted(lines)) {
+    const count = (key) => lines.reduce((sum, line) => sum + (line[key] || 0), 0);
+    parts.push(el("div", { id: "rma-received" }, field(K.received, `${count("seen")} / ${count("quantity")}`, true)));
+  }
+  return parts.concat([el("div", { className: "label" }, K.items), rmaTable(lines, (rma.order || {}).currency),
+                       field(K.refund, euros((rma.refund || {}).amount_cents, (rma.refund || {}).currency), true)]);
 }
 
 function stateTitle(screen) {
-  const titles = { idle: T.idle, pick: T.scan_item, pack: T.scan_item, print_label: T.print_label,
-                   return_scan: T.return_scan, return_inspect: T.rma,
-                   offline: T.offline.replace("{n}", screen.waiting_scans) };
-  return titles[screen.state] || screen.state;
+  const title = T.state[screen.state];
+  return title === undefined ? "" : fill(title, { n: screen.waiting_scans });
+}
+
+function printerWords(printer) {
+  if (!printer.online) return T.printer.offline;
+  const problems = CONTRACT.printer_problems.filter((name) => printer[name]).map((name) => T.printer[name] || name);
+  if (problems.length) return problems.join(", ");
+  return printer.ready ? K.printer_ok : T.printer.not_ready;
+}
+
+function drawPrinter(printer) {
+  const node = $("printer");
+  node.hidden = !printer;
+  if (!printer) return;
+  node.className = printer.ready ? "" : "problem";
+  node.textContent = `${K.printer} — ${printerWords(printer)}`;
+}
+
+function drawDeadScans(count) {
+  const node = $("dead-scans");
+  node.hidden = !count;
+  node.textContent = count ? fill(K.dead_letters, { n: count }) : "";
+}
+
+function actionNames(screen) {
+  const names = [...(screen.actions || [])];
+  // A label waiting on this station always offers the station's own reprint key.
+  if ((screen.print || []).length && !names.includes(CONTRACT.reprint)) names.push(CONTRACT.reprint);
+  return names;
+}
+
+function actionButton(name, offline) {
+  const button = el("button", { type: "button", className: "action", disabled: offline },
+                    K[`action.${name}`] || name);
+  button.dataset.action = name;
+  return button;
+}
+
+function drawActions(screen) {
+  const names = actionNames(screen);
+  const nav = $("actions");
+  nav.replaceChildren(...names.map((name) => actionButton(name, !!screen.offline)));
+  nav.hidden = !names.length;
 }
 
 function draw(screen) {
+  const station = screen.station || {};
+  if (station.locale && station.locale !== document.documentElement.lang) {
+    window.location.reload();  // the server set another language for this station
+    return;
+  }
   document.body.dataset.state = screen.state;
+  document.body.dataset.scenario = screen.scenario || "";
   $("state").textContent = screen.state;
   $("state-title").textContent = stateTitle(screen);
-  const offline = $("offline");
-  offline.hidden = !screen.offline;
-  offline.textContent = T.offline.replace("{n}", screen.waiting_scans);
-  const station = screen.station || {};
-  $("station").textContent = `${T.title} ${station.code || ""} ${station.name ? "— " + station.name : ""}`;
+  $("offline").hidden = !screen.offline;
+  $("station").textContent = `${K.title} ${station.code || ""} ${station.name ? "— " + station.name : ""}`;
   drawPrinter(screen.printer);
+  drawDeadScans(screen.dead_scans);
   drawMessage(screen);
   const task = $("task");
   const drawer = screen.task && drawTask[screen.task.kind];
@@ -127,15 +215,7 @@ function draw(screen) {
   const rma = $("rma");
   rma.replaceChildren(...(screen.rma ? drawRma(screen.rma) : []));
   rma.hidden = !screen.rma;
-  $("reprint").hidden = !(screen.print && screen.print.length);
-}
-
-function drawPrinter(printer) {
-  const node = $("printer");
-  node.hidden = !printer;
-  if (!printer) return;
-  node.className = printer.ready ? "" : "problem";
-  node.textContent = `${T.printer}: ${printer.ready ? "OK" : printer.detail || "!"}`;
+  drawActions(screen);
 }
 
 async function poll() {
@@ -163,7 +243,15 @@ $("scan-form").addEventListener("submit", (event) => {
   input.value = "";
   if (code.trim()) post("/scan", { code });
 });
-$("reprint").addEventListener("click", () => { post("/reprint"); $("scan-input").focus(); });
+$("actions").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button || button.disabled) return;
+  button.disabled = true;  // one press, one action: the next screen draws the keys again
+  const name = button.dataset.action;
+  if (name === CONTRACT.reprint) post("/reprint");
+  else post("/action", { name });
+  $("scan-input").focus();
+});
 // Keyboard-wedge scanners type into whatever has focus: keep it on the input.
 document.addEventListener("click", () => $("scan-input").focus());
 setInterval(() => { if (document.activeElement !== $("scan-input")) $("scan-input").focus(); }, 1000);

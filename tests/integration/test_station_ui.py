@@ -17,6 +17,8 @@ from station.core import StationCore
 from station.drivers import MemoryPrinter
 from station.outbox import Outbox
 from station.ui.server import UiServer
+from wire.contract import MAX_SCAN_CHARS
+from wire.texts import section, text
 
 
 @pytest.fixture
@@ -56,8 +58,11 @@ def test_the_page_is_served_in_the_station_language(station):
     status, content_type, html = get(ui.url + "/")
     assert status == 200 and content_type.startswith("text/html")
     assert '<html lang="fr">' in html
-    for element_id in ("state", "message", "task", "rma", "offline", "scan-input"):
+    for element_id in ("state", "state-title", "message", "task", "rma", "actions", "offline", "dead-scans",
+                       "printer", "scan-input"):
         assert f'id="{element_id}"' in html
+    texts = json.loads(html.split('<script id="texts" type="application/json">')[1].split("</script>")[0])
+    assert texts == {prefix: section(prefix, "fr") for prefix in ("kiosk", "state", "printer")}
     assert "Emplacement" in html and "Quantité" in html and "Hors ligne" in html
     assert 'src="/station.js"' in html
 
@@ -116,3 +121,28 @@ def test_reprint_is_queued(station):
     ui, _, link = station
     status, _ = post(ui.url + "/reprint", {})
     assert status == 202
+
+
+def test_a_code_over_the_wire_limit_is_refused_with_the_reason(station):
+    ui, _, link = station
+    status, body = post(ui.url + "/scan", {"code": "7" * (MAX_SCAN_CHARS + 1)})
+    assert status == 400 and body["error"] == text("scan_too_long", "fr", max=MAX_SCAN_CHARS)
+    assert link.events("scan") == []
+
+
+def test_an_operator_key_is_queued_and_sent_as_an_action(station):
+    ui, core, link = station
+    link.replies["action"] = lambda p: screen("return_scan")
+    status, body = post(ui.url + "/action", {"name": "done"})
+    assert status == 202 and body == {"queued": True}
+    (_, payload), = link.wait_calls("action", 1)
+    assert payload == {"name": "done", "params": {}}
+
+
+def test_a_malformed_or_non_json_action_is_refused(station):
+    ui, _, link = station
+    assert post(ui.url + "/action", {"name": ""})[0] == 400
+    assert post(ui.url + "/action", {"name": "x" * 100})[0] == 400
+    assert post(ui.url + "/action", {"name": 7})[0] == 400
+    assert post(ui.url + "/action", {"name": "done"}, content_type="text/plain")[0] == 400
+    assert link.events("action") == []

@@ -1,10 +1,13 @@
 """StationCore with a FakeLink (a scripted server) and a MemoryPrinter.
 
 The core must send scans in order, keep them while the server is away, replay
-them on reconnect, never show green for an unacknowledged scan, and print the
-labels the server asks for.
+them on reconnect, never show green for an unacknowledged scan, set aside the
+scans the server cannot take so the next ones go on, send the operator's keys,
+and print the labels the server asks for.
 """
 
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -14,15 +17,17 @@ import pytest
 
 from station.core import StationCore
 from station.drivers import MemoryPrinter, PrinterStatus, ScanRead, ScanRejected
-from station.link import ServerUnavailable
+from station.link import AckTimeout, ServerUnavailable
 from station.outbox import Outbox
+from wire.contract import DEAD_LETTER_AFTER_ATTEMPTS, ErrorCode, empty_screen, error_reply
+from wire.texts import text
 
 WAIT = 3.0
+N = DEAD_LETTER_AFTER_ATTEMPTS
 
 
 def screen(state="pick", message=None, **extra):
-    return {"state": state, "message": message, "task": extra.pop("task", None),
-            "print": extra.pop("print", []), "rma": None, "duplicate": False, **extra}
+    return {**empty_screen(), "state": state, "message": message, **extra}
 
 
 def ok(text):
@@ -34,7 +39,9 @@ class FakeLink:
 
     Scans are remembered by uuid like the real server, so a replay is answered
     `duplicate: true`. `lose_ack_of = "scan"` applies the next such call, then
-    drops the connection instead of answering: a lost ack.
+    drops the connection instead of answering: a lost ack. A scan whose raw is in
+    `silent_on` is taken and never acked, the connection staying up (a server
+    choking on it); one in `cut_on` dies with the network under it, unnoticed yet.
     """
 
     def __init__(self):
@@ -45,8 +52,12 @@ class FakeLink:
         self.replies = {"hello": lambda p: screen("pick", station={"code": "PACK-01", "locale": "fr"}),
                         "request_task": lambda p: screen("idle"),
                         "print_result": lambda p: screen("idle", ok("printed")),
-                        "printer_status": lambda p: {"ok": True}}
+                        "printer_status": lambda p: {"ok": True},
+                        "scan_dead_lettered": lambda p: {"ok": True},
+                        "action": lambda p: screen("return_scan", ok("done"))}
         self.lose_ack_of: str | None = None
+        self.silent_on: set[str] = set()
+        self.cut_on: set[str] = set()
         self._cond = threading.Condition()
         self.on_connected = self.on_disconnected = lambda: None
         self.on_tasks_waiting = lambda payload: None
@@ -71,6 +82,11 @@ class FakeLink:
                 raise ServerUnavailable("not connected")
             self.calls.append((event, payload))
             self._cond.notify_all()
+            if event == "scan" and payload["raw"] in self.cut_on:
+                self.connected = False
+                raise AckTimeout("the network died under the scan")
+            if event == "scan" and payload["raw"] in self.silent_on:
+                raise AckTimeout("the server never answered")
             reply = self._answer(event, payload)
             if self.lose_ack_of == event:
                 self.lose_ack_of, self.connected = None, False
@@ -93,6 +109,10 @@ class FakeLink:
             if not self._cond.wait_for(lambda: len([c for c in self.calls if c[0] == name]) >= count, timeout):
                 raise AssertionError(f"expected {count} {name!r} calls, got {self.calls}")
         return self.events(name)
+
+
+def unavailable(payload):
+    raise ServerUnavailable("no ack")
 
 
 def wait_screen(core, predicate, timeout=WAIT):
@@ -127,7 +147,8 @@ def make_core(link, printer, outbox):
     cores = []
 
     def make(**options):
-        core = StationCore(link, printer, outbox, station_code="PACK-01", retry_interval=0.1, **options)
+        options.setdefault("retry_interval", 0.1)
+        core = StationCore(link, printer, outbox, station_code="PACK-01", **options)
         cores.append(core)
         return core.start()
 
@@ -216,17 +237,237 @@ def test_a_lost_ack_is_replayed_with_the_same_uuid_and_dropped_as_duplicate(make
     assert outbox.count() == 0
 
 
-def test_a_bad_request_is_taken_off_the_outbox_and_shown_red(make_core, link, outbox):
+def test_a_not_connected_answer_keeps_the_scan_waiting(make_core, link, outbox):
+    # The server did not look at the scan (it does not know this socket): not the scan's fault.
     core = make_core()
     link.wait_calls("hello", 1)
-    link.scan_reply = lambda p: {"error": {"code": "bad_request", "text": "scan.raw too long"}}
+    link.scan_reply = lambda p: error_reply(ErrorCode.NOT_CONNECTED, "who are you?")
     core.submit_typed("A1")
-    view = wait_screen(core, lambda v: v["message"] and v["message"]["code"] == "bad_request")
-    assert view["message"]["level"] == "error"
+    link.wait_calls("scan", 2)  # hello again, then the same scan again
+    assert outbox.dead_count() == 0 and [scan.raw for scan in outbox.pending()] == ["A1"]
+    link.scan_reply = lambda p: screen("pick", ok("OK: A1"))
+    wait_screen(core, lambda v: v["waiting_scans"] == 0 and v["message"]["text"] == "OK: A1")
+
+
+# --- dead letters: a scan the server cannot take must not stop the floor -------------------
+
+def dead_letter_text(code, reason, locale="fr"):
+    return text("scan_dead_lettered", locale, code=code, reason=reason)
+
+
+@pytest.mark.parametrize("code", [ErrorCode.BAD_REQUEST, ErrorCode.NOT_FOUND])
+def test_a_refused_scan_is_set_aside_at_once_shown_red_and_the_next_one_goes_on(make_core, link, outbox, code):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.scan_reply = lambda p: (error_reply(code, "not this one") if p["raw"] == "A1"
+                                 else screen("pack", ok(f"OK: {p['raw']}")))
+    refused = core.submit_typed("A1")
+    view = wait_screen(core, lambda v: v["message"] and v["message"]["code"] == "scan_dead_lettered")
+    assert view["message"] == {"level": "error", "code": "scan_dead_lettered",
+                               "text": dead_letter_text(code, "not this one")}
+    assert view["state"] == "pick"  # the error answer is never drawn as a screen
+    assert view["dead_scans"] == 1 and view["waiting_scans"] == 0
+    (dead,) = outbox.dead_scans()
+    assert (dead.uuid, dead.raw, dead.code, dead.attempts) == (refused.uuid, "A1", code, 1)
+    core.submit_typed("B2")
+    wait_screen(core, lambda v: v["state"] == "pack" and v["message"]["text"] == "OK: B2")
+    assert raws(link) == ["A1", "B2"]  # refused once: sending it again cannot help
+
+
+def test_a_dead_letter_is_reported_to_the_server_and_marked_reported(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.scan_reply = lambda p: error_reply(ErrorCode.BAD_REQUEST, "scan.raw too long")
+    refused = core.submit_typed("A1")
+    (_, report), = link.wait_calls("scan_dead_lettered", 1)
+    assert report == {"uuid": refused.uuid, "raw": "A1", "reason": "bad_request: scan.raw too long", "attempts": 1}
+    wait_screen(core, lambda v: v["dead_scans"] == 1)
+    deadline = time.monotonic() + WAIT
+    while outbox.unreported() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert outbox.unreported() == [] and outbox.dead_scans()[0].reported
+
+
+def test_a_dead_letter_the_server_did_not_acknowledge_is_sent_again_after_the_next_hello(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.replies["scan_dead_lettered"] = unavailable
+    link.scan_reply = lambda p: (error_reply(ErrorCode.BAD_REQUEST, "bad") if p["raw"] == "A1"
+                                 else screen("pick", ok(f"OK: {p['raw']}")))
+    core.submit_typed("A1")
+    link.wait_calls("scan_dead_lettered", 1)
+    core.submit_typed("B2")  # the floor goes on; the report waits for the next hello
+    wait_screen(core, lambda v: v["message"]["text"] == "OK: B2")
+    assert len(link.events("scan_dead_lettered")) == 1 and len(outbox.unreported()) == 1
+    link.replies["scan_dead_lettered"] = lambda p: {"ok": True}
+    link.down()
+    link.up()
+    link.wait_calls("hello", 2)
+    first, again = link.wait_calls("scan_dead_lettered", 2)
+    assert first == again
+    deadline = time.monotonic() + WAIT
+    while outbox.unreported() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert outbox.unreported() == []
+
+
+def test_a_server_error_is_retried_then_set_aside_and_the_scan_behind_it_is_applied(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.scan_reply = lambda p: (error_reply(ErrorCode.SERVER_ERROR, "deadlock") if p["raw"] == "A1"
+                                 else screen("pick", ok(f"OK: {p['raw']}")))
+    core.submit_typed("A1")
+    core.submit_typed("B2")
+    wait_screen(core, lambda v: v["waiting_scans"] == 0 and v["message"]["text"] == "OK: B2")
+    assert raws(link) == ["A1"] * N + ["B2"]  # strict order: B2 waited behind A1's retries
+    (dead,) = outbox.dead_scans()
+    assert (dead.raw, dead.code, dead.reason, dead.attempts) == ("A1", "server_error", "deadlock", N)
+    assert len(link.events("hello")) == 1  # retried on the same connection: nothing was offline
+
+
+def test_a_server_error_that_clears_on_a_retry_is_applied_and_nothing_set_aside(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    answers = iter([error_reply(ErrorCode.SERVER_ERROR, "deadlock"), screen("pick", ok("OK: A1"))])
+    link.scan_reply = lambda p: next(answers)
+    core.submit_typed("A1")
+    view = wait_screen(core, lambda v: v["waiting_scans"] == 0 and v["message"]["text"] == "OK: A1")
+    assert raws(link) == ["A1", "A1"] and outbox.dead_count() == 0 and view["dead_scans"] == 0
+
+
+def test_a_scan_the_server_never_acks_while_answering_hello_is_set_aside_and_the_next_applied(
+        make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.silent_on = {"A1"}
+    core.submit_typed("A1")
+    core.submit_typed("B2")
+    view = wait_screen(core, lambda v: v["waiting_scans"] == 0 and v["message"]["text"] == "OK: B2")
+    assert not view["offline"] and view["dead_scans"] == 1
+    assert raws(link) == ["A1"] * N + ["B2"]
+    # each silence is followed by a hello the server answers: that proves the scan was its failure
+    assert [event for event, _ in link.events() if event in ("hello", "scan")] == ["hello", "scan"] * (N + 1)
+    (dead,) = outbox.dead_scans()
+    assert (dead.raw, dead.code, dead.attempts) == ("A1", "server_error", N)
+    assert dead.reason == text("scan_no_answer", "fr")
+
+
+@pytest.mark.parametrize("how", ["the link notices the drop", "a scan read meanwhile finds no server"])
+def test_a_cut_network_never_sets_a_scan_aside_however_often_it_drops(make_core, link, outbox, how):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.cut_on = {"A1"}
+    core.submit_typed("A1")
+    read_meanwhile = []
+    for cut in range(1, N + 2):
+        link.wait_calls("scan", cut)  # A1 went out and the network died under it
+        if how == "the link notices the drop":
+            link.down()
+        else:
+            read_meanwhile.append(core.submit_typed(f"B{cut}").raw)  # its hello fails; it waits behind A1
+        wait_screen(core, lambda v: v["offline"] and v["waiting_scans"] == 1 + len(read_meanwhile))
+        if cut == N + 1:
+            link.cut_on = set()
+        link.up()  # the network is back: a new connection, hello answered, A1 sent again
+    wait_screen(core, lambda v: not v["offline"] and v["waiting_scans"] == 0)
+    assert outbox.dead_count() == 0
+    assert raws(link) == ["A1"] * (N + 2) + read_meanwhile
+
+
+# --- operator keys ------------------------------------------------------------------------
+
+def test_an_action_is_sent_with_its_payload_and_its_screen_is_drawn(make_core, link):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    core.submit_action("done")
+    (_, payload), = link.wait_calls("action", 1)
+    assert payload == {"name": "done", "params": {}}
+    view = wait_screen(core, lambda v: v["state"] == "return_scan")
+    assert view["message"]["text"] == "done"
+
+
+def test_an_action_the_server_refuses_shows_red_and_keeps_the_screen(make_core, link):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.replies["action"] = lambda p: error_reply(ErrorCode.NOT_FOUND, "nothing to finish")
+    core.submit_action("done")
+    view = wait_screen(core, lambda v: v["message"] is not None)
+    assert view["message"] == {"level": "error", "code": "not_found", "text": "nothing to finish"}
+    assert view["state"] == "pick"
+
+
+def test_an_action_is_not_sent_ahead_of_scans_still_waiting(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    link.down()
+    core.submit_typed("A1")
+    core.submit_action("done")
+    view = wait_screen(core, lambda v: v["message"] is not None)
+    assert view["message"]["code"] == "action_not_sent"
+    assert view["message"]["text"] == text("action_not_sent", "fr")
+    link.up()
+    link.wait_calls("scan", 1)
+    wait_screen(core, lambda v: v["waiting_scans"] == 0)
+    assert link.events("action") == []  # pressed offline: the operator presses it again
+
+
+def test_an_action_waits_for_a_scan_the_server_failed_on(make_core, link, outbox):
+    core = make_core(retry_interval=30)  # the retry of A1 is far off
+    link.wait_calls("hello", 1)
+    link.scan_reply = lambda p: error_reply(ErrorCode.SERVER_ERROR, "deadlock")
+    core.submit_typed("A1")
+    link.wait_calls("scan", 1)
+    core.submit_action("done")
+    view = wait_screen(core, lambda v: v["message"] is not None)
+    assert view["message"]["code"] == "action_not_sent" and not view["offline"]
+    assert link.events("action") == [] and outbox.count() == 1
+
+
+def test_the_reprint_key_stays_on_the_station(make_core, link, printer):
+    job = {"job_id": 2, "kind": "shipping", "zpl": "^XA^XZ"}
+    link.replies["hello"] = lambda p: screen("print_label", print=[job])
+    link.replies["print_result"] = lambda p: screen("print_label", print=[job])  # still pending
+    core = make_core()
+    link.wait_calls("print_result", 1)
+    core.submit_action("reprint")
+    link.wait_calls("print_result", 2)
+    assert printer.jobs == [b"^XA^XZ"] * 2 and link.events("action") == []
+
+
+def test_a_malformed_action_name_is_refused_before_it_is_queued(make_core, link):
+    core = make_core()
+    with pytest.raises(ValueError):
+        core.submit_action("x" * 100)
+    with pytest.raises(ValueError):
+        core.submit_action("")
+
+
+def test_hello_answered_with_an_error_is_not_drawn_and_the_station_stays_offline(make_core, link):
+    link.replies["hello"] = lambda p: error_reply(ErrorCode.SERVER_ERROR, "starting")
+    core = make_core()
+    link.wait_calls("hello", 2)  # asked again
+    view = core.screen()
+    assert view["offline"] and view["state"] == "offline" and view["message"] is None
+    link.replies["hello"] = lambda p: screen("pack")
+    wait_screen(core, lambda v: v["state"] == "pack" and not v["offline"])
+
+
+def test_a_typed_code_over_the_wire_limit_is_refused_and_said(make_core, link, outbox):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    with pytest.raises(ValueError):
+        core.submit_typed("7" * 513)
     assert outbox.count() == 0
-    link.scan_reply = lambda p: screen("pick", ok("fine"))
-    core.submit_typed("B2")  # the next scan still goes out
-    link.wait_calls("scan", 2)
+    assert core.screen()["message"]["text"] == text("scan_too_long", "fr", max=512)
+    assert core.submit_typed("7" * 512).raw == "7" * 512
+
+
+def test_an_over_long_read_says_so_rather_than_incomplete(make_core, link):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    core.submit_rejected(ScanRejected(b"7" * 513, "too_long", time.monotonic()))
+    view = wait_screen(core, lambda v: v["message"] is not None)
+    assert view["message"]["code"] == "scan_too_long"
 
 
 def test_an_incomplete_read_shows_red_and_is_not_sent(make_core, link, outbox):
@@ -343,3 +584,10 @@ def test_stop_is_idempotent(make_core):
     core = make_core()
     core.stop()
     core.stop()
+
+
+def test_the_station_imports_nothing_from_the_server():
+    code = ("import sys, station.__main__, station.ui.server; "
+            "print(sorted(m for m in sys.modules if m == 'server' or m.startswith('server.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,198 @@
+"""The kiosk page in headless Debian chromium (Playwright, never a downloaded browser) draws
+every screen state the wire contract names, in French and in English, with the catalog's
+words: titles, the return inspection, the operator's keys, amber warnings, the printer's
+condition, set-aside scans and the offline banner.
+
+A real station UI server serves the page; behind it a ScreenBoard the test writes stands in
+for the core, and records the keys the page sends.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from station.ui.board import ScreenBoard
+from station.ui.server import UiServer
+from tests.conftest import require
+from wire.contract import PRINTER_STATUS_KEYS, ScreenState, empty_screen
+from wire.texts import LOCALES, text
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+WAITING = 3
+
+pytestmark = pytest.mark.browser
+
+PICK_TASK = {"id": 7, "kind": "pick", "order": "CO-0000012", "lines": [],
+             "next": {"bin": "A-01-02-1", "name": "Lampe", "sku": "SKU-00042", "quantity": 2, "done": 1},
+             "progress": {"done": 1, "total": 2}}
+PACK_TASK = {"id": 8, "kind": "pack", "order": "CO-0000013", "progress": {"done": 1, "total": 3},
+             "lines": [{"id": 1, "sku": "SKU-00042", "name": "Lampe", "quantity": 2, "done": 1}]}
+RMA = {"rma": "RMA-0000042", "order": {"reference": "CO-0000012", "currency": "EUR"},
+       "customer": {"name": "Camille Martin", "address": {"line1": "3 rue des Lilas", "postal_code": "69003",
+                                                          "city": "Lyon", "country": "FR"}},
+       "lines": [{"sku": "SKU-00042", "name": "Lampe", "quantity": 2, "unit_price_cents": 2490,
+                  "reason": "damaged", "seen": 1},
+                 {"sku": "SKU-00077", "name": "Mug", "quantity": 1, "unit_price_cents": 990,
+                  "reason": "wrong_size", "seen": 0}],
+       "refund": {"amount_cents": 5970, "currency": "EUR"}}
+SAMPLES = {  # what the server sends with each state (offline is the station's own)
+    ScreenState.IDLE: {},
+    ScreenState.PICK: {"task": PICK_TASK},
+    ScreenState.PACK: {"task": PACK_TASK},
+    ScreenState.PRINT_LABEL: {"task": PACK_TASK, "print": [{"job_id": 5, "kind": "shipping", "zpl": "^XA^XZ"}]},
+    ScreenState.RETURN_SCAN: {"scenario": "returns"},
+    ScreenState.RETURN_INSPECT: {"scenario": "returns", "rma": RMA, "actions": ["done"]},
+    ScreenState.OFFLINE: {"task": PACK_TASK},
+}
+
+
+class BoardCore:
+    """What the UI server needs of a core: the board to draw, and somewhere to send keys."""
+
+    def __init__(self, locale: str):
+        self.board = ScreenBoard({"code": "PACK-01", "name": None, "role": "pack", "locale": locale})
+        self.actions: list[str] = []
+        self.reprints = 0
+
+    def screen(self) -> dict:
+        return self.board.snapshot()
+
+    def wait_screen(self, after: int, timeout: float) -> dict:
+        return self.board.wait_newer(after, timeout)
+
+    def submit_typed(self, code: str):
+        raise ValueError("this board takes no scans")
+
+    def submit_action(self, name: str) -> None:
+        self.actions.append(name)
+
+    def reprint(self) -> None:
+        self.reprints += 1
+
+    def draw(self, state: ScreenState, **extra) -> None:
+        offline = state is ScreenState.OFFLINE
+        self.board.show({**empty_screen(ScreenState.IDLE if offline else state), **SAMPLES[state], **extra})
+        self.board.set(offline=offline, waiting_scans=WAITING if offline else 0)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(os.path.exists(CHROMIUM), f"{CHROMIUM} missing (Debian package chromium; .ci/run installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Python playwright not installed (make install: pip install -e '.[dev]')")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=LOCALES)
+def kiosk(request, browser):
+    core = BoardCore(request.param)
+    core.draw(ScreenState.IDLE)
+    ui = UiServer(core, port=0, poll_timeout=1.0)
+    page = browser.new_page()
+    page.goto(ui.url)
+    page.wait_for_function("() => document.body.dataset.state === 'idle'")  # drawn once: new messages flash
+    yield page, core, request.param
+    page.close()
+    ui.stop()
+
+
+def test_every_screen_state_is_titled_in_the_station_language(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    expect(page.locator("html")).to_have_attribute("lang", locale)
+    for state in ScreenState:
+        core.draw(state)
+        expect(page.locator("body")).to_have_attribute("data-state", state)
+        expect(page.locator("#state-title")).to_have_text(text(f"state.{state}", locale, n=WAITING))
+    expect(page.locator("#offline")).to_be_visible()
+    expect(page.locator("#offline")).to_have_text(text("kiosk.connecting", locale))
+    expect(page.locator("#task")).to_contain_text("CO-0000013")  # the last task stays, dimmed
+
+
+def test_the_return_inspection_shows_reasons_received_counts_and_the_done_key(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    core.draw(ScreenState.RETURN_INSPECT)
+    rma = page.locator("#rma")
+    expect(rma).to_contain_text("RMA-0000042")
+    expect(rma.locator("th")).to_have_text([text(f"kiosk.{key}", locale)
+                                             for key in ("item", "quantity", "received", "reason", "unit_price")])
+    expect(rma.locator("tr").nth(1)).to_contain_text("1 / 2")
+    expect(rma.locator("tr").nth(1)).to_contain_text(text("kiosk.reason.damaged", locale))
+    expect(rma.locator("tr").nth(2)).to_contain_text(text("kiosk.reason.wrong_size", locale))
+    expect(page.locator("#rma-received")).to_contain_text("1 / 3")
+    done = page.locator("#actions button[data-action=done]")
+    expect(done).to_have_text(text("kiosk.action.done", locale))
+    with page.expect_response(lambda response: response.url.endswith("/action")) as posted:
+        done.click()
+    assert posted.value.status == 202
+    expect(done).to_be_disabled()  # one press, one action
+    page.wait_for_function("() => document.activeElement.id === 'scan-input'")  # the wedge scanner types there
+    assert core.actions == ["done"]
+
+
+def test_a_pending_label_offers_the_station_own_reprint_key(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    core.draw(ScreenState.PRINT_LABEL)
+    reprint = page.locator("#actions button[data-action=reprint]")
+    expect(reprint).to_have_text(text("kiosk.action.reprint", locale))
+    with page.expect_response(lambda response: response.url.endswith("/reprint")) as posted:
+        reprint.click()
+    assert posted.value.status == 202
+    expect(reprint).to_be_disabled()
+    assert core.reprints == 1 and core.actions == []
+
+
+def test_keys_are_greyed_out_while_offline(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, _ = kiosk
+    core.draw(ScreenState.RETURN_INSPECT)
+    expect(page.locator("#actions button[data-action=done]")).to_be_enabled()
+    core.board.set(offline=True)
+    expect(page.locator("#actions button[data-action=done]")).to_be_disabled()
+
+
+def test_a_warning_flashes_amber_unlike_ok_and_error(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    message = page.locator("#message")
+    colours = {}
+    for level, code in (("warn", "rma_already_received"), ("ok", "item_ok"), ("error", "wrong_item")):
+        core.board.set(message={"level": level, "code": code, "text": f"{level} text"})
+        expect(message).to_have_class(f"message {level} flash")
+        colours[level] = message.evaluate("node => getComputedStyle(node).backgroundColor")
+    assert colours["warn"] == "rgb(255, 160, 0)"
+    assert len(set(colours.values())) == 3
+
+
+def test_the_printer_condition_and_set_aside_scans_are_said_in_words(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    status = dict.fromkeys(PRINTER_STATUS_KEYS, False) | {"online": True, "detail": ""}
+    core.board.set(printer=status | {"paper_out": True, "head_open": True})
+    printer = page.locator("#printer")
+    expect(printer).to_contain_text(text("printer.paper_out", locale))
+    expect(printer).to_contain_text(text("printer.head_open", locale))
+    expect(printer).to_have_class("problem")
+    core.board.set(printer=status | {"online": False})
+    expect(printer).to_contain_text(text("printer.offline", locale))
+    core.board.set(printer=status | {"ready": True})
+    expect(printer).to_have_text(f'{text("kiosk.printer", locale)} — {text("kiosk.printer_ok", locale)}')
+    dead = page.locator("#dead-scans")
+    expect(dead).to_be_hidden()
+    core.board.set(dead_scans=2)
+    expect(dead).to_have_text(text("kiosk.dead_letters", locale, n=2))
