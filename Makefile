@@ -4,8 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
+FUZZ_RUNS ?= 1000000
+FUZZ_INSTALLED := $(VENV)/.installed-fuzz
 
-.PHONY: demo test install bench docs clean
+.PHONY: demo test install bench docs fuzz clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,14 @@ docs: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) bench/run_all.py
+
+$(FUZZ_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[dev,fuzz]'
+	touch $(FUZZ_INSTALLED)
+
+# Not part of `make test`: a few minutes of atheris on identify(); fails if it raised.
+fuzz: $(FUZZ_INSTALLED)
+	$(PY) fuzz/fuzz_identify.py -runs=$(FUZZ_RUNS)
 
 clean:
 	rm -rf $(VENV) var/ instance/ *.egg-info

@@ -2,6 +2,9 @@
 
 Every scenario asks ``identify`` so a code means the same thing on every screen.
 GS1 data (EAN/UPC, GS1-128 with AI 01 or 00) is read with biip.
+
+``identify`` never raises: a station calls it on whatever a scanner or a
+keyboard sent, and an exception there jams the station. Garbage is UNKNOWN.
 """
 from __future__ import annotations
 
@@ -10,12 +13,30 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import biip
+from biip.symbology import ISOSymbology
 
-RMA_PATTERN = re.compile(r"^RMA\d{8}$")
-BIN_PATTERN = re.compile(r"^[A-Z]{1,3}-\d{2}-\d{2}-\d$")
-BADGE_PATTERN = re.compile(r"^BADGE-[A-Z0-9]{4,32}$")
-TOTE_PATTERN = re.compile(r"^TOTE-\d{4,8}$")
+# re.ASCII: a scanner sends ASCII digits; "\d" must not accept "٤٢".
+RMA_PATTERN = re.compile(r"^RMA\d{8}$", re.ASCII)
+BIN_PATTERN = re.compile(r"^[A-Z]{1,3}-\d{2}-\d{2}-\d$", re.ASCII)
+BADGE_PATTERN = re.compile(r"^BADGE-[A-Z0-9]{4,32}$", re.ASCII)
+TOTE_PATTERN = re.compile(r"^TOTE-\d{4,8}$", re.ASCII)
 MAX_SCAN_LENGTH = 512
+
+# AIM symbology identifier (ISO/IEC 15424): "]", a code letter, one modifier.
+AIM_ID_PATTERN = re.compile(r"\][A-Za-z][0-9A-Za-z]", re.ASCII)
+# Code letters biip understands, less "Y" (system expansion) whose modifier
+# is a length that a 3-character identifier cannot carry.
+_BIIP_CODE_LETTERS = frozenset(s.value for s in ISOSymbology) - {ISOSymbology.SYSTEM_EXPANSION.value}
+# ]E3 is EAN-13/UPC (13 digits) followed by its 2- or 5-digit add-on.
+EAN_WITH_ADD_ON = "]E3"
+EAN_ADD_ON_PATTERN = re.compile(r"(\d{13})(?:\d{2}|\d{5})", re.ASCII)
+
+# What biip.parse raises on data it cannot read, found by fuzzing biip 5.2:
+# its ParseError and IndexError on a bad symbology identifier (kept from it
+# by biip_symbology, caught anyway), and ValueError from urllib on a broken
+# GS1 Digital Link such as "http://[". The last line of defence against a
+# jammed station; `make fuzz` checks nothing else escapes.
+BIIP_FAILURES = (biip.BiipException, ValueError, IndexError)
 
 
 class CodeKind(StrEnum):
@@ -36,30 +57,113 @@ class ScannedCode:
 
 
 def identify(raw: str, symbology: str | None = None) -> ScannedCode:
+    """What `raw` is. `symbology` is the AIM identifier the scanner reported.
+
+    An AIM identifier left at the start of `raw` (keyboard-wedge scanners)
+    is honoured too; the `symbology` argument wins when both are given.
+    """
     code = raw.strip()
     if not code or len(code) > MAX_SCAN_LENGTH:
-        return ScannedCode(CodeKind.UNKNOWN, "", raw)
+        return _unknown(raw)
+    prefix, code = split_aim_id(code)
+    if not code:
+        return _unknown(raw)  # an identifier alone carries no data
+    kind = _pattern_kind(code)
+    if kind is not None:
+        return ScannedCode(kind, code.upper(), raw)
+    aim_id = biip_symbology(symbology) or biip_symbology(prefix)
+    return _identify_gs1(code, aim_id, raw)
+
+
+def split_aim_id(code: str) -> tuple[str | None, str]:
+    """Split a leading AIM identifier off `code`; the data is stripped."""
+    if AIM_ID_PATTERN.match(code):
+        return code[:3], code[3:].strip()
+    return None, code
+
+
+def biip_symbology(aim_id: str | None) -> str:
+    """`aim_id` if biip can use it, else "" (parse as if none was given).
+
+    biip raises on an identifier it does not know (]x9, ]1, "]"), so only a
+    well-formed one with a code letter from its table is passed on.
+    """
+    if aim_id is None:
+        return ""
+    aim_id = aim_id.strip()
+    if AIM_ID_PATTERN.fullmatch(aim_id) and aim_id[1] in _BIIP_CODE_LETTERS:
+        return aim_id
+    return ""
+
+
+def _pattern_kind(code: str) -> CodeKind | None:
+    if not code.isascii():
+        return None  # "ı".upper() is "I": only ASCII may name a bin or a badge
     upper = code.upper()
     for pattern, kind in ((RMA_PATTERN, CodeKind.RMA), (BIN_PATTERN, CodeKind.BIN),
                           (BADGE_PATTERN, CodeKind.BADGE), (TOTE_PATTERN, CodeKind.TOTE)):
-        if pattern.match(upper):
-            return ScannedCode(kind, upper, raw)
-    return _identify_gs1(code, symbology, raw)
+        if pattern.fullmatch(upper):
+            return kind
+    return None
 
 
-def _identify_gs1(code: str, symbology: str | None, raw: str) -> ScannedCode:
-    result = biip.parse((symbology or "") + code)
+def _identify_gs1(code: str, aim_id: str, raw: str) -> ScannedCode:
+    # GS1 data is ASCII (the GS1 character sets are subsets of ISO/IEC 646,
+    # Digital Link URIs percent-encode the rest); biip would turn
+    # "٤٠٠٦..." into a GTIN of Arabic digits. A "]" left here is a second or
+    # broken identifier, never GS1 data.
+    if not code.isascii() or code.startswith("]"):
+        return _unknown(raw)
+    if aim_id == EAN_WITH_ADD_ON:
+        code = _drop_ean_add_on(code)
+    try:
+        result = biip.parse(aim_id + code)
+    except BIIP_FAILURES:
+        return _unknown(raw)
+    return _from_parse_result(result, raw)
+
+
+def _from_parse_result(result: biip.ParseResult, raw: str) -> ScannedCode:
     if result.gtin is not None:
-        return ScannedCode(CodeKind.ITEM, result.gtin.as_gtin_14(), raw)
+        return _item(result.gtin.as_gtin_14(), raw)
     message = result.gs1_message
     if message is not None:
+        # First GTIN (AI 01/02/03) or SSCC (AI 00) in the message's order.
         for element in message.element_strings:
             if element.gtin is not None:
-                return ScannedCode(CodeKind.ITEM, element.gtin.as_gtin_14(), raw)
+                return _item(element.gtin.as_gtin_14(), raw)
             if element.sscc is not None:
-                return ScannedCode(CodeKind.PARCEL, element.sscc.value, raw)
+                return _parcel(element.sscc.value, raw)
     if result.sscc is not None:
-        return ScannedCode(CodeKind.PARCEL, result.sscc.value, raw)
+        return _parcel(result.sscc.value, raw)
+    return _unknown(raw)
+
+
+# All zeros passes the check digit but is never allocated; biip also reads an
+# empty Digital Link key ("https://id.gs1.org/01/") as zeros.
+def _item(gtin_14: str, raw: str) -> ScannedCode:
+    if _all_zeros(gtin_14):
+        return _unknown(raw)
+    return ScannedCode(CodeKind.ITEM, gtin_14, raw)
+
+
+def _parcel(sscc: str, raw: str) -> ScannedCode:
+    if _all_zeros(sscc):
+        return _unknown(raw)
+    return ScannedCode(CodeKind.PARCEL, sscc, raw)
+
+
+def _all_zeros(key: str) -> bool:
+    return not key.strip("0")
+
+
+def _drop_ean_add_on(code: str) -> str:
+    # The add-on (issue number, price) is not part of the GTIN.
+    match = EAN_ADD_ON_PATTERN.fullmatch(code)
+    return match.group(1) if match else code
+
+
+def _unknown(raw: str) -> ScannedCode:
     return ScannedCode(CodeKind.UNKNOWN, "", raw)
 
 
