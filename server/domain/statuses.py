@@ -160,9 +160,9 @@ RETURN = _life_cycle("return", ReturnStatus, {R.AUTHORIZED}, {
 PRINT_JOB = _life_cycle("print job", PrintJobStatus, {J.QUEUED}, {
     J.QUEUED: {J.PRINTED, J.FAILED, J.CANCELLED},
     J.FAILED: {J.PRINTED, J.CANCELLED},  # reprinted after paper out
-    # confirm_print accepts a failure report for a job already printed (a smeared label,
-    # or a stale report): the job is printed again. Kept because the service does it.
-    J.PRINTED: {J.FAILED},
+    # Printed is final: a failure reported after the print is stale (confirm_print ignores
+    # it), or the parcel would get a second label after it was marked shipped.
+    J.PRINTED: set(),
     J.CANCELLED: set(),
 })
 

@@ -18,7 +18,11 @@ def confirm_print(uow: UnitOfWork, station: Station, job_id: int, ok: bool, erro
     job = uow.session.get(PrintJob, job_id)
     if job is None or job.station_id != station.id:
         raise NotThisStationsJob(f"print job {job_id} is not this station's")
-    if ok:
+    if not ok and job.status == "printed":
+        # A failure reported after the label came out (a stale or replayed report): the
+        # parcel is labelled and shipped; nothing is printed again.
+        given = Input.event(Trigger.LABEL_PRINTED, job_id=job.id)
+    elif ok:
         _mark_printed(uow, station, job)
         given = Input.event(Trigger.LABEL_PRINTED, job_id=job.id)
     else:

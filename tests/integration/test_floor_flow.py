@@ -143,6 +143,18 @@ def test_a_failed_label_stays_queued_and_can_be_printed_again(floor, order_ready
         assert uow.session.get(Order, order_ready["order_id"]).status == "packed"
 
 
+def test_a_failure_reported_after_the_label_printed_changes_nothing(floor, order_ready):
+    job_id = pick_and_pack(floor, order_ready)["print"][0]["job_id"]
+    with floor.uow() as uow:
+        printing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, ok=True)
+    with floor.uow() as uow:  # a stale report, replayed after an outage
+        late = printing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), job_id, False, "paper_out")
+    assert late["state"] == "idle" and late["print"] == []
+    with floor.uow() as uow:
+        assert uow.session.get(PrintJob, job_id).status == "printed"
+        assert uow.session.get(Order, order_ready["order_id"]).status == "shipped"
+
+
 def test_scans_at_a_station_without_a_task_are_refused_and_recorded(floor, order_ready):
     reply = scan(floor, order_ready["pack"], order_ready["lamp"].gtin)
     assert reply["message"]["code"] == "no_task" and reply["state"] == "idle"

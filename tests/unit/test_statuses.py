@@ -35,7 +35,6 @@ MOVES_THE_FLOOR_MAKES = [
     (PrintJobStatus.QUEUED, PrintJobStatus.PRINTED),
     (PrintJobStatus.QUEUED, PrintJobStatus.FAILED),     # paper out
     (PrintJobStatus.FAILED, PrintJobStatus.PRINTED),    # reprinted
-    (PrintJobStatus.PRINTED, PrintJobStatus.FAILED),    # a failure reported after the print
 ]
 
 FINAL = {
@@ -43,7 +42,7 @@ FINAL = {
     TaskStatus: {TaskStatus.DONE, TaskStatus.CANCELLED},
     PackageStatus: {PackageStatus.DELIVERED},
     ReturnStatus: {ReturnStatus.CLOSED},
-    PrintJobStatus: {PrintJobStatus.CANCELLED},
+    PrintJobStatus: {PrintJobStatus.PRINTED, PrintJobStatus.CANCELLED},
 }
 
 # Moves that must stay refused, whatever else is added.
@@ -58,6 +57,7 @@ NEVER = [
     (ReturnStatus.RECEIVED, ReturnStatus.AUTHORIZED),
     (ReturnStatus.RECEIVED, ReturnStatus.REFUNDED),  # inspected first
     (PrintJobStatus.CANCELLED, PrintJobStatus.QUEUED),
+    (PrintJobStatus.PRINTED, PrintJobStatus.FAILED),    # a second label for a shipped parcel
 ]
 
 
