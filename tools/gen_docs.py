@@ -1,6 +1,6 @@
 """Write the parts of docs/ that the code already says: the wire contract and the scenarios.
 
-    python -m tools.gen_docs          # rewrite docs/protocol-reference.md and docs/scenarios.md
+    python -m tools.gen_docs          # rewrite docs/protocol-reference.md, scenarios.md, statuses.md
     python -m tools.gen_docs --check  # exit 1 if they are out of date (make test runs this check)
 """
 from __future__ import annotations
@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from server.domain import statuses
 from server.domain.scenarios import SCENARIOS
 from wire import contract as c
 from wire import texts
@@ -68,7 +69,19 @@ def scenarios_doc() -> str:
     return "".join(out).rstrip() + "\n"
 
 
-GENERATED = {"protocol-reference.md": protocol_reference, "scenarios.md": scenarios_doc}
+def statuses_doc() -> str:
+    out = [HEADER, "# Statuses\n\n",
+           "Each entity's status is a `StrEnum` (`server/domain/statuses.py`); every ORM assignment is checked "
+           "against the moves below (`StatusType` and one mapper listener in `server/models/_types.py`). "
+           "Assigning the same status again is always allowed (replays).\n\n"]
+    for enum in (statuses.OrderStatus, statuses.TaskStatus, statuses.PackageStatus, statuses.ReturnStatus,
+                 statuses.PrintJobStatus):
+        out += [f"## {statuses.life_cycle(enum).entity}\n\n```mermaid\n", statuses.mermaid(enum).rstrip(), "\n```\n\n"]
+    return "".join(out).rstrip() + "\n"
+
+
+GENERATED = {"protocol-reference.md": protocol_reference, "scenarios.md": scenarios_doc,
+             "statuses.md": statuses_doc}
 
 
 def main(argv: list[str] | None = None) -> int:
