@@ -53,6 +53,10 @@ class ScanPayload:
             raise BadPayload("scan.uuid must be a UUID") from None
         raw = clean_scan_text(_text(data, "raw", "scan", c.MAX_SCAN_CHARS))
         symbology = _text(data, "symbology", "scan", c.MAX_SYMBOLOGY_CHARS, required=False)
+        if symbology is not None and not (symbology.isascii() and symbology.isprintable()):
+            # An AIM identifier is "]" + two printable ASCII characters; a NUL here would also
+            # be refused by PostgreSQL's text type, after the scan was accepted.
+            raise BadPayload("scan.symbology must be printable ASCII (an AIM identifier such as ]E0)")
         return cls(scan_id, raw, symbology, _timestamp(data.get("scanned_at"), "scan.scanned_at"))
 
     def to_wire(self) -> dict:

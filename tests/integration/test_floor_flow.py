@@ -14,8 +14,8 @@ from server.services.returns import ReturnNotAllowed, authorize_return
 from tests.factories import add_item, add_order, add_station
 
 
-def scan(floor, station_id: int, raw: str, scan_id: str | None = None) -> dict:
-    cmd = scans.ScanCommand(scan_id or str(uuid.uuid4()), raw, None, datetime.now(timezone.utc))
+def scan(floor, station_id: int, raw: str, scan_id: str | None = None, symbology: str | None = None) -> dict:
+    cmd = scans.ScanCommand(scan_id or str(uuid.uuid4()), raw, symbology, datetime.now(timezone.utc))
     with floor.uow() as uow:
         return scans.record_scan(uow, uow.session.get(Station, station_id), cmd)
 

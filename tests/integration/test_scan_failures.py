@@ -4,6 +4,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
@@ -130,7 +132,9 @@ def add_station_for_socket(uow):
 GARBAGE = [None, 5, "scan", [], {"uuid": 1}, {"uuid": str(uuid.uuid4()), "raw": ""},
            {"uuid": str(uuid.uuid4()), "raw": "x" * 513}, {"job_id": True, "ok": "yes"}, {"name": ["done"]},
            {"name": "done", "params": {"a": {"deep": 1}}}, {"online": "maybe"},
-           {"uuid": str(uuid.uuid4()), "raw": "4006381333931", "scanned_at": "yesterday"}]
+           {"uuid": str(uuid.uuid4()), "raw": "4006381333931", "scanned_at": "yesterday"},
+           {"uuid": str(uuid.uuid4()), "raw": "4006381333931", "symbology": "\x00"},
+           {"uuid": str(uuid.uuid4()), "raw": "4006381333931", "symbology": "]É0"}]
 
 
 @pytest.mark.parametrize("event", list(ClientEvent))
@@ -158,3 +162,15 @@ def test_a_dead_lettered_scan_reaches_the_audit_trail(station_socket, floor):
     with floor.uow() as uow:
         row = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "scan_dead_lettered")).one()
         assert row.actor == "station:PICK-09" and row.detail["uuid"] == scan_id
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.one_of(st.text(min_size=1, max_size=80), st.from_regex(r"\][A-Za-z0-9]?[0-9\x1d]{0,40}", fullmatch=True),
+                     st.binary(min_size=1, max_size=60).map(lambda b: b.decode("utf-8", "replace"))),
+       symbology=st.sampled_from([None, "]C1", "]E0", "]d2", "]x9", "]", "]Y", "abc"]))  # what ScanPayload lets through
+def test_any_scan_at_any_station_through_the_service_gets_a_screen(floor, order_ready, raw, symbology):
+    request_task(floor, order_ready["pick"])
+    for station in ("pick", "pack", "returns"):
+        reply = scan(floor, order_ready[station], raw.replace("\x00", "\ufffd"), symbology=symbology)
+        assert reply["state"] in {"idle", "pick", "pack", "print_label", "return_scan", "return_inspect"}
+        assert reply["message"]["level"] in ("ok", "warn", "error", "info") and reply["message"]["text"]
