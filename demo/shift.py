@@ -44,7 +44,9 @@ class Operator(threading.Thread):
             self.scan_item(screen["task"]["next"]["gtin"])
         elif state == "print_label":
             self.tend_printer(screen)
-        elif state in ("return_scan", "return_inspect") and self.rmas is not None:
+        elif state == "return_inspect" and screen.get("rma"):
+            self.inspect(screen["rma"])
+        elif state == "return_scan" and self.rmas is not None:
             self.scan_next_return()
 
     def scan_item(self, gtin: str) -> None:
@@ -61,6 +63,14 @@ class Operator(threading.Thread):
         if printer.paper_out:
             printer.paper_out = False  # the packer reloads the roll...
             self.live.agent.core.reprint()  # ...and presses "reprint"
+
+    def inspect(self, rma: dict) -> None:
+        """Scan the next returned unit out of the parcel; when all are seen, press Done."""
+        line = next((line for line in rma.get("lines") or [] if line.get("seen", 0) < line["quantity"]), None)
+        if line is not None:
+            self.live.scanner.scan(line["gtin"], "]E0")
+        else:
+            self.live.agent.core.submit_action("done")
 
     def scan_next_return(self) -> None:
         try:
