@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from server import migrate
+from server.domain.roles import STATION_ROLES
 
 
 def _floor():
@@ -59,7 +60,7 @@ def create_user(username: str, role: str, password: str, locale: str) -> None:
 
 @click.command("create-station")
 @click.argument("code")
-@click.option("--role", required=True, type=click.Choice(["pick", "pack", "returns"]))
+@click.option("--role", required=True, type=click.Choice(list(STATION_ROLES)))
 @click.option("--locale", default="fr", type=click.Choice(["fr", "en"]))
 @click.option("--token", default=None, help="Use this token instead of a random one (demo, tests).")
 @with_appcontext
@@ -108,6 +109,23 @@ def authorize_return(order_ref: str, reason: str) -> None:
         click.echo(case.rma)
 
 
+@click.command("count-bin")
+@click.argument("bin_code")
+@click.option("--reason", required=True, help="Why this bin is counted (kept in the audit trail).")
+@with_appcontext
+def count_bin(bin_code: str, reason: str) -> None:
+    """Ask for a cycle count of a bin: a count task for the stations of role count."""
+    from server.services.counting import CountRefused, create_count
+
+    with _floor().uow() as uow:
+        try:
+            task = create_count(uow, bin_code, reason, actor="cli")
+        except CountRefused as exc:
+            raise click.ClickException(str(exc)) from exc
+        uow.commit()
+        click.echo(f"count task {task.id}: bin {bin_code.strip().upper()}, {len(task.lines)} product(s) to count")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -124,7 +142,7 @@ def run_server(host: str, port: int) -> None:
     socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True)
 
 
-COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, run_server)
+COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, count_bin, run_server)
 
 
 def register_commands(app) -> None:

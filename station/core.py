@@ -80,9 +80,10 @@ class StationCore:
     def submit_rejected(self, rejected) -> None:
         self._inbox.put(("rejected", rejected))
 
-    def submit_action(self, name: str) -> None:
-        """An operator key pressed on the kiosk; a malformed name raises BadPayload (a ValueError)."""
-        action = ActionPayload.parse({"name": name})
+    def submit_action(self, name: str, params: dict | None = None) -> None:
+        """An operator key pressed on the kiosk (with what was typed, e.g. a counted quantity);
+        a malformed name or params raise BadPayload (a ValueError)."""
+        action = ActionPayload.parse({"name": name, "params": params or {}})
         if action.name == Action.REPRINT:
             return self.reprint()  # the label is printed here: the server is not asked
         self._inbox.put(("action", action))

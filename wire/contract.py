@@ -30,8 +30,13 @@ class ScreenState(StrEnum):
     PICK = "pick"                      # go to the bin shown, scan each item
     PACK = "pack"                      # scan each item of the order into the box
     PRINT_LABEL = "print_label"        # the shipping label is printing; reprint key
+    BIND_TOTES = "bind_totes"          # batch picking: scan a tote for each order on the cart
+    BATCH_PICK = "batch_pick"          # batch picking: go to the bin shown, scan the item
+    PUT_TOTE = "put_tote"              # batch picking: put the unit in the tote shown, scan it
     RETURN_SCAN = "return_scan"        # returns desk: scan the parcel's return label
     RETURN_INSPECT = "return_inspect"  # returns desk: order, customer, items, refund; scan items
+    COUNT_BIN = "count_bin"            # cycle count: go to the bin shown, scan its label
+    COUNT = "count"                    # cycle count: scan each unit found (or type a quantity), done
     OFFLINE = "offline"                # station-side only: server unreachable, scans kept
 
 
@@ -92,6 +97,7 @@ class Action(StrEnum):
 
     DONE = "done"          # returns desk: inspection finished, next parcel
     REPRINT = "reprint"    # station-side: print the pending label again
+    COUNT = "count"        # cycle count: {"line_id": int, "quantity": int} typed for multiples
 
 
 # The printer's condition as the station reports it (from ~HS), and as dashboards show it.
@@ -99,11 +105,11 @@ PRINTER_STATUS_KEYS = ("online", "ready", "paper_out", "paused", "head_open", "r
 PRINTER_PROBLEMS = ("paper_out", "head_open", "ribbon_out", "paused", "buffer_full")
 
 # Keys of every screen (the ack of hello, request_task, scan, action, print_result).
-SCREEN_KEYS = ("state", "scenario", "message", "task", "print", "rma", "actions", "duplicate")
+SCREEN_KEYS = ("state", "scenario", "message", "task", "batch", "print", "rma", "actions", "duplicate")
 
 
 def empty_screen(state: ScreenState = ScreenState.IDLE) -> dict:
-    return {"state": str(state), "scenario": None, "message": None, "task": None, "print": [],
+    return {"state": str(state), "scenario": None, "message": None, "task": None, "batch": None, "print": [],
             "rma": None, "actions": [], "duplicate": False}
 
 

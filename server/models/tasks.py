@@ -1,7 +1,9 @@
-"""Pick and pack tasks share one table: one queue, one claim query, one audit trail.
+"""Pick, pack and count tasks share one table: one queue, one claim query, one audit trail.
 
-``kind`` is ``pick`` or ``pack``. A pick line names the bin to take from; a pack
-line has no bin (the packer verifies what arrived in the tote).
+``kind`` is ``pick``, ``pack`` or ``count``. A pick line names the bin to take from; a pack
+line has no bin (the packer verifies what arrived in the tote). A count (cycle count) has no
+order: its lines are the products stocked in one bin, ``quantity`` the count expected when it
+was created and ``done_qty`` the count found once it is closed (which may exceed it).
 """
 from __future__ import annotations
 
@@ -22,21 +24,22 @@ class Task(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(8))
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)  # None: a count
     # Every assignment is checked against its life cycle (server/domain/statuses.py).
     status: Mapped[TaskStatus] = mapped_column(StatusType(TaskStatus, 12), default=TaskStatus.OPEN)
     priority: Mapped[int] = mapped_column(Integer, default=0)  # lower is more urgent
     station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
     tote: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(200))  # why a count was asked for (audited)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
-    order: Mapped[Order] = relationship()
+    order: Mapped[Order | None] = relationship()
     lines: Mapped[list[TaskLine]] = relationship(back_populates="task", order_by="TaskLine.sequence")
 
     __table_args__ = (
-        CheckConstraint("kind IN ('pick', 'pack')", name="kind"),
+        CheckConstraint("kind IN ('pick', 'pack', 'count')", name="kind"),
         # The claim query walks this index: open tasks of one kind, most urgent first.
         Index("ix_tasks_queue", "kind", "status", "priority", "id"),
         # Every scan looks up the station's current task: never a scan of the whole table.
@@ -50,7 +53,7 @@ class TaskLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
     sequence: Mapped[int] = mapped_column(Integer)  # pick path order
-    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))  # None: a count line
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     bin_id: Mapped[int | None] = mapped_column(ForeignKey("bins.id"))
     quantity: Mapped[int] = mapped_column(Integer)
@@ -61,5 +64,6 @@ class TaskLine(Base):
     bin: Mapped[Bin | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("done_qty >= 0 AND done_qty <= quantity", name="done"),
+        # A count may find more than expected; an order's line never takes more than ordered.
+        CheckConstraint("done_qty >= 0 AND (order_line_id IS NULL OR done_qty <= quantity)", name="done"),
     )

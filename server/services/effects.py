@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from server.domain.scenarios.engine import Effect
-from server.models import Station, TaskLine
-from server.services import packing, picking, returns
+from server.models import Station, Task, TaskLine
+from server.services import counting, packing, picking, returns
 from server.services.unit_of_work import UnitOfWork
 
 
@@ -21,11 +21,18 @@ def count_unit(uow: UnitOfWork, station: Station, *, task_id: int, line_id: int)
         picking.take_from_bin(uow.session, line)
 
 
+def bind_tote(uow: UnitOfWork, station: Station, *, task_id: int, tote: str) -> None:
+    """The order's units go into this tote; the pack task will name it."""
+    uow.session.get(Task, task_id).tote = tote
+
+
 APPLY: dict[str, Callable[..., None]] = {
     "count_unit": count_unit,
+    "bind_tote": bind_tote,
     "complete_pick": picking.complete_pick,
     "close_parcel": packing.close_parcel,
     "receive_return": returns.receive_return,
+    "close_count": counting.close_count,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Callable
 
 from server.domain.returns import ReturnedUnit, refund_due
 from server.domain.scenarios import SCENARIOS, Say, Session
+from server.domain.scenarios.pick_batch import next_line
 from server.models import PrintJob, Return, Station, Task
 from server.services.sessions import DbFacts
 from wire import texts
@@ -37,6 +38,26 @@ def _draw_task(screen: dict, session: Session, facts: DbFacts) -> None:
         screen["task"] = task_view(facts.task_row)
 
 
+def _draw_batch(screen: dict, session: Session, facts: DbFacts) -> None:
+    """The cart: each order's tote and progress, the next unit to pick, the tote it goes in."""
+    tasks = {task.id: task for task in facts.batch_rows}
+    ids = [task_id for task_id in session.context.get("tasks") or [] if task_id in tasks]
+    totes = session.context.get("totes") or {}
+    orders = [{"slot": slot, "task_id": task_id, "order": tasks[task_id].order.reference,
+               "tote": totes.get(str(task_id)),
+               "progress": {"done": sum(line.done_qty for line in tasks[task_id].lines),
+                            "total": sum(line.quantity for line in tasks[task_id].lines)}}
+              for slot, task_id in enumerate(ids, start=1)]
+    upcoming = next_line(tuple(facts.batch()))
+    following = None
+    if upcoming is not None:
+        task, line = upcoming
+        row = next(row for row in tasks[task.id].lines if row.id == line.line_id)
+        following = {**_line_view(row), "slot": ids.index(task.id) + 1 if task.id in ids else None,
+                     "tote": task.tote, "order": task.order}
+    screen["batch"] = {"orders": orders, "next": following, "put": session.context.get("put")}
+
+
 def _draw_labels(screen: dict, session: Session, facts: DbFacts) -> None:
     screen["print"] = [print_view(job) for job in facts.pending_jobs]
 
@@ -47,12 +68,34 @@ def _draw_return(screen: dict, session: Session, facts: DbFacts) -> None:
         screen["rma"] = rma_view(case, session.context.get("seen") or {})
 
 
+def _draw_count(screen: dict, session: Session, facts: DbFacts) -> None:
+    if facts.task_row is not None and facts.task_row.kind == "count":
+        screen["task"] = count_view(facts.task_row, session.context.get("counted") or {})
+
+
 DRAWERS: dict[ScreenState, Callable[[dict, Session, DbFacts], None]] = {
     ScreenState.PICK: _draw_task,
     ScreenState.PACK: _draw_task,
     ScreenState.PRINT_LABEL: _draw_labels,
+    ScreenState.BIND_TOTES: _draw_batch,
+    ScreenState.BATCH_PICK: _draw_batch,
+    ScreenState.PUT_TOTE: _draw_batch,
     ScreenState.RETURN_INSPECT: _draw_return,
+    ScreenState.COUNT_BIN: _draw_count,
+    ScreenState.COUNT: _draw_count,
 }
+
+
+def count_view(task: Task, counted: dict) -> dict:
+    """A count in the task view's shape: ``quantity`` is expected, ``done`` counted so far."""
+    lines = [{**_line_view(line), "done": int(counted.get(str(line.id), 0))} for line in task.lines]
+    return {
+        "id": task.id, "kind": task.kind, "order": None, "reason": task.reason,
+        "bin": next((line["bin"] for line in lines if line["bin"]), None),
+        "lines": lines,
+        "next": next((line for line in lines if line["done"] < line["quantity"]), None),
+        "progress": {"done": sum(line["done"] for line in lines), "total": sum(line["quantity"] for line in lines)},
+    }
 
 
 def task_view(task: Task) -> dict:

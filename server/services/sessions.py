@@ -56,21 +56,25 @@ class DbFacts:
         self.db, self.station = db, station
 
     def task(self) -> TaskFacts | None:
-        task = self.task_row
-        if task is None:
-            return None
-        lines = tuple(LineProgress(line.id, gtin14(line.product.gtin), line.quantity, line.done_qty,
-                                   line.product.name) for line in task.lines)
-        return TaskFacts(task.id, task.kind, task.order.reference, lines)
+        return _task_facts(self.task_row) if self.task_row is not None else None
+
+    def batch(self) -> tuple[TaskFacts, ...]:
+        return tuple(_task_facts(task) for task in self.batch_rows)
+
+    @cached_property
+    def batch_rows(self) -> list[Task]:
+        return list(self.db.scalars(self._held_tasks()))
 
     @cached_property
     def task_row(self) -> Task | None:
+        return self.db.scalars(self._held_tasks().limit(1)).first()
+
+    def _held_tasks(self):
         # Everything the screen shows, in one round of queries: lines, products, bins, order.
-        return self.db.scalars(select(Task).where(Task.station_id == self.station.id, Task.status == "assigned")
-                               .options(joinedload(Task.order),
-                                        selectinload(Task.lines).options(joinedload(TaskLine.product),
-                                                                         joinedload(TaskLine.bin)))
-                               .order_by(Task.id).limit(1)).first()
+        return (select(Task).where(Task.station_id == self.station.id, Task.status == "assigned")
+                .options(joinedload(Task.order),
+                         selectinload(Task.lines).options(joinedload(TaskLine.product), joinedload(TaskLine.bin)))
+                .order_by(Task.id))
 
     def pending_labels(self) -> int:
         return len(self.pending_jobs)
@@ -102,9 +106,15 @@ class DbFacts:
         A counted unit changes the task's rows in place (same identity map), so a scan
         forgets only the print jobs and the screen needs no second query of the task.
         """
-        for name, wanted in (("task_row", task), ("pending_jobs", jobs)):
+        for name, wanted in (("task_row", task), ("batch_rows", task), ("pending_jobs", jobs)):
             if wanted:
                 self.__dict__.pop(name, None)
+
+
+def _task_facts(task: Task) -> TaskFacts:
+    lines = tuple(LineProgress(line.id, gtin14(line.product.gtin), line.quantity, line.done_qty,
+                               line.product.name, line.bin.code if line.bin else "") for line in task.lines)
+    return TaskFacts(task.id, task.kind, task.order.reference if task.order else "", lines, task.tote)
 
 
 def _return_facts(case: Return) -> ReturnFacts:

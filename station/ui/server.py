@@ -28,7 +28,8 @@ def make_ui_app(core, poll_timeout: float = 20.0) -> Flask:
     def page():
         locale = core.screen()["station"].get("locale") or DEFAULT_LOCALE
         return render_template("index.html", locale=locale, texts=page_texts(locale),
-                               contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT})
+                               contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT,
+                                         "count": Action.COUNT})
 
     @app.get("/<any(station.js, station.css):name>")
     def static_file(name):
@@ -57,8 +58,15 @@ def make_ui_app(core, poll_timeout: float = 20.0) -> Flask:
         name = json_field("name")
         if name is None:
             return jsonify(error="send {\"name\": \"...\"} as JSON"), 400
+        body = request.get_json(silent=True)
+        params = body.get("params") if isinstance(body, dict) else None
+        if params is not None and not isinstance(params, dict):
+            return jsonify(error="params must be an object"), 400
         try:
-            core.submit_action(name)
+            if params:  # a key with what was typed (a counted quantity)
+                core.submit_action(name, params)
+            else:
+                core.submit_action(name)
         except ValueError as exc:
             return jsonify(error=str(exc)), 400
         return jsonify(queued=True), 202

@@ -102,7 +102,47 @@ const drawTask = {
   pack(task) {
     return [field(K.order, task.order, true), linesTable(task.lines), progress(task)];
   },
+  count(task) {
+    // Cycle count: the bin big, then each product with counted / expected and a box to type
+    // a quantity (a carton of 24 is not scanned 24 times).
+    const head = el("tr", {}, el("th", {}, K.item), el("th", {}, K.counted), el("th", {}, K.expected),
+                    el("th", {}, ""));
+    const rows = (task.lines || []).map((line) => {
+      const input = el("input", { type: "number", min: 0, step: 1, className: "count-qty", value: "" });
+      input.dataset.lineId = line.id;
+      const key = el("button", { type: "button", className: "count-key" }, K[`action.${CONTRACT.count}`]);
+      key.dataset.lineId = line.id;
+      return el("tr", { className: line.done === line.quantity ? "done" : "" },
+                el("td", {}, line.name, " ", el("small", {}, `${line.sku} · ${line.gtin || ""}`)),
+                el("td", { className: "counted" }, line.done), el("td", { className: "expected" }, line.quantity),
+                el("td", {}, input, key));
+    });
+    return [el("div", { className: "row" }, field(K.bin, task.bin || "—", true),
+               field(K.reason, task.reason || "")),
+            el("table", { className: "count-lines" }, head, rows)];
+  },
 };
+
+function drawBatch(batch) {
+  // The cart: where the unit in hand goes (huge), else the next bin, then every order's tote.
+  const parts = [];
+  if (batch.put) {
+    parts.push(el("div", { id: "put-tote", className: "row" },
+                  field(K.put_in, batch.put.slot, true), field(K.tote, batch.put.tote || "—", true)));
+  } else if (batch.next) {
+    const line = batch.next;
+    parts.push(el("div", { className: "row" }, field(K.bin, line.bin || "—", true),
+                  field(K.tote, line.slot ?? "—", true)),
+               field(K.item, `${line.name || ""} (${line.sku || ""})`));
+  }
+  const head = el("tr", {}, el("th", {}, K.tote), el("th", {}, K.order), el("th", {}, K.progress));
+  const rows = (batch.orders || []).map((order) => el("tr", {
+    className: order.progress.done >= order.progress.total ? "done" : "" },
+    el("td", {}, `${order.slot} · ${order.tote || "—"}`), el("td", {}, order.order),
+    el("td", {}, `${order.progress.done} / ${order.progress.total}`)));
+  parts.push(el("table", { className: "batch-orders" }, head, rows));
+  return parts;
+}
 
 function reasonWords(code) {
   return K[`reason.${code}`] || code || "";
@@ -176,7 +216,8 @@ function actionNames(screen) {
   const names = [...(screen.actions || [])];
   // A label waiting on this station always offers the station's own reprint key.
   if ((screen.print || []).length && !names.includes(CONTRACT.reprint)) names.push(CONTRACT.reprint);
-  return names;
+  // The count key is drawn on each counted line, next to its quantity box.
+  return names.filter((name) => name !== CONTRACT.count);
 }
 
 function actionButton(name, offline) {
@@ -212,6 +253,9 @@ function draw(screen) {
   const drawer = screen.task && drawTask[screen.task.kind];
   task.replaceChildren(...(drawer ? drawer(screen.task) : []));
   task.hidden = !drawer;
+  const batch = $("batch");
+  batch.replaceChildren(...(screen.batch ? drawBatch(screen.batch) : []));
+  batch.hidden = !screen.batch;
   const rma = $("rma");
   rma.replaceChildren(...(screen.rma ? drawRma(screen.rma) : []));
   rma.hidden = !screen.rma;
@@ -252,7 +296,29 @@ $("actions").addEventListener("click", (event) => {
   else post("/action", { name });
   $("scan-input").focus();
 });
-// Keyboard-wedge scanners type into whatever has focus: keep it on the input.
-document.addEventListener("click", () => $("scan-input").focus());
-setInterval(() => { if (document.activeElement !== $("scan-input")) $("scan-input").focus(); }, 1000);
+$("task").addEventListener("click", (event) => {
+  const key = event.target.closest("button.count-key");
+  if (!key || key.disabled) return;
+  const input = $("task").querySelector(`input.count-qty[data-line-id="${key.dataset.lineId}"]`);
+  const quantity = input ? input.value.trim() : "";
+  if (!/^\d+$/.test(quantity)) { if (input) input.focus(); return; }
+  key.disabled = true;
+  post("/action", { name: CONTRACT.count,
+                    params: { line_id: Number(key.dataset.lineId), quantity: Number(quantity) } });
+  $("scan-input").focus();
+});
+$("task").addEventListener("keydown", (event) => {
+  const input = event.target.closest("input.count-qty");
+  if (input && event.key === "Enter") {
+    event.preventDefault();
+    $("task").querySelector(`button.count-key[data-line-id="${input.dataset.lineId}"]`).click();
+  }
+});
+// Keyboard-wedge scanners type into whatever has focus: keep it on the input (but for a
+// quantity being typed on a counted line).
+const typing = (node) => !!(node && node.classList && node.classList.contains("count-qty"));
+document.addEventListener("click", (event) => { if (!typing(event.target)) $("scan-input").focus(); });
+setInterval(() => {
+  if (document.activeElement !== $("scan-input") && !typing(document.activeElement)) $("scan-input").focus();
+}, 1000);
 poll();

@@ -37,13 +37,32 @@ RMA = {"rma": "RMA-0000042", "order": {"reference": "CO-0000012", "currency": "E
                  {"sku": "SKU-00077", "name": "Mug", "quantity": 1, "unit_price_cents": 990,
                   "reason": "wrong_size", "seen": 0}],
        "refund": {"amount_cents": 5970, "currency": "EUR"}}
+CART_ORDERS = [{"slot": 1, "task_id": 1, "order": "CO-0000021", "tote": "TOTE-0001",
+                "progress": {"done": 1, "total": 1}},
+               {"slot": 2, "task_id": 2, "order": "CO-0000022", "tote": "TOTE-0002",
+                "progress": {"done": 0, "total": 2}}]
+NEXT_UNIT = {"bin": "A-02-05-1", "name": "Mug", "sku": "SKU-00077", "quantity": 1, "done": 0, "slot": 2,
+             "tote": "TOTE-0002", "order": "CO-0000022"}
+BATCH = {"orders": CART_ORDERS, "next": NEXT_UNIT, "put": None}
+COUNT_TASK = {"id": 9, "kind": "count", "order": None, "bin": "C-01-01-1", "reason": "contrôle mensuel",
+              "lines": [{"id": 41, "sku": "SKU-00042", "name": "Lampe", "gtin": "3761234000422", "bin": "C-01-01-1",
+                         "quantity": 5, "done": 4},
+                        {"id": 42, "sku": "SKU-00077", "name": "Mug", "gtin": "3761234000439", "bin": "C-01-01-1",
+                         "quantity": 3, "done": 3}],
+              "next": None, "progress": {"done": 7, "total": 8}}
 SAMPLES = {  # what the server sends with each state (offline is the station's own)
     ScreenState.IDLE: {},
     ScreenState.PICK: {"task": PICK_TASK},
     ScreenState.PACK: {"task": PACK_TASK},
     ScreenState.PRINT_LABEL: {"task": PACK_TASK, "print": [{"job_id": 5, "kind": "shipping", "zpl": "^XA^XZ"}]},
+    ScreenState.BIND_TOTES: {"scenario": "pick_batch", "batch": {**BATCH, "next": None}},
+    ScreenState.BATCH_PICK: {"scenario": "pick_batch", "batch": BATCH},
+    ScreenState.PUT_TOTE: {"scenario": "pick_batch",
+                           "batch": {**BATCH, "put": {"task_id": 2, "line_id": 21, "tote": "TOTE-0002", "slot": 2}}},
     ScreenState.RETURN_SCAN: {"scenario": "returns"},
     ScreenState.RETURN_INSPECT: {"scenario": "returns", "rma": RMA, "actions": ["done"]},
+    ScreenState.COUNT_BIN: {"scenario": "count", "task": COUNT_TASK},
+    ScreenState.COUNT: {"scenario": "count", "task": COUNT_TASK, "actions": ["count", "done"]},
     ScreenState.OFFLINE: {"task": PACK_TASK},
 }
 
@@ -54,6 +73,7 @@ class BoardCore:
     def __init__(self, locale: str):
         self.board = ScreenBoard({"code": "PACK-01", "name": None, "role": "pack", "locale": locale})
         self.actions: list[str] = []
+        self.action_params: list[dict] = []
         self.reprints = 0
 
     def screen(self) -> dict:
@@ -65,8 +85,10 @@ class BoardCore:
     def submit_typed(self, code: str):
         raise ValueError("this board takes no scans")
 
-    def submit_action(self, name: str) -> None:
+    def submit_action(self, name: str, params: dict | None = None) -> None:
         self.actions.append(name)
+        if params:
+            self.action_params.append(params)
 
     def reprint(self) -> None:
         self.reprints += 1
@@ -140,6 +162,23 @@ def test_the_return_inspection_shows_reasons_received_counts_and_the_done_key(ki
     assert core.actions == ["done"]
 
 
+def test_the_cart_shows_the_next_bin_then_the_tote_the_unit_goes_in(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    core.draw(ScreenState.BATCH_PICK)
+    batch = page.locator("#batch")
+    expect(batch).to_contain_text("A-02-05-1")
+    expect(batch.locator(".batch-orders tr")).to_have_count(3)
+    expect(batch.locator(".batch-orders tr").nth(1)).to_have_class("done")
+    expect(batch.locator(".batch-orders tr").nth(2)).to_contain_text("2 · TOTE-0002")
+    core.draw(ScreenState.PUT_TOTE)
+    expect(page.locator("#put-tote")).to_contain_text(text("kiosk.put_in", locale))
+    expect(page.locator("#put-tote .big").nth(1)).to_have_text("TOTE-0002")
+    core.draw(ScreenState.PACK)
+    expect(batch).to_be_hidden()
+
+
 def test_a_pending_label_offers_the_station_own_reprint_key(kiosk):
     from playwright.sync_api import expect
 
@@ -152,6 +191,34 @@ def test_a_pending_label_offers_the_station_own_reprint_key(kiosk):
     assert posted.value.status == 202
     expect(reprint).to_be_disabled()
     assert core.reprints == 1 and core.actions == []
+
+
+def test_a_count_shows_the_bin_counted_and_expected_and_sends_a_typed_quantity(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    core.draw(ScreenState.COUNT)
+    task = page.locator("#task")
+    expect(task).to_contain_text("C-01-01-1")
+    expect(task).to_contain_text("contrôle mensuel")
+    table = task.locator("table.count-lines")
+    expect(table.locator("th")).to_have_text([text("kiosk.item", locale), text("kiosk.counted", locale),
+                                              text("kiosk.expected", locale), ""])
+    expect(table.locator("tr").nth(1).locator("td.counted")).to_have_text("4")
+    expect(table.locator("tr").nth(1).locator("td.expected")).to_have_text("5")
+    expect(table.locator("tr").nth(2)).to_have_class("done")
+    # Only Done sits with the keys: the count key is on each line, next to its quantity box.
+    expect(page.locator("#actions button")).to_have_text([text("kiosk.action.done", locale)])
+    box = table.locator("input.count-qty[data-line-id='41']")
+    box.click()
+    page.wait_for_timeout(1200)  # the wedge-scanner refocus leaves a quantity being typed alone
+    expect(box).to_be_focused()
+    box.fill("24")
+    with page.expect_response(lambda response: response.url.endswith("/action")) as posted:
+        box.press("Enter")
+    assert posted.value.status == 202
+    expect(table.locator("button.count-key[data-line-id='41']")).to_have_text(text("kiosk.action.count", locale))
+    assert core.actions == ["count"] and core.action_params == [{"line_id": 41, "quantity": 24}]
 
 
 def test_keys_are_greyed_out_while_offline(kiosk):

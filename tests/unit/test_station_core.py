@@ -386,6 +386,16 @@ def test_an_action_is_sent_with_its_payload_and_its_screen_is_drawn(make_core, l
     assert view["message"]["text"] == "done"
 
 
+def test_a_key_with_a_typed_quantity_sends_it_and_bad_params_are_refused_here(make_core, link):
+    core = make_core()
+    link.wait_calls("hello", 1)
+    core.submit_action("count", {"line_id": 41, "quantity": 24})
+    (_, payload), = link.wait_calls("action", 1)
+    assert payload == {"name": "count", "params": {"line_id": 41, "quantity": 24}}
+    with pytest.raises(ValueError):
+        core.submit_action("count", {"line_id": [41]})
+
+
 def test_an_action_the_server_refuses_shows_red_and_keeps_the_screen(make_core, link):
     core = make_core()
     link.wait_calls("hello", 1)

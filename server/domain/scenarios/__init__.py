@@ -5,14 +5,18 @@ Adding a scenario: a module here with its ``Scenario`` and handlers, its screen 
 """
 from __future__ import annotations
 
+from server.domain.scenarios.cycle_count import COUNT
 from server.domain.scenarios.engine import (IllegalStep, Input, Say, Scenario, Session, Step, Trigger)
 from server.domain.scenarios.packing import PACK
+from server.domain.scenarios.pick_batch import PICK_BATCH
 from server.domain.scenarios.picking import PICK
 from server.domain.scenarios.returns import INSPECT, RECEIVE
 
-SCENARIOS: dict[str, Scenario] = {scenario.name: scenario for scenario in (PICK, PACK, RECEIVE, INSPECT)}
+SCENARIOS: dict[str, Scenario] = {scenario.name: scenario for scenario in (PICK, PICK_BATCH, PACK, RECEIVE, INSPECT,
+                                                                           COUNT)}
 # The scenario a station of each role starts its day in.
-ROLE_SCENARIO: dict[str, str] = {"pick": PICK.name, "pack": PACK.name, "returns": RECEIVE.name}
+ROLE_SCENARIO: dict[str, str] = {"pick": PICK.name, "pick_batch": PICK_BATCH.name, "pack": PACK.name,
+                                 "returns": RECEIVE.name, "count": COUNT.name}
 
 __all__ = ["IllegalStep", "Input", "ROLE_SCENARIO", "SCENARIOS", "Say", "Scenario", "Session", "Step",
            "Trigger", "start_for_role"]
