@@ -1,7 +1,7 @@
 """``colis-demo`` (``make demo``): a fresh SQLite floor with simulated stations, at human pace.
 
 Sets up var/demo/ (database, outboxes), migrates, loads demo data, starts the server and
-four stations (two pickers, a packer, a returns desk), and lets simulated operators work a
+four stations (a picker, a batch-picking cart, a packer, a returns desk), and lets simulated operators work a
 shift. Ctrl-C stops everything cleanly.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from demo.floor import LiveFloor, start_floor
 from demo.shift import Habits, Operator, run_out_of_paper_now_and_then
 
 log = logging.getLogger("demo")
-STATIONS = (("PICK-01", "pick", "fr", "Prélèvement allée A"), ("PICK-02", "pick", "en", "Picking aisle B"),
+STATIONS = (("PICK-01", "pick", "fr", "Prélèvement allée A"), ("CART-01", "pick_batch", "en", "Batch cart B"),
             ("PACK-01", "pack", "fr", "Table d'emballage 1"), ("RET-01", "returns", "fr", "Comptoir retours"))
 USERS = (("chef", "supervisor"), ("admin", "admin"), ("retours", "returns_clerk"))
 PASSWORD = "colis-demo"

@@ -42,6 +42,12 @@ class Operator(threading.Thread):
         state = screen["state"]
         if state in ("pick", "pack") and screen.get("task") and screen["task"].get("next"):
             self.scan_item(screen["task"]["next"]["gtin"])
+        elif state == "bind_totes":
+            self.take_a_tote()
+        elif state == "batch_pick" and (screen.get("batch") or {}).get("next"):
+            self.scan_item(screen["batch"]["next"]["gtin"])
+        elif state == "put_tote" and (screen.get("batch") or {}).get("put"):
+            self.live.scanner.scan(screen["batch"]["put"]["tote"], "]C0")
         elif state == "print_label":
             self.tend_printer(screen)
         elif state == "return_inspect" and screen.get("rma"):
@@ -57,6 +63,12 @@ class Operator(threading.Thread):
             self.live.scanner.scan(WRONG_ITEM, "]E0")
         else:
             self.live.scanner.scan(gtin, "]E0")
+
+    def take_a_tote(self) -> None:
+        """The next empty tote from the stack by the cart (numbered per station, never reused in a batch)."""
+        self.totes_taken = getattr(self, "totes_taken", 0) + 1
+        number = (sum(map(ord, self.live.code)) * 1000 + self.totes_taken) % 100000000
+        self.live.scanner.scan(f"TOTE-{number:06d}", "]C0")
 
     def tend_printer(self, screen: dict) -> None:
         printer = self.live.printer

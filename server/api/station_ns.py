@@ -12,6 +12,7 @@ from functools import wraps
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
+from server.domain.scenarios import ROLE_SCENARIO, SCENARIOS
 from server.models import Station
 from server.services import dispatch, operator, printing, scans, stations, steps
 from wire.contract import ErrorCode, error_reply
@@ -61,6 +62,9 @@ class StationNamespace(Namespace):
                 _connected[request.sid] = station.id
                 join_room(f"station:{station.code}")
                 join_room(f"role:{station.role}")
+                kind = SCENARIOS[ROLE_SCENARIO[station.role]].claims
+                if kind and kind != station.role:
+                    join_room(f"role:{kind}")  # nudged when work of the kind it claims appears
                 stations.mark_online(uow, station, True)
         except ConnectionRefusedError:
             raise

@@ -15,6 +15,7 @@ class LineProgress:
     quantity: int
     done_qty: int
     name: str = ""  # what the operator is told ("OK: Lampe Émeraude")
+    bin: str = ""  # where a pick line is taken from
 
     @property
     def remaining(self) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from server.domain.route import walk_key
 from server.models import Bin, Order, Stock, Task, TaskLine
 from server.services.locking import lock_stock_for
 from server.services.unit_of_work import UnitOfWork
@@ -86,9 +87,7 @@ def _plan_picks(order: Order, stock: list[Stock]):
 
 
 def _path_key(bin_: Bin) -> tuple:
-    # Serpentine walk: odd aisles walked up, even aisles walked down.
-    bay = bin_.bay if bin_.aisle % 2 else -bin_.bay
-    return (bin_.zone, bin_.aisle, bay, bin_.level)
+    return walk_key(bin_.zone, bin_.aisle, bin_.bay, bin_.level)
 
 
 def _priority(order: Order) -> int:

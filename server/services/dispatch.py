@@ -6,8 +6,12 @@ from server.domain.scenarios.engine import info
 from server.models import Station
 from server.models._types import utcnow
 from server.services import screens, sessions
-from server.services.locking import lock_next_task
+from server.services.locking import lock_next_task, lock_next_tasks
 from server.services.unit_of_work import UnitOfWork
+
+
+# What an order is while one of its tasks is being worked on.
+ORDER_STATUS_WHILE = {"pick": "picking", "pack": "packing"}
 
 
 def request_task(uow: UnitOfWork, station: Station) -> dict:
@@ -17,16 +21,31 @@ def request_task(uow: UnitOfWork, station: Station) -> dict:
     scenario = SCENARIOS[session.scenario]
     if scenario.claims is None or session.state != scenario.initial:
         return _answer(uow, station, session, facts)  # no task kind to claim, or busy already
-    task = lock_next_task(db, scenario.claims)
-    if task is None:
+    tasks = _claim(db, scenario)
+    if not tasks:
         return _answer(uow, station, session, facts, info("waiting_for_work"))
-    task.status, task.station_id, task.assigned_at = "assigned", station.id, utcnow()
-    task.order.status = "picking" if task.kind == "pick" else "packing"
+    for task in tasks:
+        _assign(uow, station, task)
     db.flush()
-    uow.emit("task_assigned", task_id=task.id, kind=task.kind, order=task.order.reference, station=station.code)
-    step = scenario.handle(session, Input.event(Trigger.TASK_ASSIGNED, task_id=task.id), facts)
+    given = Input.event(Trigger.TASK_ASSIGNED, task_id=tasks[0].id, task_ids=[task.id for task in tasks])
+    step = scenario.handle(session, given, facts)
     facts.forget(jobs=False)
     return _answer(uow, station, Session(session.scenario, step.state, step.context), facts, step.say)
+
+
+def _claim(db, scenario) -> list:
+    if scenario.batch > 1:
+        return lock_next_tasks(db, scenario.claims, scenario.batch, scenario.max_units)
+    task = lock_next_task(db, scenario.claims)
+    return [task] if task is not None else []
+
+
+def _assign(uow: UnitOfWork, station: Station, task) -> None:
+    task.status, task.station_id, task.assigned_at = "assigned", station.id, utcnow()
+    if task.kind in ORDER_STATUS_WHILE:
+        task.order.status = ORDER_STATUS_WHILE[task.kind]
+    uow.emit("task_assigned", task_id=task.id, kind=task.kind, order=task.order.reference if task.order else None,
+             station=station.code)
 
 
 def _answer(uow: UnitOfWork, station: Station, session: Session, facts, say=None) -> dict:

@@ -21,7 +21,7 @@ def complete_pick(uow: UnitOfWork, station: Station, *, task_id: int) -> None:
     task = uow.session.get(Task, task_id)
     task.status, task.completed_at = "done", utcnow()
     task.order.status = "picked"
-    pack = Task(kind="pack", order_id=task.order_id, priority=task.priority)
+    pack = Task(kind="pack", order_id=task.order_id, priority=task.priority, tote=task.tote)
     totals: dict[int, TaskLine] = {}
     for line in task.lines:
         merged = totals.get(line.order_line_id)

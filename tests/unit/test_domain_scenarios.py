@@ -16,6 +16,7 @@ from server.domain.scenarios.packing import PACK
 from server.domain.scenarios.picking import PICK
 from server.domain.scenarios.returns import INSPECT, RECEIVE
 from server.domain.verification import LineProgress
+from server.services.floor import GOOD_SCANS
 from wire import texts
 from wire.contract import Action, MessageLevel, ScreenState
 
@@ -34,6 +35,9 @@ class Floor:
     def task(self):
         return self.held
 
+    def batch(self):
+        return (self.held,) if self.held is not None else ()
+
     def pending_labels(self):
         return self.labels
 
@@ -44,9 +48,15 @@ class Floor:
         return next((case for case in self.returns.values() if case.id == return_id), None)
 
 
-def a_task(kind: str, lamp_done: int = 0, mug_done: int = 0) -> TaskFacts:
-    return TaskFacts(7, kind, "CO-0000012", (LineProgress(31, LAMP, 2, lamp_done, "Lampe"),
-                                             LineProgress(32, MUG, 1, mug_done, "Mug")))
+def a_task(kind: str, lamp_done: int = 0, mug_done: int = 0, tote: str | None = None) -> TaskFacts:
+    return TaskFacts(7, kind, "CO-0000012", (LineProgress(31, LAMP, 2, lamp_done, "Lampe", "A-01-02-1"),
+                                             LineProgress(32, MUG, 1, mug_done, "Mug", "A-02-05-1")), tote)
+
+
+# A session context and event parameters that every scenario's handlers can read.
+ANY_CONTEXT = {"task_id": 7, "return_id": 4, "seen": {}, "tasks": [7], "totes": {"7": "TOTE-0001"},
+               "put": {"task_id": 7, "line_id": 31, "tote": "TOTE-0001", "slot": 1}}
+ANY_PARAMS = {"task_id": 7, "task_ids": [7], "error": "paper_out"}
 
 
 def a_return(received: bool = False) -> ReturnFacts:
@@ -204,24 +214,29 @@ def test_a_handler_stepping_somewhere_it_did_not_declare_is_caught():
 
 def test_every_message_a_scenario_can_say_exists_in_both_languages():
     said: list[Say] = []
-    floor = Floor(a_task("pack"), 1, {"RMA00000004": a_return()})
+    outcomes: dict[str, bool] = {}
+    floor = Floor(a_task("pack", tote="TOTE-0001"), 1, {"RMA00000004": a_return()})
     for scenario in SCENARIOS.values():
         for transition in scenario.transitions():
-            for code in (LAMP, MUG, "RMA00000004", "RMA00000009", "A-01-02-1", "]x9"):
-                given = Input(transition.trigger, identify(code), Action.DONE, {"task_id": 7, "error": "paper_out"})
-                step = scenario.handle(Session(scenario.name, transition.source, {"task_id": 7, "return_id": 4}),
-                                       given, floor)
+            for code in (LAMP, MUG, "RMA00000004", "RMA00000009", "A-01-02-1", "]x9", "TOTE-0001", "TOTE-0002"):
+                given = Input(transition.trigger, identify(code), Action.DONE, ANY_PARAMS)
+                step = scenario.handle(Session(scenario.name, transition.source, ANY_CONTEXT), given, floor)
                 said.append(step.say)
+                if given.trigger is Trigger.SCAN:
+                    outcomes[step.outcome] = step.accepted
     for say in filter(None, said):
         for locale in texts.LOCALES:
             assert texts.text(say.key, locale, **say.params)
+    # The dashboard counts every other outcome as an exception.
+    assert {outcome for outcome, accepted in outcomes.items() if accepted} <= set(GOOD_SCANS)
+    assert not {outcome for outcome, accepted in outcomes.items() if not accepted} & set(GOOD_SCANS)
 
 
 # --- nothing a scan carries can break a scenario -----------------------------------------
 
 AIM = st.sampled_from(["", "]C1", "]E0", "]E4", "]d2", "]Q3", "]e0", "]x9", "]", "]1"])
 CODES = st.one_of(st.text(max_size=80), st.from_regex(r"[0-9\x1d]{1,48}", fullmatch=True),
-                  st.sampled_from([LAMP, MUG, "RMA00000004", "A-01-02-1", "TOTE-0001", "BADGE-AB12"]))
+                  st.sampled_from([LAMP, MUG, "RMA00000004", "A-01-02-1", "TOTE-0001", "TOTE-0002", "BADGE-AB12"]))
 STATES = [(scenario, transition.source) for scenario in SCENARIOS.values() for transition in scenario.transitions()]
 
 
@@ -229,7 +244,7 @@ STATES = [(scenario, transition.source) for scenario in SCENARIOS.values() for t
 @given(st.sampled_from(STATES), AIM, CODES, st.sampled_from([None, "]C1", "]E0", "]zz"]))
 def test_any_scan_in_any_state_of_any_scenario_gets_a_declared_step_and_a_message(where, aim, code, symbology):
     scenario, state = where
-    floor = Floor(a_task("pack"), 1, {"RMA00000004": a_return()})
-    session = Session(scenario.name, state, {"task_id": 7, "return_id": 4, "seen": {}})
+    floor = Floor(a_task("pack", tote="TOTE-0001"), 1, {"RMA00000004": a_return()})
+    session = Session(scenario.name, state, ANY_CONTEXT)
     step = scenario.handle(session, Input.scan(identify(aim + code, symbology)), floor)
     assert isinstance(step.state, ScreenState) and step.say is not None and step.outcome

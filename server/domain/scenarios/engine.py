@@ -121,13 +121,16 @@ Resume = Callable[[Session, Any], Session]
 
 
 class Scenario:
-    """``claims``: the task kind a station in this scenario asks work for (None: it does not).
+    """``claims``: the task kind a station in this scenario asks work for (None: it does not);
+    ``batch``: how many such tasks it takes at once, each of at most ``max_units`` units.
     ``resume``: brings a stored session back in line with the floor (after a reconnect, a task
     taken away, labels printed meanwhile); it changes nothing by default."""
 
-    def __init__(self, name: str, initial: ScreenState, *, claims: str | None = None,
-                 actions: Mapping[ScreenState, tuple[str, ...]] | None = None, resume: Resume | None = None):
+    def __init__(self, name: str, initial: ScreenState, *, claims: str | None = None, batch: int = 1,
+                 max_units: int | None = None, actions: Mapping[ScreenState, tuple[str, ...]] | None = None,
+                 resume: Resume | None = None):
         self.name, self.initial, self.claims = name, initial, claims
+        self.batch, self.max_units = batch, max_units
         self._handlers: dict[tuple[ScreenState, Trigger], tuple[Handler, tuple[str, ...]]] = {}
         self._actions = dict(actions or {})
         self._resume = resume or (lambda session, facts: session)

@@ -20,6 +20,7 @@ class TaskFacts:
     kind: str  # pick, pack
     order: str  # the order's reference, CO-0000042
     lines: tuple[LineProgress, ...]
+    tote: str | None = None  # the tote the order's units go into (batch picking)
 
     def line(self, line_id: int) -> LineProgress:
         return next(line for line in self.lines if line.line_id == line_id)
@@ -45,6 +46,9 @@ class ReturnFacts:
 class FloorFacts(Protocol):
     def task(self) -> TaskFacts | None:
         """The task this station holds now, or None."""
+
+    def batch(self) -> tuple[TaskFacts, ...]:
+        """Every task this station holds now (batch picking), oldest first."""
 
     def pending_labels(self) -> int:
         """How many of this station's labels wait to be printed."""
