@@ -32,6 +32,14 @@ def _text(data: dict, key: str, event: str, max_chars: int, *, required: bool = 
     return value
 
 
+def _uuid(data: dict, event: str) -> str:
+    """The scan's uuid, made by the station at read time: it names the scan for ever."""
+    try:
+        return str(uuid_mod.UUID(str(data.get("uuid"))))
+    except ValueError:
+        raise BadPayload(f"{event}.uuid must be a UUID") from None
+
+
 def clean_scan_text(raw: str) -> str:
     # PostgreSQL text cannot hold NUL; the rest is kept as read, for the audit trail.
     return raw.replace("\x00", "\ufffd")
@@ -47,10 +55,7 @@ class ScanPayload:
     @classmethod
     def parse(cls, data) -> ScanPayload:
         data = _object(data, "scan")
-        try:
-            scan_id = str(uuid_mod.UUID(str(data.get("uuid"))))
-        except ValueError:
-            raise BadPayload("scan.uuid must be a UUID") from None
+        scan_id = _uuid(data, "scan")
         raw = clean_scan_text(_text(data, "raw", "scan", c.MAX_SCAN_CHARS))
         symbology = _text(data, "symbology", "scan", c.MAX_SYMBOLOGY_CHARS, required=False)
         if symbology is not None and not (symbology.isascii() and symbology.isprintable()):
@@ -138,10 +143,7 @@ class DeadLetterPayload:
     @classmethod
     def parse(cls, data) -> DeadLetterPayload:
         data = _object(data, "scan_dead_lettered")
-        try:
-            scan_id = str(uuid_mod.UUID(str(data.get("uuid"))))
-        except ValueError:
-            raise BadPayload("scan_dead_lettered.uuid must be a UUID") from None
+        scan_id = _uuid(data, "scan_dead_lettered")
         raw = clean_scan_text(_text(data, "raw", "scan_dead_lettered", c.MAX_SCAN_CHARS))
         reason = _text(data, "reason", "scan_dead_lettered", c.MAX_PRINT_ERROR_CHARS)
         attempts = data.get("attempts")

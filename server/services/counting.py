@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import select, update
 
-from server.models import Bin, Station, Stock, Task, TaskLine
+from server.models import Station, Stock, Task, TaskLine
 from server.models._types import utcnow
 from server.services.locking import lock_bin, lock_stock_in_bin
 from server.services.unit_of_work import UnitOfWork

@@ -8,18 +8,13 @@ for the core, and records the keys the page sends.
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from station.ui.board import ScreenBoard
 from station.ui.server import UiServer
-from tests.conftest import require
 from wire.contract import PRINTER_STATUS_KEYS, ScreenState, empty_screen
 from wire.texts import LOCALES, text
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WAITING = 3
 
 pytestmark = pytest.mark.browser
@@ -97,19 +92,6 @@ class BoardCore:
         offline = state is ScreenState.OFFLINE
         self.board.show({**empty_screen(ScreenState.IDLE if offline else state), **SAMPLES[state], **extra})
         self.board.set(offline=offline, waiting_scans=WAITING if offline else 0)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(os.path.exists(CHROMIUM), f"{CHROMIUM} missing (Debian package chromium; .ci/run installs it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "Python playwright not installed (make install: pip install -e '.[dev]')")
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=LOCALES)
