@@ -61,10 +61,18 @@ def _apply(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
     ran = steps.run(uow, station, Input.scan(code))
     context = {**ran.before.context, **ran.step.context}
     _record(uow, station, cmd, code, ran.step.outcome or "accepted", ran.step.accepted,
-            task_id=ran.before.context.get("task_id") or ran.step.context.get("task_id"),
-            return_id=context.get("return_id"))
+            task_id=_task_of(ran), return_id=context.get("return_id"))
     uow.commit()
     return ran.screen
+
+
+def _task_of(ran: steps.Ran) -> int | None:
+    """The task a scan worked on: the one its effects changed, else the one the screen held."""
+    for effect in ran.step.effects:
+        if "task_id" in effect.params:
+            return effect.params["task_id"]
+    holding = ran.before.context.get("put") or {}  # batch picking: the unit in hand's order
+    return ran.before.context.get("task_id") or holding.get("task_id") or ran.step.context.get("task_id")
 
 
 def _record(uow: UnitOfWork, station: Station, cmd: ScanCommand, code: ScannedCode, outcome: str, accepted: bool,

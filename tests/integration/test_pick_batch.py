@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from server.models import Order, Stock, Task
+from server.models import Order, ScanEvent, Stock, Task
 from server.services.allocation import allocate_order
 from tests.factories import add_item, add_order, add_station
 from tests.integration.test_floor_flow import request_task, scan
@@ -57,3 +57,7 @@ def test_four_orders_are_picked_into_four_totes_in_one_walk(floor, four_orders):
         stock = {row.product_id: (row.on_hand, row.reserved) for row in uow.session.scalars(select(Stock))}
         assert stock[lamp.product_id] == (7, 0) and stock[mug.product_id] == (7, 0)
     assert request_task(floor, cart)["state"] == "idle"  # the bulky order waits for a single picker
+    with floor.uow() as uow:  # every unit scan and every put names the order's task in the audit trail
+        rows = uow.session.execute(select(ScanEvent.outcome, ScanEvent.task_id)
+                                   .where(ScanEvent.outcome.in_(("counted", "put_ok", "wrong_tote")))).all()
+        assert len(rows) == 6 + 5 + 6 and all(task_id is not None for _, task_id in rows)
