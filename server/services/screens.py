@@ -105,6 +105,7 @@ def task_view(task: Task) -> dict:
         "id": task.id,
         "kind": task.kind,
         "order": task.order.reference,
+        "tote": task.tote,  # where the order's units wait (batch picking)
         "service_level": task.order.service_level,
         "ship_by": task.order.promised_ship_by.isoformat(),
         "lines": lines,

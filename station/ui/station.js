@@ -100,7 +100,9 @@ const drawTask = {
             field(K.item, `${line.name || ""} (${line.sku || ""})`), progress(task)];
   },
   pack(task) {
-    return [field(K.order, task.order, true), linesTable(task.lines), progress(task)];
+    const head = [field(K.order, task.order, true)];
+    if (task.tote) head.push(field(K.tote, task.tote, true));  // the tote the cart filled
+    return [el("div", { className: "row" }, head), linesTable(task.lines), progress(task)];
   },
   count(task) {
     // Cycle count: the bin big, then each product with counted / expected and a box to type

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 PICK_TASK = {"id": 7, "kind": "pick", "order": "CO-0000012", "lines": [],
              "next": {"bin": "A-01-02-1", "name": "Lampe", "sku": "SKU-00042", "quantity": 2, "done": 1},
              "progress": {"done": 1, "total": 2}}
-PACK_TASK = {"id": 8, "kind": "pack", "order": "CO-0000013", "progress": {"done": 1, "total": 3},
+PACK_TASK = {"id": 8, "kind": "pack", "order": "CO-0000013", "tote": "TOTE-0002", "progress": {"done": 1, "total": 3},
              "lines": [{"id": 1, "sku": "SKU-00042", "name": "Lampe", "quantity": 2, "done": 1}]}
 RMA = {"rma": "RMA-0000042", "order": {"reference": "CO-0000012", "currency": "EUR"},
        "customer": {"name": "Camille Martin", "address": {"line1": "3 rue des Lilas", "postal_code": "69003",
@@ -159,6 +159,7 @@ def test_the_cart_shows_the_next_bin_then_the_tote_the_unit_goes_in(kiosk):
     expect(page.locator("#put-tote .big").nth(1)).to_have_text("TOTE-0002")
     core.draw(ScreenState.PACK)
     expect(batch).to_be_hidden()
+    expect(page.locator("#task")).to_contain_text("TOTE-0002")  # the packer finds the order's tote
 
 
 def test_a_pending_label_offers_the_station_own_reprint_key(kiosk):

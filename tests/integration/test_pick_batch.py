@@ -57,6 +57,10 @@ def test_four_orders_are_picked_into_four_totes_in_one_walk(floor, four_orders):
         stock = {row.product_id: (row.on_hand, row.reserved) for row in uow.session.scalars(select(Stock))}
         assert stock[lamp.product_id] == (7, 0) and stock[mug.product_id] == (7, 0)
     assert request_task(floor, cart)["state"] == "idle"  # the bulky order waits for a single picker
+    with floor.uow() as uow:
+        packer_id, _ = add_station(uow, "PACK-09", "pack")
+        uow.commit()
+    assert request_task(floor, packer_id)["task"]["tote"] == "TOTE-0001"
     with floor.uow() as uow:  # every unit scan and every put names the order's task in the audit trail
         rows = uow.session.execute(select(ScanEvent.outcome, ScanEvent.task_id)
                                    .where(ScanEvent.outcome.in_(("counted", "put_ok", "wrong_tote")))).all()
