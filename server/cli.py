@@ -150,12 +150,30 @@ def register_commands(app) -> None:
         app.cli.add_command(command)
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--log-level", default="info", show_default=True)
+def serve(host: str, port: int, log_level: str) -> None:
+    """Run the production server: gunicorn, one gevent worker (docs/deployment.md)."""
+    from server.production import serve as run_production
+
+    run_production(host, port, log_level)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``colis-server``."""
+    args = argv if argv is not None else sys.argv[1:]
+    if args[:1] == ["serve"]:
+        # Not through FlaskGroup: the app must be built in the gunicorn worker, after gevent
+        # has patched the standard library, never in the master process.
+        serve.main(args=args[1:], prog_name="colis-server serve")
+        return
     from server import create_app
 
     group = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False,
                        add_version_option=False, load_dotenv=False)
-    group.main(args=argv if argv is not None else sys.argv[1:], prog_name="colis-server")
+    group.add_command(serve)
+    group.main(args=args, prog_name="colis-server")
 
 

@@ -28,6 +28,12 @@ def defaults(instance_path: str) -> dict:
         # The Redis pub/sub channel; floors (or test runs) sharing one Redis need distinct ones.
         "SOCKETIO_CHANNEL": "flask-socketio",
         "SOCKETIO_ASYNC_MODE": "threading",
+        # PostgreSQL connections per process (docs/deployment.md, "Database pool"). The wait for
+        # one stays under the station's 5 s ack timeout: past it the scan is answered
+        # server_error (retry) instead of timing out on the station.
+        "DB_POOL_SIZE": 10,
+        "DB_MAX_OVERFLOW": 20,
+        "DB_POOL_TIMEOUT": 3.0,
         # A scan payload is < 1 kB; a label reply a few kB. 1 MB (the default) invites abuse.
         "SOCKETIO_MAX_MESSAGE_BYTES": 64 * 1024,
         # Supervisors' screens get at most this many updates per second (bursts are coalesced).

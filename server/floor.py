@@ -12,6 +12,14 @@ from server.services.floor import floor_snapshot
 from server.services.unit_of_work import FloorSettings, UnitOfWork
 
 
+def pool_settings(config) -> dict:
+    """Pool sizes for a server database (SQLite serializes writers anyway: its default pool)."""
+    if str(config["DATABASE_URL"]).startswith("sqlite"):
+        return {}
+    return {"pool_size": int(config["DB_POOL_SIZE"]), "max_overflow": int(config["DB_MAX_OVERFLOW"]),
+            "pool_timeout": float(config["DB_POOL_TIMEOUT"])}
+
+
 @dataclass
 class Floor:
     engine: Engine
@@ -21,7 +29,7 @@ class Floor:
 
     @classmethod
     def from_config(cls, config) -> Floor:
-        engine = make_engine(config["DATABASE_URL"])
+        engine = make_engine(config["DATABASE_URL"], **pool_settings(config))
         return cls(engine, make_session_factory(engine), FloorSettings.from_config(config))
 
     def attach_broadcaster(self, socketio, max_rate: float, snapshot_every: float = 2.0) -> None:

@@ -43,6 +43,9 @@ def always_answers(handler):
             return error_reply(ErrorCode.BAD_REQUEST, str(exc))
         except NotConnected:
             return error_reply(ErrorCode.NOT_CONNECTED, "this socket is not a signed-in station")
+        except scans.TRANSIENT_ERRORS as exc:  # pool exhausted, connection lost: the station retries
+            log.warning("station event %s: database unavailable (%s)", handler.__name__, exc)
+            return error_reply(ErrorCode.SERVER_ERROR, "database busy or unreachable, try again")
         except Exception:  # noqa: BLE001 - the station must always get an answer
             log.exception("station event %s failed (sid %s, station %s)", handler.__name__, request.sid,
                           _connected.get(request.sid))

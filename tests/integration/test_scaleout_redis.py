@@ -1,7 +1,8 @@
 """Scale-out: two real server processes share PostgreSQL and use Redis as Flask-SocketIO's queue.
 
 DESIGN.md ("Scale"): an event raised in one process must reach every dashboard connected to
-any process. Each server here is ``python -m server --port N`` in its own OS process, with
+any process. Each server here is the production server (``colis-server serve --port N``:
+gunicorn, one gevent worker) in its own OS process, with
 the same COLIS_SECRET_KEY (a session cookie signed by one is valid on the other) and a
 pub/sub channel of its own (COLIS_SOCKETIO_CHANNEL) so parallel runs on one Redis never
 hear each other.
@@ -10,14 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -26,61 +22,14 @@ import socketio
 from server.services.allocation import allocate_order
 from tests.conftest import empty_tables, require
 from tests.factories import add_item, add_order, add_station, add_user
+from tests.processes import ServerProcess
 
 pytestmark = pytest.mark.postgres
 
 REDIS_URL = os.environ.get("COLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 
 
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _server_command(port: int) -> list[str]:
-    """The development server; production runs gunicorn + gevent the same way (docs/deployment.md)."""
-    return [sys.executable, "-m", "server", "--port", str(port)]
-
-
-class ServerProcess:
-    def __init__(self, name: str, env: dict, tmp: Path):
-        self.name, self.port = name, _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tmp / f"server-{name}.log"
-        self._log_file = open(self.log, "wb")
-        self.proc = subprocess.Popen(_server_command(self.port), cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-                                     stdout=self._log_file, stderr=subprocess.STDOUT)
-
-    def wait_healthy(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server {self.name} exited with {self.proc.returncode}\n{self.output()}")
-            try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise AssertionError(f"server {self.name} not healthy in time\n{self.output()}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log_file.close()
-
-    def output(self) -> str:
-        self._log_file.flush()
-        return self.log.read_text(errors="replace")[-6000:]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Nothing a scan does stops the floor: on SQLite and PostgreSQL, through the services and the socket."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -174,3 +175,33 @@ def test_any_scan_at_any_station_through_the_service_gets_a_screen(floor, order_
         reply = scan(floor, order_ready[station], raw.replace("\x00", "\ufffd"), symbology=symbology)
         assert reply["state"] in {"idle", "pick", "pack", "print_label", "return_scan", "return_inspect"}
         assert reply["message"]["level"] in ("ok", "warn", "error", "info") and reply["message"]["text"]
+
+
+@pytest.mark.postgres
+def test_a_scan_that_cannot_get_a_database_connection_in_time_is_answered_retry(postgres_url):
+    """Pool exhausted (DB_POOL_SIZE 1, no overflow): the scan answers server_error/retry within the
+    pool's timeout, well inside the station's 5 s ack timeout, instead of hanging or saying nothing."""
+    from server import create_app
+    from tests.conftest import empty_tables
+
+    empty_tables(postgres_url)
+    app = create_app({"TESTING": True, "DATABASE_URL": postgres_url, "SECRET_KEY": "test-secret",
+                      "DB_POOL_SIZE": 1, "DB_MAX_OVERFLOW": 0, "DB_POOL_TIMEOUT": 0.5})
+    floor = app.extensions["colis"]
+    try:
+        with floor.uow() as uow:
+            _, token = add_station_for_socket(uow)
+            uow.commit()
+        client = socketio.test_client(app, namespace="/station", auth={"station": "PICK-09", "token": token})
+        payload = {"uuid": str(uuid.uuid4()), "raw": "4006381333931"}
+        with floor.engine.connect():  # a long transaction holds the only connection
+            started = time.monotonic()
+            reply = client.emit("scan", payload, namespace="/station", callback=True)
+            waited = time.monotonic() - started
+        assert reply["error"]["code"] == "server_error" and reply["error"]["retry"] is True
+        assert 0.4 < waited < 3
+        retried = client.emit("scan", payload, namespace="/station", callback=True)  # the connection is back
+        assert retried["state"] == "idle" and retried["duplicate"] is False
+        client.disconnect(namespace="/station")
+    finally:
+        floor.close()
