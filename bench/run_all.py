@@ -11,6 +11,7 @@ POSTGRES = "postgresql+psycopg://127.0.0.1/test"
 RUNS = [
     ["bench_scan.py", "--scans", "300"],
     ["bench_scan.py", "--scans", "300", "--postgres", POSTGRES],
+    ["bench_load.py", "--stations", "50", "--seconds", "30", "--postgres", POSTGRES],
     ["bench_demo_data.py", "--orders", "100000"],
 ]
 

@@ -20,7 +20,7 @@ from wire.contract import ScreenState
 
 def load(db, station: Station) -> Session:
     """The station's stored session; a new station (or one whose role changed) starts afresh."""
-    row = db.get(StationSession, station.id)
+    row = _row(db, station)
     if row is None or row.scenario not in SCENARIOS or not _fits_role(row.scenario, station.role):
         return start_for_role(station.role)
     return Session(row.scenario, ScreenState(row.state), dict(row.context or {}))
@@ -32,11 +32,22 @@ def _fits_role(scenario: str, role: str) -> bool:
     return scenario == home or (role == "returns" and scenario.startswith("returns_"))
 
 
+def _row(db, station: Station) -> StationSession | None:
+    # Held in db.info for the transaction: the ORM's identity map keeps rows only weakly, and
+    # a row dropped between load() and save() would be read a second time on every scan.
+    rows = db.info.setdefault("station_sessions", {})
+    if station.id not in rows:
+        rows[station.id] = db.get(StationSession, station.id)
+    return rows[station.id]
+
+
 def save(db, station: Station, session: Session) -> None:
-    row = db.get(StationSession, station.id)
+    row = _row(db, station)
     if row is None:
-        db.add(StationSession(station_id=station.id, scenario=session.scenario, state=str(session.state),
-                              context=dict(session.context)))
+        row = StationSession(station_id=station.id, scenario=session.scenario, state=str(session.state),
+                             context=dict(session.context))
+        db.add(row)
+        db.info["station_sessions"][station.id] = row
         return
     if (row.scenario, row.state, row.context) != (session.scenario, str(session.state), dict(session.context)):
         row.scenario, row.state, row.context = session.scenario, str(session.state), dict(session.context)

@@ -74,6 +74,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.clear()  # rows cached for the transaction (station sessions) are void
         self.events = []
 
 

@@ -205,3 +205,23 @@ def test_a_scan_that_cannot_get_a_database_connection_in_time_is_answered_retry(
         client.disconnect(namespace="/station")
     finally:
         floor.close()
+
+
+def test_a_first_scan_that_fails_still_leaves_the_station_its_session(floor, order_ready, monkeypatch):
+    """A station with no stored session whose first scan fails: the refusal's own transaction
+    saves the session, so the next scan finds the station where the screen shows it."""
+    from server.models import StationSession
+
+    def crash(lines, code):
+        raise ZeroDivisionError("a bug in the rules")
+
+    monkeypatch.setattr(counting, "check_item", crash)
+    with floor.uow() as uow:  # the picker's very first request: no session row yet
+        from server.services import dispatch
+        dispatch.request_task(uow, uow.session.get(Station, order_ready["pick"]))
+        uow.session.query(StationSession).delete()
+        uow.commit()
+    assert scan(floor, order_ready["pick"], order_ready["lamp"].gtin)["message"]["code"] == "scan_failed"
+    with floor.uow() as uow:
+        row = uow.session.get(StationSession, order_ready["pick"])
+        assert row is not None and (row.scenario, row.state) == ("pick", "pick")

@@ -1,0 +1,31 @@
+"""The production server (``colis-server serve``'s gunicorn + gevent) plus an echo namespace,
+for ``bench_load.py``'s floor. Not for floors: only benchmarks start it."""
+from __future__ import annotations
+
+import argparse
+import os
+
+from server.production import FloorServer
+
+
+class BenchServer(FloorServer):
+    def load(self):
+        from flask_socketio import Namespace
+
+        from server.extensions import socketio
+
+        app = super().load()
+
+        class Echo(Namespace):
+            def on_echo(self, data):
+                return data
+
+        socketio.on_namespace(Echo("/echo"))
+        return app
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    os.environ["COLIS_SOCKETIO_ASYNC_MODE"] = "gevent"
+    BenchServer("127.0.0.1", parser.parse_args().port, "warning").run()
