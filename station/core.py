@@ -21,16 +21,16 @@ import time
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
-from station.drivers import PrinterError, PrinterNotReady, PrinterOffline, PrinterStatus
+from station.drivers import PrinterStatus
+from station.labelprinter import print_label, read_status, status_payload
 from station.link import AckTimeout, ServerUnavailable
 from station.outbox import DeadScan, Outbox, PendingScan
 from station.ui.board import EMPTY_SCREEN, ScreenBoard
 from wire.contract import (
-    ACK_TIMEOUT_SECONDS, MAX_PRINT_ERROR_CHARS, MAX_SCAN_CHARS, PRINTER_PROBLEMS,
-    PRINTER_STATUS_KEYS, Action, ClientEvent, ErrorCode, MessageLevel, ScreenState, is_retryable,
+    ACK_TIMEOUT_SECONDS, MAX_PRINT_ERROR_CHARS, MAX_SCAN_CHARS, Action, ClientEvent, ErrorCode, MessageLevel, ScreenState, is_retryable,
 )
 from wire.payloads import (
-    ActionPayload, DeadLetterPayload, PrinterStatusPayload, PrintResultPayload, ScanPayload, clean_scan_text,
+    ActionPayload, DeadLetterPayload, PrintResultPayload, ScanPayload, clean_scan_text,
 )
 from wire.texts import text
 
@@ -381,22 +381,10 @@ class StationCore:
         return reply
 
     def _print(self, job: dict) -> tuple[bool, str]:
-        try:
-            status = self.printer.status()
-            self._inbox.put(("printer_status", status))
-            if not status.online:
-                raise PrinterOffline(status.detail)
-            if not status.ready:
-                raise PrinterNotReady(status)
-            self.printer.send(str(job.get("zpl", "")).encode("utf-8"))
-        except PrinterNotReady as exc:
-            return False, _not_ready_reason(exc.status)
-        except PrinterOffline:
-            return False, "printer_offline"
-        except PrinterError as exc:
-            log.warning("printer error on job %s: %s", job.get("job_id"), exc)
-            return False, "printer_error"
-        return True, ""
+        printed, reason, status = print_label(self.printer, str(job.get("zpl", "")))
+        if status is not None:
+            self._inbox.put(("printer_status", status))  # the kiosk and dashboard see it at once
+        return printed, reason
 
     # --- printer status ---------------------------------------------------------------
 
@@ -404,11 +392,11 @@ class StationCore:
         # Its own thread: a dead TCP printer takes seconds to time out, and
         # scans must not wait behind that.
         while not self._stop.is_set():
-            self._inbox.put(("printer_status", _read_status(self.printer)))
+            self._inbox.put(("printer_status", read_status(self.printer)))
             self._stop.wait(self.printer_poll)
 
     def _on_printer_status(self, status: PrinterStatus) -> None:
-        payload = _status_payload(status)
+        payload = status_payload(status)
         if payload != self.board.get("printer"):
             self.board.set(printer=payload)
         self._send_printer_status()
@@ -436,21 +424,6 @@ def _error_of(reply) -> dict | None:
 def _dead_letter_payload(dead: DeadScan) -> dict:
     reason = f"{dead.code}: {dead.reason}" if dead.reason else dead.code
     return DeadLetterPayload(dead.uuid, dead.raw, reason[:MAX_PRINT_ERROR_CHARS], dead.attempts).to_wire()
-
-
-def _read_status(printer) -> PrinterStatus:
-    try:
-        return printer.status()
-    except PrinterError as exc:
-        return PrinterStatus(online=False, detail=str(exc))
-
-
-def _status_payload(status: PrinterStatus) -> dict:
-    return PrinterStatusPayload.parse({key: getattr(status, key) for key in PRINTER_STATUS_KEYS}).status
-
-
-def _not_ready_reason(status: PrinterStatus) -> str:
-    return next((name for name in PRINTER_PROBLEMS if getattr(status, name, False)), "not_ready")
 
 
 def _wall_clock(monotonic_at: float) -> str:
