@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import exc as db_errors
 from sqlalchemy import select
 
-from server.domain.scanning import CodeKind, ScannedCode, identify
+from server.domain.scanning import ScannedCode, identify
 from server.domain.scenarios import Input
 from server.domain.scenarios.engine import error, info
 from server.models import ScanEvent, Station
@@ -89,7 +89,7 @@ def _refuse(uow: UnitOfWork, station_id: int, cmd: ScanCommand, failure: Excepti
     try:
         station = uow.session.get(Station, station_id)
         reason = f"{type(failure).__name__}: {failure}"[:200]
-        _record(uow, station, cmd, _kind_of(cmd), "server_error", False, reason=reason)
+        _record(uow, station, cmd, identify(cmd.raw, cmd.symbology), "server_error", False, reason=reason)
         screen = steps.current_screen(uow, station, error("scan_failed", ref=cmd.uuid[:8]))
         uow.commit()
         return screen
@@ -97,13 +97,6 @@ def _refuse(uow: UnitOfWork, station_id: int, cmd: ScanCommand, failure: Excepti
         uow.rollback()
         log.exception("scan %s: could not record its refusal either", cmd.uuid)
         return error_reply(ErrorCode.SERVER_ERROR, "the server could not record this scan, try again")
-
-
-def _kind_of(cmd: ScanCommand) -> ScannedCode:
-    try:
-        return identify(cmd.raw, cmd.symbology)
-    except Exception:  # noqa: BLE001 - identify() never raises; this is belt and braces for the audit row
-        return ScannedCode(CodeKind.UNKNOWN, "", cmd.raw)
 
 
 def _recorded(uow: UnitOfWork, scan_uuid: str) -> bool:
