@@ -1,6 +1,7 @@
 """Scan round trip through the real server, against a floor measured in the same run.
 
-floor: a Socket.IO call to an echo handler on the same server (transport + framework cost).
+floor: a Socket.IO call to an echo handler on the same server (transport + framework cost),
+       and a bare durable commit (one row inserted and committed, same engine settings).
 scan:  the ``scan`` call of a pick station: validation, dedupe, meaning, verification,
        audit row, commit, broadcast, reply.
 Prints p50/p99 of each and the ratio; the server's share of the 100 ms "instant" budget is
@@ -105,6 +106,25 @@ def temporary_database(admin_url: str | None):
         admin.dispose()
 
 
+def measure_bare_commit(url: str, count: int) -> list[float]:
+    """One one-row INSERT + COMMIT per sample, with the server's own engine settings (WAL and
+    BEGIN IMMEDIATE on SQLite): the least a durable scan can cost on this database."""
+    from server.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE bench_commit (id INTEGER PRIMARY KEY, v VARCHAR(40))"))
+    insert = text("INSERT INTO bench_commit (id, v) VALUES (:id, :v)")
+
+    def commit_one(counter=iter(range(1, 10**9))):
+        with engine.begin() as connection:
+            connection.execute(insert, {"id": next(counter), "v": str(uuid.uuid4())})
+
+    samples = measure(commit_one, count)
+    engine.dispose()
+    return samples
+
+
 def run(url: str, count: int) -> None:
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
@@ -119,6 +139,7 @@ def run(url: str, count: int) -> None:
     floor = measure(lambda: client.call("echo", payload, namespace="/echo", timeout=5), count)
     scans = measure(lambda: client.call("scan", {**payload, "uuid": str(uuid.uuid4())}, namespace="/station",
                                         timeout=5), count)
+    commits = measure_bare_commit(url, count)
     replay_id = str(uuid.uuid4())
     client.call("scan", {**payload, "uuid": replay_id}, namespace="/station", timeout=5)
     replays = measure(lambda: client.call("scan", {**payload, "uuid": replay_id}, namespace="/station",
@@ -128,10 +149,13 @@ def run(url: str, count: int) -> None:
     app.extensions["colis"].close()
     backend = url.split(":", 1)[0]
     print(f"database: {backend}; {count} calls each; threading mode, WebSocket, one client")
-    for name, samples in (("floor (echo)", floor), ("scan", scans), ("replayed scan", replays)):
+    for name, samples in (("floor (echo)", floor), ("bare commit", commits), ("scan", scans),
+                          ("replayed scan", replays)):
         print(f"  {name:14} p50 {statistics.median(samples):6.2f} ms   p99 {percentile(samples, 99):6.2f} ms")
     print(f"  scan / floor (p50): {statistics.median(scans) / statistics.median(floor):.1f}x; "
           f"server share of a scan ≈ {statistics.median(scans) - statistics.median(floor):.2f} ms")
+    both = statistics.median(floor) + statistics.median(commits)
+    print(f"  scan / (echo + bare commit) (p50): {statistics.median(scans) / both:.1f}x (issue 13's target: 1.5x)")
 
 
 if __name__ == "__main__":
