@@ -7,6 +7,7 @@ server's ack (a screen), or raises ServerUnavailable. See docs/protocol.md.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from typing import Callable
 
@@ -35,11 +36,12 @@ class AckTimeout(ServerUnavailable):
 
 class ServerLink:
     def __init__(self, server_url: str, station_code: str, token: str,
-                 retry_delay: float = 0.5, retry_delay_max: float = 5.0):
+                 retry_delay: float = 0.5, retry_delay_max: float = 5.0, rng: random.Random | None = None):
         self.server_url = server_url
         self.station_code = station_code
         self._auth = {"station": station_code, "token": token}
         self._retry = (retry_delay, retry_delay_max)
+        self._rng = rng if rng is not None else random.Random()  # injected by tests: jitter they can check
         self.on_connected: Callable[[], None] = lambda: None
         self.on_disconnected: Callable[[], None] = lambda: None
         self.on_tasks_waiting: Callable[[dict], None] = lambda payload: None
@@ -108,18 +110,24 @@ class ServerLink:
 
         python-socketio does not retry a failed first connect, nor after the
         server closes the session; its own reconnect task covers dropped
-        transports. Looking twice, a delay apart, avoids racing that task as it starts.
+        transports. Looking twice, a poll apart, avoids racing that task as it starts.
+        After a failed attempt the wait is jittered (backoff_delay): a restarted
+        server is not knocked on by every station at the same instants.
         """
-        delay = self._retry[0]
+        poll, failures = self._retry[0], 0
         looked_down = True  # at start nothing else is trying
         while not self._stop.is_set():
+            wait = poll
             if self.connected or self._library_is_reconnecting():
-                looked_down, delay = False, self._retry[0]
+                looked_down, failures = False, 0
             elif not looked_down:
                 looked_down = True  # look once more before acting
-            elif not self._try_connect():
-                delay = min(delay * 2, self._retry[1])
-            self._stop.wait(delay)
+            elif self._try_connect():
+                failures = 0
+            else:
+                failures += 1
+                wait = backoff_delay(failures, *self._retry, self._rng)
+            self._stop.wait(wait)
 
     def _library_is_reconnecting(self) -> bool:
         return bool(getattr(self._sio, "_reconnect_task", None))
@@ -158,6 +166,28 @@ class ServerLink:
         with self._waiting_lock:
             for event in self._waiting:
                 event.set()  # without a reply: call() raises ServerUnavailable
+
+
+def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
+    """How long to wait after the `failures`-th failed connect in a row: "full jitter".
+
+    Uniform over [0, min(cap, base * 2**failures)] (AWS Architecture Blog, "Exponential
+    Backoff And Jitter", 2015). The ceiling doubles as the un-jittered loop's delay did
+    (1, 2, 4, then 5 s); the wait is anywhere below it. Full rather than decorrelated jitter
+    (min(cap, uniform(base, 3 * previous))): with a cap only ten times the base, most
+    decorrelated draws land above the cap and are clipped to exactly it, so stations that
+    keep failing fall back into a common 5 s rhythm; full jitter keeps every wait spread
+    over the whole window, whose mean (cap / 2) is also the expected time for a station to
+    notice a server that came back. AWS's simulation finds it the least total work for a
+    completion time as good as the others'.
+
+    python-socketio's own reconnect task (the one that covers dropped transports, such as
+    a server killed with -9) does not do this: it waits min(cap, base * 2**n) plus
+    `randomization_factor` (0.5, in seconds, not a fraction) times uniform(-1, 1), i.e.
+    every station within +-0.5 s of the same instant (socketio/client.py, _handle_reconnect).
+    """
+    ceiling = min(cap, base * 2 ** min(failures, 32))
+    return rng.uniform(0.0, ceiling)
 
 
 def _as_reply(event: str, reply) -> dict:
