@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from server.domain.route import walk_key
-from server.models import Bin, Order, Stock, Task, TaskLine
+from server.domain.route import sort_by_route
+from server.models import Order, Stock, Task, TaskLine
 from server.services.locking import lock_stock_for
 from server.services.unit_of_work import UnitOfWork
 
@@ -40,7 +40,7 @@ def allocate_order(uow: UnitOfWork, order_id: int) -> Task:
         order.status = "backordered"
         raise InsufficientStock(order.reference, shortages)
     task = Task(kind="pick", order_id=order.id, priority=_priority(order))
-    for sequence, (line, row, qty) in enumerate(sorted(plan, key=lambda p: _path_key(p[1].bin))):
+    for sequence, (line, row, qty) in enumerate(sort_by_route(plan, lambda p: p[1].bin.code)):
         row.reserved += qty
         task.lines.append(TaskLine(sequence=sequence, order_line_id=line.id, product_id=line.product_id,
                                    bin_id=row.bin_id, quantity=qty))
@@ -84,10 +84,6 @@ def _plan_picks(order: Order, stock: list[Stock]):
         if wanted:
             shortages.append(Shortage(line.product.sku, line.quantity, line.quantity - wanted))
     return plan, shortages
-
-
-def _path_key(bin_: Bin) -> tuple:
-    return walk_key(bin_.zone, bin_.aisle, bin_.bay, bin_.level)
 
 
 def _priority(order: Order) -> int:

@@ -10,7 +10,7 @@ stays "in hand" until the right tote is scanned.
 """
 from __future__ import annotations
 
-from server.domain.route import walk_key_of_code
+from server.domain.route import sort_by_route
 from server.domain.scanning import CodeKind, ScannedCode
 from server.domain.scenarios.counting import rejection
 from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, ok
@@ -91,8 +91,7 @@ def put_in_tote(session: Session, given: Input, facts) -> Step:
 
 def walk(tasks: tuple[TaskFacts, ...]) -> list[tuple[TaskFacts, LineProgress]]:
     """Every line of the batch in the order the picker walks the bins (stable: order, then line)."""
-    return sorted(((task, line) for task in tasks for line in task.lines),
-                  key=lambda pair: walk_key_of_code(pair[1].bin))
+    return sort_by_route(((task, line) for task in tasks for line in task.lines), lambda pair: pair[1].bin)
 
 
 def next_line(tasks: tuple[TaskFacts, ...]) -> tuple[TaskFacts, LineProgress] | None:
