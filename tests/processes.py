@@ -266,17 +266,20 @@ def cookie_header(web: requests.Session) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in web.cookies)
 
 
-def dashboard(url: str, cookie: str, transports=("websocket",)):
-    """A supervisor's dashboard socket: (client, floor events seen, set when disconnected)."""
+def dashboard(url: str, cookie: str | None = None, transports=("websocket",), web: requests.Session | None = None):
+    """A supervisor's dashboard socket: (client, floor events seen, set when disconnected).
+
+    ``cookie`` goes with the connection's first request only; ``web``, a signed-in session, lends
+    its cookie jar to every request, as a browser does (long-polling behind a sticky proxy)."""
     import socketio
 
     events: list[dict] = []
     gone = threading.Event()
-    client = socketio.Client(reconnection=False)
+    client = socketio.Client(reconnection=False, **({"http_session": web} if web is not None else {}))
     client.on("floor_update", lambda update: events.extend(update["events"]), namespace="/dashboard")
     client.on("disconnect", lambda *reason: gone.set(), namespace="/dashboard")
-    client.connect(url, namespaces=["/dashboard"], headers={"Cookie": cookie}, transports=list(transports),
-                   wait_timeout=5)
+    client.connect(url, namespaces=["/dashboard"], headers={"Cookie": cookie} if cookie else {},
+                   transports=list(transports), wait_timeout=5)
     return client, events, gone
 
 
