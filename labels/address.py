@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from labels.zpl import ZplLabel
+from labels import fonts
+from labels.layout import Canvas, Para, fit_paragraphs
+from labels.text import LabelDataError, clean_text, printable
 
-__all__ = ["LARGE", "MEDIUM", "SMALL", "AddressStyle", "LabelAddress", "draw_address"]
+__all__ = ["LARGE", "MEDIUM", "SMALL", "AddressStyle", "LabelAddress", "address_paras",
+           "draw_address", "min_address_height"]
+
+# Longest text accepted per field, as given: well past what a carrier prints
+# (UPU S42 / carriers: 35-40 characters an address line), short of nonsense.
+ADDRESS_LIMITS = {"name": 150, "line1": 150, "line2": 150, "postal_code": 20,
+                  "city": 80, "country": 60, "phone": 40}
+REQUIRED = frozenset({"name", "line1", "city"})
 
 
 @dataclass(frozen=True)
 class LabelAddress:
-    """Who a parcel comes from or goes to. ``line2`` and ``phone`` may be empty."""
+    """Who a parcel comes from or goes to. ``line2``, ``postal_code``, ``phone`` may be empty.
+
+    Checked when built: a missing (None) or non-text field, an empty name,
+    street or city, or a field longer than :data:`ADDRESS_LIMITS` raises
+    :class:`~labels.text.LabelDataError` naming the field.
+    """
 
     name: str
     line1: str
@@ -23,53 +37,73 @@ class LabelAddress:
     phone: str = ""
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            if not isinstance(getattr(self, field.name), str):
-                raise ValueError(f"address {field.name} must be a string")
-        for required in ("name", "line1", "city"):
-            if not getattr(self, required).strip():
-                raise ValueError(f"address {required} must not be empty")
+        for name, limit in ADDRESS_LIMITS.items():
+            clean_text(f"address.{name}", getattr(self, name), required=name in REQUIRED,
+                       max_chars=limit)
 
 
 class AddressStyle(NamedTuple):
-    """Text heights (203 dpi dots) and wrap depth for one address block."""
+    """Text sizes (mm) and wrap depth for one address block."""
 
-    name_height: int
-    line_height: int
-    city_height: int
-    wrap_lines: int  # lines allowed per street line before ^FB cuts
-
-
-SMALL = AddressStyle(name_height=24, line_height=22, city_height=22, wrap_lines=1)
-MEDIUM = AddressStyle(name_height=36, line_height=30, city_height=40, wrap_lines=2)
-LARGE = AddressStyle(name_height=44, line_height=38, city_height=52, wrap_lines=2)
-
-_GAP = 4  # dots between rows so descenders do not touch the next line
+    name_mm: float
+    line_mm: float
+    city_mm: float
+    wrap_lines: int  # lines allowed for the name and each street line
+    one_street: bool = False  # print line2 after line1 in one field (compact blocks)
 
 
-def _wrapped(label: ZplLabel, x: int, y: int, value: str, width: int,
-             height: int, lines: int) -> int:
-    """Draw a wrapped field and return the y just below the space it reserves."""
-    label.block(x, y, value, width=width, lines=lines, height=height)
-    return y + lines * height + _GAP
+SMALL = AddressStyle(name_mm=3.0, line_mm=2.75, city_mm=3.0, wrap_lines=2, one_street=True)
+MEDIUM = AddressStyle(name_mm=4.0, line_mm=3.5, city_mm=4.5, wrap_lines=2)
+LARGE = AddressStyle(name_mm=5.5, line_mm=4.5, city_mm=6.0, wrap_lines=2)
 
 
-def draw_address(label: ZplLabel, x: int, y: int, address: LabelAddress,
-                 width: int, style: AddressStyle) -> int:
-    """Draw ``address`` top-down from (x, y); return the y below it.
+def city_line(address: LabelAddress) -> str:
+    """``42000 SAINT-ÉTIENNE``: La Poste and most carriers want the city in capitals."""
+    city = printable(printable(address.city).upper())  # ÿ.upper() is Ÿ, outside Latin-1
+    return f"{printable(address.postal_code)} {city}".strip()
 
-    Street lines wrap with ^FB because French street names run long
-    ("Résidence les Jardins de l'Abbaye, bâtiment C, 12 rue de l'Église").
-    The city is upper-cased as La Poste asks for the last address line.
-    """
-    y = _wrapped(label, x, y, address.name, width, style.name_height, style.wrap_lines)
-    y = _wrapped(label, x, y, address.line1, width, style.line_height, style.wrap_lines)
-    if address.line2.strip():
-        y = _wrapped(label, x, y, address.line2, width, style.line_height,
-                     style.wrap_lines)
-    city_line = f"{address.postal_code} {address.city.upper()}".strip()
-    y = _wrapped(label, x, y, city_line, width, style.city_height, 1)
-    country = address.country.upper()
-    if address.phone.strip():
-        country = f"{country}  Tel: {address.phone}".strip()
-    return _wrapped(label, x, y, country, width, style.line_height, 1)
+
+def country_line(address: LabelAddress) -> str:
+    country = printable(printable(address.country).upper())
+    phone = printable(address.phone)
+    return f"{country} Tel: {phone}".strip() if phone else country
+
+
+def address_paras(canvas: Canvas, address: LabelAddress, style: AddressStyle,
+                  prefix: str) -> list[Para]:
+    """The address as stacked fields, sized for ``canvas``; empty fields are left out."""
+    small = canvas.mm_up(2.5)
+
+    def para(name: str, text: str, size_mm: float, lines: int) -> Para:
+        height = max(small, canvas.mm(size_mm))
+        return Para(f"{prefix}.{name}", text, height, small, lines)
+
+    line1, line2 = printable(address.line1), printable(address.line2)
+    if style.one_street and line2:
+        line1, line2 = f"{line1}, {line2}", ""
+    return [
+        para("name", printable(address.name), style.name_mm, style.wrap_lines),
+        para("line1", line1, style.line_mm, style.wrap_lines),
+        para("line2", line2, style.line_mm, style.wrap_lines),
+        para("city", city_line(address), style.city_mm, 1),
+        para("country", country_line(address), style.line_mm, 1),
+    ]
+
+
+def min_address_height(canvas: Canvas, address: LabelAddress, style: AddressStyle) -> int:
+    """Dots the address needs at its smallest: one line a field at the minimum size."""
+    paras = [p for p in address_paras(canvas, address, style, "") if p.text]
+    pitch = max(fonts.line_pitch(p.min_height) for p in paras)
+    return len(paras) * pitch + (len(paras) - 1) * canvas.mm(0.5)
+
+
+def draw_address(canvas: Canvas, x: int, top: int, box_width: int, avail_height: int,
+                 address: LabelAddress, style: AddressStyle, prefix: str) -> int:
+    """Fit and draw ``address`` in the box; return the y below it."""
+    paras = address_paras(canvas, address, style, prefix)
+    gap = canvas.mm(0.5)
+    fitted = fit_paragraphs(paras, box_width, avail_height, gap)
+    y = top
+    for p, f in zip([p for p in paras if p.text], fitted, strict=True):
+        y = canvas.text(p.name, x, y, box_width, f) + gap
+    return y - gap

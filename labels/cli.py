@@ -14,6 +14,7 @@ from labels.address import LabelAddress
 from labels.gs1 import make_sscc
 from labels.returns import ReturnLabelData, return_label
 from labels.shipping import ShippingLabelData, shipping_label
+from labels.layout import MEDIA
 from labels.zpl import SUPPORTED_DPI
 
 __all__ = ["main", "sample_return_data", "sample_shipping_data"]
@@ -72,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("kind", choices=("shipping", "return"))
     parser.add_argument("output", type=Path, help="where to write the .zpl file")
     parser.add_argument("--dpi", type=int, choices=SUPPORTED_DPI, default=203)
+    parser.add_argument("--size", choices=sorted(MEDIA), default=None,
+                        help="media: 4x6 (default for shipping), 100x150, 4x4 (default for returns)")
     return parser
 
 
@@ -79,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``labels-preview`` console script."""
     args = _parser().parse_args(argv)
     if args.kind == "shipping":
-        zpl = shipping_label(sample_shipping_data(), dpi=args.dpi)
+        zpl = shipping_label(sample_shipping_data(), dpi=args.dpi, size=args.size or "4x6")
     else:
-        zpl = return_label(sample_return_data(), dpi=args.dpi)
+        zpl = return_label(sample_return_data(), dpi=args.dpi, size=args.size or "4x4")
     args.output.write_bytes(zpl)
     print(f"wrote {args.kind} label ({args.dpi} dpi, {len(zpl)} bytes) to {args.output}")
     return 0

@@ -10,8 +10,9 @@ declares ``^CI28`` so the printer reads those bytes as UTF-8. Barcode data
 cannot be hex-escaped the same way (it is the scanned payload), so it is
 validated instead and rejected when it holds anything but printable ASCII.
 
-Layouts are designed in 203 dpi dots; :class:`ZplLabel` scales every
-coordinate and size when rendering for a 300 dpi printer.
+:class:`ZplLabel` takes coordinates in 203 dpi design dots and scales them for
+300 and 600 dpi printers; ``ZplLabel.in_dots`` takes printer dots as they are
+(the label layouts in :mod:`labels.layout` place everything in printer dots).
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ __all__ = [
     "LABEL_WIDTH",
     "SUPPORTED_DPI",
     "ZplLabel",
+    "code128_modules",
     "code128_width",
     "escape_field",
+    "gs1_128_data",
     "validate_code128",
 ]
 
 DESIGN_DPI = 203
-SUPPORTED_DPI = (203, 300)
+SUPPORTED_DPI = (203, 300, 600)
 LABEL_WIDTH = 812  # 4 in at 203 dpi
 LABEL_HEIGHT = 1218  # 6 in at 203 dpi
 MAX_FIELD_BYTES = 3072  # ^FD limit in the ZPL II guide
@@ -93,6 +96,38 @@ def code128_width(data: str, module: int) -> int:
     return (11 * (len(data) + 2) + 13) * module
 
 
+def code128_modules(field_data: str) -> int:
+    """Modules of the Code 128 symbol ZPL draws for ``^BC`` field data (mode N).
+
+    Reads ZPL's invocation codes (``>:`` start B, ``>;`` start C, ``>9`` start
+    A, ``>5``/``>6``/``>7`` code C/B/A, ``>8`` FNC1, ``><`` a literal ``>``),
+    counts one symbol per character (per digit pair in subset C), then the
+    check symbol (11 modules) and the stop pattern (13).
+    """
+    symbols, subset, i = 0, "B", 0
+    while i < len(field_data):
+        if field_data[i] == ">" and i + 1 < len(field_data):
+            code = field_data[i + 1]
+            i += 2
+            if code in ":;9":
+                subset = {":": "B", ";": "C", "9": "A"}[code]
+            elif code in "567":
+                subset = {"5": "C", "6": "B", "7": "A"}[code]
+            symbols += 1  # start, switch, FNC1 or the literal ">"
+            continue
+        if subset == "C":
+            if not field_data[i:i + 2].isdigit() or len(field_data[i:i + 2]) != 2:
+                raise ValueError(f"subset C needs digit pairs in {field_data!r}")
+            i += 2
+        else:
+            i += 1
+        symbols += 1
+    return (symbols + 1) * 11 + 13
+
+
+_CSET82_SAFE = re.compile(r"[0-9A-Z]+")
+
+
 def _gs1_segments(element_string: str) -> list[str]:
     """Split a bracketed GS1 element string into FNC1-separated digit runs."""
     try:
@@ -110,20 +145,30 @@ def _gs1_segments(element_string: str) -> list[str]:
             current = ""
     if current:
         segments.append(current)
-    if not all(seg.isascii() and seg.isdigit() for seg in segments):
-        raise ValueError(f"only numeric GS1 data is supported, got {element_string!r}")
+    if not all(_CSET82_SAFE.fullmatch(seg) for seg in segments):
+        raise ValueError(
+            f"only digits and capital letters are supported in GS1 data, got {element_string!r}")
     return segments
 
 
 def _gs1_field_data(segments: list[str]) -> str:
-    """Encode digit runs as ZPL Code 128: start C, FNC1 (>8) before each run.
+    """Encode element runs as ZPL Code 128: start C, FNC1 (>8) before each run.
 
     Subset C packs digit pairs; an odd run ends with its last digit in
     subset B (>6) and the next run switches back to C (>5) after its FNC1.
+    A run holding letters (a postal code in AI 420) goes in subset B.
     """
     parts, subset = [">;"], "C"
+    if segments and not segments[0].isdigit():
+        parts, subset = [">:"], "B"
     for seg in segments:
         parts.append(">8")
+        if not seg.isdigit():
+            if subset != "B":
+                parts.append(">6")
+                subset = "B"
+            parts.append(seg)
+            continue
         if subset == "B":
             parts.append(">5")
             subset = "C"
@@ -135,20 +180,36 @@ def _gs1_field_data(segments: list[str]) -> str:
     return "".join(parts)
 
 
+def gs1_128_data(element_string: str) -> str:
+    """The ^BC field data :meth:`ZplLabel.gs1_128` sends for ``element_string``."""
+    return _gs1_field_data(_gs1_segments(element_string))
+
+
 class ZplLabel:
     """Collects fields for one label and renders ``^XA ... ^XZ``.
 
-    Coordinates and sizes are 203 dpi dots; they are scaled for ``dpi``.
+    Coordinates and sizes are 203 dpi dots; they are scaled for ``dpi``
+    (see :meth:`in_dots` for a label laid out in printer dots).
     """
 
     def __init__(self, dpi: int = DESIGN_DPI, width: int = LABEL_WIDTH,
                  height: int = LABEL_HEIGHT) -> None:
-        if dpi not in SUPPORTED_DPI:
+        if isinstance(dpi, bool) or dpi not in SUPPORTED_DPI:
             raise ValueError(f"dpi must be one of {SUPPORTED_DPI}, got {dpi!r}")
         self.dpi = dpi
+        self._scale = dpi / DESIGN_DPI
         self.width = self._dots(width)
         self.height = self._dots(height)
         self._fields: list[str] = []
+
+    @classmethod
+    def in_dots(cls, dpi: int, width: int, height: int) -> ZplLabel:
+        """A label whose coordinates and sizes are already this printer's dots."""
+        label = cls(dpi=dpi)
+        label._scale = 1.0
+        label.width = label._dots(width, 1)
+        label.height = label._dots(height, 1)
+        return label
 
     def _dots(self, value: int, minimum: int = 0) -> int:
         """Scale a 203 dpi measure to this printer, rejecting non-ints."""
@@ -156,7 +217,7 @@ class ZplLabel:
             raise ValueError(f"label measure must be an int, got {value!r}")
         if not minimum <= value <= MAX_DOTS:
             raise ValueError(f"label measure {value} out of range {minimum}..{MAX_DOTS}")
-        return max(minimum, round(value * self.dpi / DESIGN_DPI))
+        return max(minimum, round(value * self._scale))
 
     def _font(self, font: str, height: int, width: int | None) -> str:
         if not isinstance(font, str) or not _FONT.fullmatch(font):
@@ -174,6 +235,25 @@ class ZplLabel:
         flag = "^FR" if reverse else ""
         self._fields.append(
             f"{self._origin(x, y)}{self._font(font, height, width)}{flag}"
+            f"^FH_^FD{escape_field(value)}^FS"
+        )
+
+    def text_line(self, x: int, y: int, value: str, height: int, width: int,
+                  box_width: int, align: str = "L", reverse: bool = False) -> None:
+        """One line already measured to fit ``box_width``, inside a one-line ^FB.
+
+        The layout measured the line, so the printer never needs to wrap it;
+        the one-line field block is a second fence: if the printer ever found
+        the line longer than ``box_width`` it would overprint the line rather
+        than print past the box.
+        """
+        if align not in _ALIGN:
+            raise ValueError(f"align must be one of L, C, R, J, got {align!r}")
+        flag = "^FR" if reverse else ""
+        value = value.replace("\\", "/") if isinstance(value, str) else value
+        self._fields.append(
+            f"{self._origin(x, y)}{self._font('0', height, width)}"
+            f"^FB{self._dots(box_width, 1)},1,0,{align},0{flag}"
             f"^FH_^FD{escape_field(value)}^FS"
         )
 

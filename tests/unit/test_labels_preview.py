@@ -50,7 +50,7 @@ def test_cli_writes_return_zpl(tmp_path, capsys):
 
 def test_cli_rejects_unknown_dpi(tmp_path, capsys):
     with pytest.raises(SystemExit):
-        main(["shipping", str(tmp_path / "x.zpl"), "--dpi", "600"])
+        main(["shipping", str(tmp_path / "x.zpl"), "--dpi", "400"])
     assert "invalid choice" in capsys.readouterr().err
     assert not (tmp_path / "x.zpl").exists()
 

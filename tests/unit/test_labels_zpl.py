@@ -160,7 +160,11 @@ def test_300_dpi_scales_frame_coordinates_and_sizes():
     assert "^GB1200,4,4^FS" in zpl
 
 
-@pytest.mark.parametrize("dpi", [200, 600, "203"])
+def test_600_dpi_doubles_the_300_dpi_frame():
+    assert "^PW2400" in ZplLabel(dpi=600).to_zpl() and "^LL3600" in ZplLabel(dpi=600).to_zpl()
+
+
+@pytest.mark.parametrize("dpi", [200, 400, "203", True])
 def test_unsupported_dpi_rejected(dpi):
     with pytest.raises(ValueError, match="dpi"):
         ZplLabel(dpi=dpi)
