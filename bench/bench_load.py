@@ -98,8 +98,10 @@ class Station:
         self.acked: list[str] = []
         self.unanswered = 0
 
-    def run(self, kind: str, until: float) -> None:
-        time.sleep(random.random())  # spread the stations over the second
+    def run(self, kind: str, until: float, interval: float = 1.0) -> None:
+        """One call every ``interval`` seconds until ``until``, one in flight at a time (as a station:
+        the next scan leaves after the ack); a station that falls behind sends back to back."""
+        time.sleep(random.random() * interval)  # spread the stations over the interval
         next_at = time.monotonic()
         while next_at < until:
             scan_id = str(uuid.uuid4())
@@ -117,15 +119,26 @@ class Station:
                 self.latencies.append((time.perf_counter() - start) * 1000)
             except socketio.exceptions.TimeoutError:
                 self.unanswered += 1
-            next_at += 1.0
+            next_at += interval
             time.sleep(max(0.0, next_at - time.monotonic()))
 
 
-def phase(stations: list[Station], kind: str, seconds: float) -> tuple[list[float], int, int]:
+def connect_stations(url: str, tokens: dict[str, str], parallel: int = 1) -> list[Station]:
+    """One connected Station per (code, token), each holding its pick task."""
+    if parallel <= 1:
+        return [Station(url, code, token) for code, token in tokens.items()]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(parallel) as pool:
+        return list(pool.map(lambda item: Station(url, *item), tokens.items()))
+
+
+def phase(stations: list[Station], kind: str, seconds: float,
+          interval: float = 1.0) -> tuple[list[float], int, int]:
     for station in stations:
         station.latencies, station.unanswered = [], 0
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=s.run, args=(kind, until), daemon=True) for s in stations]
+    threads = [threading.Thread(target=s.run, args=(kind, until, interval), daemon=True) for s in stations]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -173,17 +186,50 @@ def main() -> None:
         run(url, args.stations, args.seconds)
 
 
-def run(url: str, count: int, seconds: float) -> None:
-    migrate.upgrade(url)
-    tokens = seed(url, count, int(seconds) + 30)
-    port = free_port()
-    env = {**os.environ, "COLIS_DATABASE_URL": url, "COLIS_SECRET_KEY": uuid.uuid4().hex * 2,
-           "COLIS_INSTANCE_PATH": tempfile.mkdtemp(prefix="colis-load-"), "PYTHONPATH": str(HERE.parent)}
+def server_env(url: str, **settings: str) -> dict[str, str]:
+    """The environment of a benchmark server process on database ``url`` (COLIS_* ``settings`` added)."""
+    return {**os.environ, "COLIS_DATABASE_URL": url, "COLIS_SECRET_KEY": uuid.uuid4().hex * 2,
+            "COLIS_INSTANCE_PATH": tempfile.mkdtemp(prefix="colis-load-"), "PYTHONPATH": str(HERE.parent),
+            **settings}
+
+
+def start_server(env: dict[str, str], port: int | None = None) -> tuple[subprocess.Popen, int]:
+    """``load_server.py`` (colis-server serve plus the /echo namespace) on ``port``, healthy."""
+    port = port or free_port()
     server = subprocess.Popen([sys.executable, str(HERE / "load_server.py"), "--port", str(port)], env=env,
                               stdin=subprocess.DEVNULL)
     try:
         wait_healthy(server, port)
-        stations = [Station(f"http://127.0.0.1:{port}", code, token) for code, token in tokens.items()]
+    except BaseException:
+        stop_server(server)
+        raise
+    return server, port
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        server.wait(15)
+
+
+def recorded_once(url: str, acked: list[str]) -> tuple[int, int]:
+    """(how many of the first 30,000 acknowledged scans have their row, how many rows in all).
+    scan_events.uuid is unique: a row each is "recorded once"."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        recorded = connection.scalar(select(func.count()).select_from(ScanEvent)
+                                     .where(ScanEvent.uuid.in_(acked[:30000])))
+        rows = connection.scalar(select(func.count()).select_from(ScanEvent))
+    engine.dispose()
+    return recorded, rows
+
+
+def run(url: str, count: int, seconds: float) -> None:
+    migrate.upgrade(url)
+    tokens = seed(url, count, int(seconds) + 30)
+    server, port = start_server(server_env(url))
+    try:
+        stations = connect_stations(f"http://127.0.0.1:{port}", tokens)
         rss_start, cpu_start, started = server_rss_mb(server.pid), server_cpu_seconds(server.pid), time.monotonic()
         scans, answered, missed = phase(stations, "scan", seconds)
         cpu = server_cpu_seconds(server.pid) - cpu_start
@@ -192,15 +238,9 @@ def run(url: str, count: int, seconds: float) -> None:
         for station in stations:
             station.client.disconnect()
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(15)
+        stop_server(server)
     acked = [scan_id for station in stations for scan_id in station.acked]
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        recorded = connection.scalar(select(func.count()).select_from(ScanEvent)
-                                     .where(ScanEvent.uuid.in_(acked[:30000])))
-        rows = connection.scalar(select(func.count()).select_from(ScanEvent))
-    engine.dispose()
+    recorded, rows = recorded_once(url, acked)
     sent = answered + missed
     print(f"database: {url.split(':', 1)[0]}; {count} stations x 1 scan/s for {seconds:g} s; "
           f"colis-server serve (gunicorn, 1 gevent worker)")

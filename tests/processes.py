@@ -205,7 +205,7 @@ class NginxProcess:
         (self.root / "nginx.conf").write_text(
             f"{user}worker_processes 1;\npid {self.root / 'nginx.pid'};\n"
             f"error_log {self.root / 'error.log'} info;\n"
-            "events { worker_connections 1024; }\n"
+            "events { worker_connections 4096; }\n"
             f"http {{\n{temp_paths}    include {self.root / 'colis.conf'};\n}}\n")
         self.log = self.root / "stderr.log"
         self._log_file = open(self.log, "wb")
