@@ -15,7 +15,7 @@ __all__ = ["LARGE", "MEDIUM", "SMALL", "AddressStyle", "LabelAddress", "address_
 # Longest text accepted per field, as given: well past what a carrier prints
 # (UPU S42 / carriers: 35-40 characters an address line), short of nonsense.
 ADDRESS_LIMITS = {"name": 150, "line1": 150, "line2": 150, "postal_code": 20,
-                  "city": 80, "country": 60, "phone": 40}
+                  "city": 100, "country": 60, "phone": 40}
 REQUIRED = frozenset({"name", "line1", "city"})
 
 

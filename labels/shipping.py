@@ -189,6 +189,9 @@ def _header(c: Canvas, data: ShippingLabelData, bottom: int) -> None:
         module = c.mm_up(ROUTING_X)
         routing_w = code128_modules(gs1_128_data(routing)) * module
         right_w = max(right_w, routing_w + 20 * module)
+        if right_w > content * 0.6:
+            raise LabelDataError("recipient.postal_code",
+                                 f"{data.recipient.postal_code!r} is too long for a routing barcode")
     left_w = content - right_w - 2 * gap - c.mm_up(RULE)
     top = c.mm(TOP)
     # Sender, small, left.
