@@ -14,7 +14,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from server.domain.scenarios import ROLE_SCENARIO, SCENARIOS
 from server.models import Station
-from server.services import dispatch, operator, printing, scans, stations, steps
+from server.services import dispatch, operator, printing, scans, sessions, stations, steps
 from wire.contract import ErrorCode, error_reply
 from wire.payloads import (ActionPayload, BadPayload, DeadLetterPayload, PrinterStatusPayload,
                            PrintResultPayload, ScanPayload)
@@ -139,7 +139,7 @@ class StationNamespace(Namespace):
 
     def _station(self, uow) -> Station:
         station_id = _connected.get(request.sid)
-        station = uow.session.get(Station, station_id) if station_id is not None else None
+        station = sessions.load_station(uow.session, station_id) if station_id is not None else None
         if station is None:
             raise NotConnected()
         return station

@@ -62,7 +62,11 @@ class Order(Base):
 
     @property
     def reference(self) -> str:
-        return f"CO-{self.id:07d}"
+        return self.reference_of(self.id)
+
+    @staticmethod
+    def reference_of(order_id: int) -> str:
+        return f"CO-{order_id:07d}"
 
     @staticmethod
     def id_from_reference(reference: str) -> int | None:

@@ -27,9 +27,9 @@ def request_task(uow: UnitOfWork, station: Station) -> dict:
     for task in tasks:
         _assign(uow, station, task)
     db.flush()
+    facts.forget()  # what the station holds has just changed
     given = Input.event(Trigger.TASK_ASSIGNED, task_id=tasks[0].id, task_ids=[task.id for task in tasks])
     step = scenario.handle(session, given, facts)
-    facts.forget(jobs=False)
     return _answer(uow, station, Session(session.scenario, step.state, step.context), facts, step.say)
 
 

@@ -1,29 +1,53 @@
 """The changes a scenario's step asks for, applied to the database (one transaction).
 
-The domain decided *that* a unit is counted or a parcel closed; these functions do it.
+The domain decided *that* a unit is counted or a parcel closed; these functions do it. The
+two that happen on almost every scan (a counted unit, a bound tote) are single Core UPDATEs
+computed by the database, and tell the request's facts what changed so the reply is drawn
+without reading the task again; the rest go through the ORM and make the facts read anew.
 """
 from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from sqlalchemy import bindparam, select, update
+
 from server.domain.scenarios.engine import Effect
+from server.domain.statuses import TaskStatus
 from server.models import Station, Task, TaskLine
 from server.services import counting, packing, picking, returns
+from server.services.sessions import DbFacts
 from server.services.unit_of_work import UnitOfWork
 
 
+_lines, _tasks = TaskLine.__table__, Task.__table__
+# Built once: the scan path pays for executing these, not for constructing them.
+COUNT_UNIT = (
+    update(_lines)
+    .where(_lines.c.id == bindparam("line"), _lines.c.task_id == bindparam("task"),
+           # the task is still this station's (not taken away since the scan was read)
+           _lines.c.task_id.in_(select(_tasks.c.id).where(_tasks.c.station_id == bindparam("station"),
+                                                          _tasks.c.status == TaskStatus.ASSIGNED)))
+    .values(done_qty=_lines.c.done_qty + 1)
+    .returning(_lines.c.product_id, _lines.c.bin_id,
+               select(_tasks.c.kind).where(_tasks.c.id == _lines.c.task_id).scalar_subquery()))
+# (Bound names differ from column names: SQLAlchemy reserves those for the SET clause.)
+BIND_TOTE = update(_tasks).where(_tasks.c.id == bindparam("task")).values(tote=bindparam("new_tote"))
+
+
 def count_unit(uow: UnitOfWork, station: Station, *, task_id: int, line_id: int) -> None:
-    line = uow.session.get(TaskLine, line_id)
-    if line is None or line.task_id != task_id:
-        raise LookupError(f"line {line_id} is not on task {task_id}")
-    line.done_qty += 1
-    if line.task.kind == "pick":
-        picking.take_from_bin(uow.session, line)
+    # done_qty + 1 computed by the database: never a stale absolute count written back.
+    counted = uow.session.connection().execute(
+        COUNT_UNIT, {"line": line_id, "task": task_id, "station": station.id}).first()
+    if counted is None:
+        raise LookupError(f"line {line_id} is not on task {task_id} held by station {station.code}")
+    product_id, bin_id, kind = counted
+    if kind == "pick":
+        picking.take_from_bin(uow.session, product_id, bin_id)
 
 
 def bind_tote(uow: UnitOfWork, station: Station, *, task_id: int, tote: str) -> None:
     """The order's units go into this tote; the pack task will name it."""
-    uow.session.get(Task, task_id).tote = tote
+    uow.session.connection().execute(BIND_TOTE, {"task": task_id, "new_tote": tote})
 
 
 APPLY: dict[str, Callable[..., None]] = {
@@ -36,7 +60,16 @@ APPLY: dict[str, Callable[..., None]] = {
 }
 
 
-def apply(uow: UnitOfWork, station: Station, effects: Iterable[Effect]) -> None:
+def apply(uow: UnitOfWork, station: Station, effects: Iterable[Effect], facts: DbFacts) -> None:
+    mirrored_only = True
     for effect in effects:
         APPLY[effect.kind](uow, station, **effect.params)
-    uow.session.flush()
+        if effect.kind == "count_unit":
+            facts.counted(**effect.params)
+        elif effect.kind == "bind_tote":
+            facts.tote_bound(**effect.params)
+        else:
+            mirrored_only = False
+    if not mirrored_only:
+        uow.session.flush()
+        facts.forget()

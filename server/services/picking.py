@@ -1,19 +1,22 @@
 """Picking: each unit leaves its bin into the tote; a finished pick becomes a pack task."""
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from server.models import Station, Stock, Task, TaskLine
 from server.models._types import utcnow
 from server.services.unit_of_work import UnitOfWork
 
 
-def take_from_bin(session, line: TaskLine) -> None:
+_stock = Stock.__table__
+TAKE_ONE = (update(_stock).where(_stock.c.product_id == bindparam("product"), _stock.c.bin_id == bindparam("bin"))
+            .values(on_hand=_stock.c.on_hand - 1, reserved=_stock.c.reserved - 1))
+
+
+def take_from_bin(session, product_id: int, bin_id: int | None) -> None:
     # The unit leaves the bin: it is no longer on hand there, nor reserved. One UPDATE,
     # computed by the database, so concurrent picks from the same bin never lose a unit.
-    session.execute(update(Stock).where(Stock.product_id == line.product_id, Stock.bin_id == line.bin_id)
-                    .values(on_hand=Stock.on_hand - 1, reserved=Stock.reserved - 1)
-                    .execution_options(synchronize_session=False))
+    session.connection().execute(TAKE_ONE, {"product": product_id, "bin": bin_id})
 
 
 def complete_pick(uow: UnitOfWork, station: Station, *, task_id: int) -> None:

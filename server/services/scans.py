@@ -1,5 +1,10 @@
 """Every scan enters here: deduplicated by uuid, given meaning once, recorded, answered.
 
+Deduplication is the database's: ``scan_events.uuid`` is unique, and the scan's row is
+inserted in the transaction that applies it. A replay (the station never got its ack) does
+the work again, fails on that insert, is rolled back whole, and is answered with the screen
+as it is. That costs a replay a little more and saves every first scan a round trip.
+
 Nothing a scan does may stop the floor. A database that is briefly unreachable answers a
 ``server_error`` the station retries; any other failure (a bug, a CHECK the data broke)
 refuses *this* scan for good: it is recorded with the reason, logged with its uuid, and the
@@ -12,17 +17,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exc as db_errors
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from server.domain.scanning import ScannedCode, identify
 from server.domain.scenarios import Input
 from server.domain.scenarios.engine import error, info
 from server.models import ScanEvent, Station
-from server.services import steps
+from server.models._types import utcnow
+from server.services import sessions, steps
 from server.services.unit_of_work import UnitOfWork
 from wire.contract import ErrorCode, error_reply
 
 log = logging.getLogger(__name__)
+RECORD_SCAN = insert(ScanEvent.__table__)
 
 # The database could not be reached or gave up on this transaction: trying again may work.
 TRANSIENT_ERRORS = (db_errors.OperationalError, db_errors.TimeoutError, db_errors.InterfaceError)
@@ -40,20 +47,25 @@ def record_scan(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
     """Apply one scan exactly once and return the station's next screen (commits)."""
     station_id, station_code = station.id, station.code
     try:
-        if _recorded(uow, cmd.uuid):
-            return _replayed(uow, station)
         return _apply(uow, station, cmd)
-    except TRANSIENT_ERRORS as exc:
+    except Exception as exc:  # noqa: BLE001 - the jam guard: any failure becomes an answer
         uow.rollback()
+        return _after_failure(uow, station_id, station_code, cmd, exc)
+
+
+def _after_failure(uow: UnitOfWork, station_id: int, station_code: str, cmd: ScanCommand, exc: Exception) -> dict:
+    """A replay (applied before, its ack lost), a database to retry, or a scan refused for good."""
+    try:
+        if _recorded(uow, cmd.uuid):
+            return _replayed(uow, sessions.load_station(uow.session, station_id))
+    except TRANSIENT_ERRORS as unreachable:
+        uow.rollback()
+        exc = unreachable  # cannot even tell whether it is a replay: the station retries
+    if isinstance(exc, TRANSIENT_ERRORS):
         log.warning("scan %s at %s: database unavailable, the station will retry: %s", cmd.uuid, station_code, exc)
         return error_reply(ErrorCode.SERVER_ERROR, "database unavailable, try again")
-    except Exception as exc:  # noqa: BLE001 - the jam guard: any failure becomes a refused scan
-        uow.rollback()
-        if isinstance(exc, db_errors.IntegrityError) and _recorded(uow, cmd.uuid):
-            # The same uuid committed meanwhile by another worker (a replay racing the original).
-            return _replayed(uow, uow.session.get(Station, station_id))
-        log.exception("scan %s at %s refused: the server failed on it", cmd.uuid, station_code)
-        return _refuse(uow, station_id, cmd, exc)
+    log.exception("scan %s at %s refused: the server failed on it", cmd.uuid, station_code, exc_info=exc)
+    return _refuse(uow, station_id, cmd, exc)
 
 
 def _apply(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
@@ -77,9 +89,11 @@ def _task_of(ran: steps.Ran) -> int | None:
 
 def _record(uow: UnitOfWork, station: Station, cmd: ScanCommand, code: ScannedCode, outcome: str, accepted: bool,
             task_id=None, return_id=None, reason: str = "") -> None:
-    uow.session.add(ScanEvent(uuid=cmd.uuid, station_id=station.id, task_id=task_id, return_id=return_id,
-                              raw=cmd.raw, symbology=cmd.symbology, kind=str(code.kind), outcome=outcome,
-                              reason=reason, scanned_at=cmd.scanned_at))
+    # Core, not the ORM: no object to track, and a replay fails here at once (unique uuid).
+    uow.session.connection().execute(RECORD_SCAN, {
+        "uuid": cmd.uuid, "station_id": station.id, "task_id": task_id, "return_id": return_id, "raw": cmd.raw,
+        "symbology": cmd.symbology, "kind": str(code.kind), "outcome": outcome, "reason": reason,
+        "scanned_at": cmd.scanned_at, "received_at": utcnow()})
     uow.emit("scan_recorded", station=station.code, raw=cmd.raw, kind=str(code.kind), outcome=outcome,
              ok=accepted, task_id=task_id)
 
@@ -87,7 +101,7 @@ def _record(uow: UnitOfWork, station: Station, cmd: ScanCommand, code: ScannedCo
 def _refuse(uow: UnitOfWork, station_id: int, cmd: ScanCommand, failure: Exception) -> dict:
     """Record the scan as refused (with why) and answer the station's screen in red."""
     try:
-        station = uow.session.get(Station, station_id)
+        station = sessions.load_station(uow.session, station_id)
         reason = f"{type(failure).__name__}: {failure}"[:200]
         _record(uow, station, cmd, identify(cmd.raw, cmd.symbology), "server_error", False, reason=reason)
         screen = steps.current_screen(uow, station, error("scan_failed", ref=cmd.uuid[:8]))

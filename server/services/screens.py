@@ -10,8 +10,8 @@ from typing import Callable
 from server.domain.returns import ReturnedUnit, refund_due
 from server.domain.scenarios import SCENARIOS, Say, Session
 from server.domain.scenarios.pick_batch import next_line
-from server.models import PrintJob, Return, Station, Task
-from server.services.sessions import DbFacts
+from server.models import PrintJob, Return, Station
+from server.services.sessions import DbFacts, HeldLine, HeldTask
 from wire import texts
 from wire.contract import ScreenState, empty_screen
 
@@ -34,27 +34,25 @@ def draw(station: Station, session: Session, facts: DbFacts, say: Say | None = N
 
 
 def _draw_task(screen: dict, session: Session, facts: DbFacts) -> None:
-    if facts.task_row is not None:
-        screen["task"] = task_view(facts.task_row)
+    if facts.held_task is not None:
+        screen["task"] = task_view(facts.held_task)
 
 
 def _draw_batch(screen: dict, session: Session, facts: DbFacts) -> None:
     """The cart: each order's tote and progress, the next unit to pick, the tote it goes in."""
-    tasks = {task.id: task for task in facts.batch_rows}
+    tasks = {task.id: task for task in facts.held}
     ids = [task_id for task_id in session.context.get("tasks") or [] if task_id in tasks]
     totes = session.context.get("totes") or {}
-    orders = [{"slot": slot, "task_id": task_id, "order": tasks[task_id].order.reference,
-               "tote": totes.get(str(task_id)),
-               "progress": {"done": sum(line.done_qty for line in tasks[task_id].lines),
-                            "total": sum(line.quantity for line in tasks[task_id].lines)}}
+    orders = [{"slot": slot, "task_id": task_id, "order": tasks[task_id].order,
+               "tote": totes.get(str(task_id)), "progress": _progress(tasks[task_id].lines)}
               for slot, task_id in enumerate(ids, start=1)]
     upcoming = next_line(tuple(facts.batch()))
     following = None
     if upcoming is not None:
         task, line = upcoming
-        row = next(row for row in tasks[task.id].lines if row.id == line.line_id)
-        following = {**_line_view(row), "slot": ids.index(task.id) + 1 if task.id in ids else None,
-                     "tote": task.tote, "order": task.order}
+        following = {**_line_view(tasks[task.id].line(line.line_id)),
+                     "slot": ids.index(task.id) + 1 if task.id in ids else None, "tote": task.tote,
+                     "order": task.order}
     screen["batch"] = {"orders": orders, "next": following, "put": session.context.get("put")}
 
 
@@ -69,8 +67,8 @@ def _draw_return(screen: dict, session: Session, facts: DbFacts) -> None:
 
 
 def _draw_count(screen: dict, session: Session, facts: DbFacts) -> None:
-    if facts.task_row is not None and facts.task_row.kind == "count":
-        screen["task"] = count_view(facts.task_row, session.context.get("counted") or {})
+    if facts.held_task is not None and facts.held_task.kind == "count":
+        screen["task"] = count_view(facts.held_task, session.context.get("counted") or {})
 
 
 DRAWERS: dict[ScreenState, Callable[[dict, Session, DbFacts], None]] = {
@@ -86,7 +84,7 @@ DRAWERS: dict[ScreenState, Callable[[dict, Session, DbFacts], None]] = {
 }
 
 
-def count_view(task: Task, counted: dict) -> dict:
+def count_view(task: HeldTask, counted: dict) -> dict:
     """A count in the task view's shape: ``quantity`` is expected, ``done`` counted so far."""
     lines = [{**_line_view(line), "done": int(counted.get(str(line.id), 0))} for line in task.lines]
     return {
@@ -98,26 +96,28 @@ def count_view(task: Task, counted: dict) -> dict:
     }
 
 
-def task_view(task: Task) -> dict:
+def task_view(task: HeldTask) -> dict:
     lines = [_line_view(line) for line in task.lines]
-    next_line = next((line for line in lines if line["done"] < line["quantity"]), None)
     return {
         "id": task.id,
         "kind": task.kind,
-        "order": task.order.reference,
+        "order": task.order,
         "tote": task.tote,  # where the order's units wait (batch picking)
-        "service_level": task.order.service_level,
-        "ship_by": task.order.promised_ship_by.isoformat(),
+        "service_level": task.service_level,
+        "ship_by": task.ship_by.isoformat() if task.ship_by else None,
         "lines": lines,
-        "next": next_line,
-        "progress": {"done": sum(line["done"] for line in lines),
-                     "total": sum(line["quantity"] for line in lines)},
+        "next": next((line for line in lines if line["done"] < line["quantity"]), None),
+        "progress": _progress(task.lines),
     }
 
 
-def _line_view(line) -> dict:
-    return {"id": line.id, "sku": line.product.sku, "name": line.product.name, "gtin": line.product.gtin,
-            "bin": line.bin.code if line.bin else None, "quantity": line.quantity, "done": line.done_qty}
+def _line_view(line: HeldLine) -> dict:
+    return {"id": line.id, "sku": line.sku, "name": line.name, "gtin": line.gtin, "bin": line.bin,
+            "quantity": line.quantity, "done": line.done}
+
+
+def _progress(lines: list[HeldLine]) -> dict:
+    return {"done": sum(line.done for line in lines), "total": sum(line.quantity for line in lines)}
 
 
 def print_view(job: PrintJob) -> dict:

@@ -1,21 +1,39 @@
 """A station's session (scenario, state, context): loaded, resumed against the floor, saved.
 
 ``DbFacts`` is what a scenario may read of the floor (domain/scenarios/facts.py), loaded
-lazily from the database and at most once per request.
+lazily from the database and at most once per request. The tasks a station holds are read as
+plain data in one Core query (``held_tasks``): on the scan path, building ORM objects for a
+task, its lines, products, bins and order cost more than everything else a scan does.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import selectinload
 
 from server.domain.scanning import ScannedCode, gtin14
 from server.domain.scenarios import SCENARIOS, ROLE_SCENARIO, Session, start_for_role
 from server.domain.scenarios.facts import ReturnFacts, ReturnLineFacts, TaskFacts
+from server.domain.statuses import TaskStatus
 from server.domain.verification import LineProgress
-from server.models import OrderLine, PrintJob, Return, ReturnLine, Station, StationSession, Task, TaskLine
+from server.models import (Bin, Order, OrderLine, PrintJob, Product, Return, ReturnLine, Station, StationSession,
+                           Task, TaskLine)
 from wire.contract import ScreenState
+
+
+def load_station(db, station_id: int) -> Station | None:
+    """The station and its stored session in one query (every station event starts here)."""
+    found = db.execute(select(Station, StationSession)
+                       .outerjoin(StationSession, StationSession.station_id == Station.id)
+                       .where(Station.id == station_id)).first()
+    if found is None:
+        return None
+    station, row = found
+    db.info.setdefault("station_sessions", {})[station.id] = row
+    return station
 
 
 def load(db, station: Station) -> Session:
@@ -60,32 +78,94 @@ def resume(db, station: Station) -> tuple[Session, DbFacts]:
     return SCENARIOS[session.scenario].resume(session, facts), facts
 
 
+@dataclass
+class HeldLine:
+    """A task line as the station's screen shows it."""
+
+    id: int
+    sku: str
+    name: str
+    gtin: str
+    bin: str | None
+    quantity: int
+    done: int
+
+    def progress(self) -> LineProgress:
+        return LineProgress(self.id, gtin14(self.gtin), self.quantity, self.done, self.name, self.bin or "")
+
+
+@dataclass
+class HeldTask:
+    """A task a station holds, with the few fields of its order that the screen shows."""
+
+    id: int
+    kind: str
+    tote: str | None
+    reason: str | None
+    order: str | None  # the order's reference; None for a cycle count
+    service_level: str | None
+    ship_by: datetime | None
+    lines: list[HeldLine] = field(default_factory=list)
+
+    def facts(self) -> TaskFacts:
+        return TaskFacts(self.id, self.kind, self.order or "", tuple(line.progress() for line in self.lines),
+                         self.tote)
+
+    def line(self, line_id: int) -> HeldLine | None:
+        return next((line for line in self.lines if line.id == line_id), None)
+
+
+_tasks, _lines, _orders = Task.__table__, TaskLine.__table__, Order.__table__
+_products, _bins = Product.__table__, Bin.__table__
+HELD_TASKS = (
+    select(_tasks.c.id, _tasks.c.kind, _tasks.c.tote, _tasks.c.reason, _orders.c.id.label("order_id"),
+           _orders.c.service_level, _orders.c.promised_ship_by, _lines.c.id.label("line_id"), _products.c.sku,
+           _products.c.name, _products.c.gtin, _bins.c.code.label("bin"), _lines.c.quantity, _lines.c.done_qty)
+    .select_from(_tasks.join(_lines, _lines.c.task_id == _tasks.c.id)
+                 .join(_products, _products.c.id == _lines.c.product_id)
+                 .outerjoin(_bins, _bins.c.id == _lines.c.bin_id)
+                 .outerjoin(_orders, _orders.c.id == _tasks.c.order_id))
+    .where(_tasks.c.station_id == bindparam("station_id"), _tasks.c.status == TaskStatus.ASSIGNED)
+    .order_by(_tasks.c.id, _lines.c.sequence, _lines.c.id))
+
+
+def held_tasks(db, station_id: int) -> list[HeldTask]:
+    """The tasks the station holds, oldest first, each with its lines in walk order."""
+    tasks: dict[int, HeldTask] = {}
+    for row in db.connection().execute(HELD_TASKS, {"station_id": station_id}):
+        task = tasks.get(row.id)
+        if task is None:
+            reference = Order.reference_of(row.order_id) if row.order_id is not None else None
+            tasks[row.id] = task = HeldTask(row.id, row.kind, row.tote, row.reason, reference,
+                                            row.service_level, row.promised_ship_by)
+        task.lines.append(HeldLine(row.line_id, row.sku, row.name, row.gtin, row.bin, row.quantity, row.done_qty))
+    return list(tasks.values())
+
+
 class DbFacts:
-    """``FloorFacts`` over the database, for one station and one request."""
+    """``FloorFacts`` over the database, for one station and one request.
+
+    Each fact is read at most once per request. An effect that changes a fact the screen
+    shows in a known way (a counted unit, a bound tote) changes it here too, so the reply needs
+    no second read; any other effect makes the facts be read again (``forget``).
+    """
 
     def __init__(self, db, station: Station):
         self.db, self.station = db, station
 
+    @cached_property
+    def held(self) -> list[HeldTask]:
+        return held_tasks(self.db, self.station.id)
+
+    @property
+    def held_task(self) -> HeldTask | None:
+        return self.held[0] if self.held else None
+
     def task(self) -> TaskFacts | None:
-        return _task_facts(self.task_row) if self.task_row is not None else None
+        return self.held_task.facts() if self.held_task is not None else None
 
     def batch(self) -> tuple[TaskFacts, ...]:
-        return tuple(_task_facts(task) for task in self.batch_rows)
-
-    @cached_property
-    def batch_rows(self) -> list[Task]:
-        return list(self.db.scalars(self._held_tasks()))
-
-    @cached_property
-    def task_row(self) -> Task | None:
-        return self.db.scalars(self._held_tasks().limit(1)).first()
-
-    def _held_tasks(self):
-        # Everything the screen shows, in one round of queries: lines, products, bins, order.
-        return (select(Task).where(Task.station_id == self.station.id, Task.status == "assigned")
-                .options(joinedload(Task.order),
-                         selectinload(Task.lines).options(joinedload(TaskLine.product), joinedload(TaskLine.bin)))
-                .order_by(Task.id))
+        return tuple(task.facts() for task in self.held)
 
     def pending_labels(self) -> int:
         return len(self.pending_jobs)
@@ -111,21 +191,25 @@ class DbFacts:
                                .options(selectinload(Return.lines).joinedload(ReturnLine.order_line)
                                         .joinedload(OrderLine.product))).first()
 
-    def forget(self, *, task: bool = True, jobs: bool = True) -> None:
-        """Effects changed the floor: read these again for the screen.
+    def counted(self, task_id: int, line_id: int) -> None:
+        """The database counted one more unit on this line: the screen shows it without a read."""
+        line = self._loaded_line(task_id, line_id)
+        if line is not None:
+            line.done += 1
 
-        A counted unit changes the task's rows in place (same identity map), so a scan
-        forgets only the print jobs and the screen needs no second query of the task.
-        """
-        for name, wanted in (("task_row", task), ("batch_rows", task), ("pending_jobs", jobs)):
-            if wanted:
-                self.__dict__.pop(name, None)
+    def tote_bound(self, task_id: int, tote: str) -> None:
+        for task in self.__dict__.get("held", ()):
+            if task.id == task_id:
+                task.tote = tote
 
+    def forget(self) -> None:
+        """The floor changed in a way only a new read shows (a task done, labels queued)."""
+        for name in ("held", "pending_jobs"):
+            self.__dict__.pop(name, None)
 
-def _task_facts(task: Task) -> TaskFacts:
-    lines = tuple(LineProgress(line.id, gtin14(line.product.gtin), line.quantity, line.done_qty,
-                               line.product.name, line.bin.code if line.bin else "") for line in task.lines)
-    return TaskFacts(task.id, task.kind, task.order.reference if task.order else "", lines, task.tote)
+    def _loaded_line(self, task_id: int, line_id: int) -> HeldLine | None:
+        task = next((task for task in self.__dict__.get("held", ()) if task.id == task_id), None)
+        return task.line(line_id) if task is not None else None
 
 
 def _return_facts(case: Return) -> ReturnFacts:

@@ -26,8 +26,7 @@ def run(uow: UnitOfWork, station: Station, given: Input) -> Ran:
     before, facts = sessions.resume(db, station)
     step = SCENARIOS[before.scenario].handle(before, given, facts)
     if step.effects:
-        effects.apply(uow, station, step.effects)
-        facts.forget(task=False)
+        effects.apply(uow, station, step.effects, facts)
     after = Session(step.scenario or before.scenario, step.state, step.context)
     sessions.save(db, station, after)
     return Ran(before, step, after, screens.draw(station, after, facts, step.say))

@@ -1,0 +1,109 @@
+"""The scan's server share (issue 13): what a pick scan sends to the database, and the guards
+that came with making it lean, on SQLite and PostgreSQL.
+
+Statements are counted, not timed: a count is a property of the code (like an N+1 check),
+while time belongs to bench/ (profile_scan.py, bench_scan.py).
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import event, func, select
+
+from server.models import ScanEvent, Stock, Task, TaskLine
+from server.services import effects, sessions
+from tests.integration.test_floor_flow import order_ready, request_task, scan  # noqa: F401
+
+
+def stock_of(floor, item) -> tuple[int, int]:
+    with floor.uow() as uow:
+        row = uow.session.scalars(select(Stock).where(Stock.product_id == item.product_id)).one()
+        return row.on_hand, row.reserved
+
+
+def statements_of(floor, call) -> list[str]:
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        sent.append(" ".join(statement.split()[:3]).upper())
+
+    event.listen(floor.engine, "before_cursor_execute", note)
+    try:
+        call()
+    finally:
+        event.remove(floor.engine, "before_cursor_execute", note)
+    return [s for s in sent if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
+
+
+def test_a_pick_scan_is_five_statements_station_task_line_stock_and_its_record(floor, order_ready):
+    request_task(floor, order_ready["pick"])
+
+    def scan_through_the_handler_path():
+        with floor.uow() as uow:
+            from datetime import datetime, timezone
+
+            from server.services import scans
+
+            station = sessions.load_station(uow.session, order_ready["pick"])  # what /station does
+            cmd = scans.ScanCommand(str(uuid.uuid4()), order_ready["lamp"].gtin, None, datetime.now(timezone.utc))
+            reply = scans.record_scan(uow, station, cmd)
+            assert reply["message"]["code"] == "item_ok" and reply["task"]["progress"]["done"] == 1
+
+    sent = statements_of(floor, scan_through_the_handler_path)
+    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT"], sent
+    assert "UPDATE TASK_LINES SET" in sent[2] and "UPDATE STOCK SET" in sent[3] and "INTO SCAN_EVENTS" in sent[4]
+
+
+def test_the_screen_after_a_counted_unit_shows_it_without_reading_the_task_again(floor, order_ready):
+    request_task(floor, order_ready["pick"])
+    first = scan(floor, order_ready["pick"], order_ready["lamp"].gtin)
+    second = scan(floor, order_ready["pick"], order_ready["lamp"].gtin)
+    assert [first["task"]["progress"], second["task"]["progress"]] == [{"done": 1, "total": 3},
+                                                                       {"done": 2, "total": 3}]
+    lamp_line = next(line for line in second["task"]["lines"] if line["gtin"] == order_ready["lamp"].gtin)
+    assert lamp_line["done"] == 2 and second["task"]["next"]["gtin"] == order_ready["mug"].gtin
+    with floor.uow() as uow:  # what the screen said is what the database holds
+        assert uow.session.scalar(select(func.sum(TaskLine.done_qty))) == 2
+
+
+def test_replaying_the_scan_that_finished_the_pick_changes_nothing(floor, order_ready):
+    """The replay does the work again and is rolled back whole on the unique uuid: one pack
+    task, the stock moved once, one scan row."""
+    request_task(floor, order_ready["pick"])
+    scan(floor, order_ready["pick"], order_ready["lamp"].gtin)
+    scan(floor, order_ready["pick"], order_ready["lamp"].gtin)
+    last = str(uuid.uuid4())
+    done = scan(floor, order_ready["pick"], order_ready["mug"].gtin, last)
+    assert done["state"] == "idle" and done["message"]["code"] == "pick_done"
+    again = scan(floor, order_ready["pick"], order_ready["mug"].gtin, last)
+    assert again["duplicate"] is True and again["message"]["code"] == "duplicate_scan"
+    assert stock_of(floor, order_ready["mug"]) == (2, 0)
+    with floor.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Task).where(Task.kind == "pack")) == 1
+        assert uow.session.scalar(select(func.count()).select_from(ScanEvent).where(ScanEvent.uuid == last)) == 1
+
+
+def test_a_unit_is_never_counted_on_a_task_the_station_no_longer_holds(floor, order_ready):
+    """Between reading the task and counting, a supervisor may have cancelled it: the count
+    is refused (and the scan with it), nothing moves."""
+    request_task(floor, order_ready["pick"])
+    with floor.uow() as uow:
+        task = uow.session.scalars(select(Task).where(Task.station_id == order_ready["pick"])).one()
+        line_id, task_id = task.lines[0].id, task.id
+        task.status = "cancelled"
+        uow.commit()
+    with floor.uow() as uow:
+        station = sessions.load_station(uow.session, order_ready["pick"])
+        with pytest.raises(LookupError, match="held by station"):
+            effects.count_unit(uow, station, task_id=task_id, line_id=line_id)
+    assert stock_of(floor, order_ready["lamp"]) == (5, 2)
+
+
+def test_a_unit_is_never_counted_on_another_tasks_line(floor, order_ready):
+    request_task(floor, order_ready["pick"])
+    with floor.uow() as uow:
+        task = uow.session.scalars(select(Task).where(Task.station_id == order_ready["pick"])).one()
+        station = sessions.load_station(uow.session, order_ready["pick"])
+        with pytest.raises(LookupError):
+            effects.count_unit(uow, station, task_id=task.id + 1000, line_id=task.lines[0].id)
