@@ -13,13 +13,18 @@ from labels.gs1 import (
     sscc_hri,
     validate_sscc,
 )
+from labels.layout import MEDIA, LabelSize
 from labels.preview import barcode_svg
 from labels.returns import ReturnLabelData, return_label
 from labels.shipping import ShippingLabelData, shipping_label
+from labels.text import LabelDataError, printable
 from labels.zpl import ZplLabel, escape_field, validate_code128
 
 __all__ = [
+    "MEDIA",
     "LabelAddress",
+    "LabelDataError",
+    "LabelSize",
     "ReturnLabelData",
     "ShippingLabelData",
     "ZplLabel",
@@ -30,6 +35,7 @@ __all__ = [
     "is_valid_sscc",
     "make_gtin13",
     "make_sscc",
+    "printable",
     "return_label",
     "shipping_label",
     "sscc_hri",
