@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def register(app, socketio) -> None:
-    from server.api import auth, dashboard, rest, station_ns
+    from server.api import auth, dashboard, intake_webhooks, rest, station_ns
 
     from server.i18n import t
 
@@ -11,5 +11,6 @@ def register(app, socketio) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(rest.bp)
+    app.register_blueprint(intake_webhooks.bp)
     socketio.on_namespace(station_ns.StationNamespace("/station"))
     socketio.on_namespace(dashboard.DashboardNamespace("/dashboard"))

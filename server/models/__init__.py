@@ -6,9 +6,10 @@ from server.models.tasks import Task, TaskLine
 from server.models.shipping import Package, PrintJob
 from server.models.returns import Refund, Return, ReturnLine
 from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
+from server.models.intake import ChannelOrder, Delivery, Integration
 
 __all__ = [
-    "Address", "AuditEvent", "Base", "Bin", "Customer", "Order", "OrderLine", "Package",
+    "Address", "AuditEvent", "Base", "Bin", "ChannelOrder", "Customer", "Delivery", "Order", "OrderLine", "Integration", "Package",
     "PrintJob", "Product", "Refund", "Return",
     "ReturnLine", "ScanEvent", "Station", "StationSession", "Stock", "Task", "TaskLine", "User",
 ]

@@ -1,0 +1,62 @@
+"""``POST /api/v1/webhooks/<platform>/<integration>``: Shopify and WooCommerce order webhooks.
+
+The signature is checked on the raw body before anything is parsed or stored: a forged,
+unsigned or unknown-integration call is answered 401 and leaves no row. A signed
+delivery is stored and applied (server/services/intake/webhooks.py) and answered 200
+with what became of it, also when it is a duplicate, stale or held: any other status
+would only make the platform send the same bytes again.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, jsonify, request
+
+from server.domain.intake import signature_matches
+from server.extensions import csrf
+from server.services.intake.webhooks import PLATFORMS, SIGNATURE_HEADER, find_integration, receive_delivery
+
+bp = Blueprint("intake_webhooks", __name__, url_prefix="/api/v1/webhooks")
+csrf.exempt(bp)  # signed by HMAC, not by a session: there is no cookie to forge
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def problem(status: int, title: str, detail: str, **extra):
+    """An RFC 9457 problem details answer."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+@bp.post("/<platform>/<name>")
+def receive(platform: str, name: str):
+    if platform not in PLATFORMS:
+        return problem(404, "Not Found", f"no webhook platform {platform!r} (shopify, woocommerce)")
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return problem(413, "Content Too Large", f"a delivery is at most {MAX_BODY_BYTES} bytes")
+    body = request.get_data(cache=False, as_text=False)
+    if len(body) > MAX_BODY_BYTES:
+        return problem(413, "Content Too Large", f"a delivery is at most {MAX_BODY_BYTES} bytes")
+    floor = current_app.extensions["colis"]
+    with floor.session_factory() as session:
+        integration = find_integration(session, platform, name)
+        secret = integration.webhook_secret if integration else None
+        integration_id = integration.id if integration else None
+    header = SIGNATURE_HEADER[platform]
+    # One answer for an unknown integration and a bad signature: nothing to probe for.
+    if not signature_matches(secret, body, request.headers.get(header)):
+        return problem(401, "Unauthorized", f"missing or invalid {header}")
+    if platform == "woocommerce" and _is_ping(body):
+        return jsonify({"outcome": "ping"}), 200
+    hours = float(current_app.config.get("INTAKE_SHIP_WITHIN_HOURS", 24))
+    receipt = receive_delivery(floor, platform, integration_id, request.headers, body,
+                               ship_within=timedelta(hours=hours))
+    return jsonify({"outcome": receipt.outcome, "detail": receipt.detail,
+                    "delivery_id": receipt.delivery_id, "order": receipt.order}), 200
+
+
+def _is_ping(body: bytes) -> bool:
+    # WooCommerce tests a new webhook with the form body ``webhook_id=N`` (no topic header).
+    return body.startswith(b"webhook_id=") and not request.headers.get("X-WC-Webhook-Topic")

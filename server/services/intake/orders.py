@@ -1,0 +1,217 @@
+"""A channel order onto the floor: created once, updated in order, held when it cannot ship, cancelled.
+
+Deliveries come at least once and in any order. ``apply_channel_order`` keeps, per channel
+order, the channel's newest ``updated_at``: an older version changes nothing (``stale``),
+the same version changes nothing, a newer one is applied. The cancelled flag is part of the
+version, so a cancel that arrives before its create leaves the create stale: the order stays
+cancelled. A floor order once cancelled stays cancelled (the life cycle's final status).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import or_, select
+
+from server.domain.intake import ChannelOrder
+from server.domain.statuses import OrderStatus
+from server.models import Address, Customer, Order, OrderLine, Product, Task
+from server.models import ChannelOrder as ChannelOrderRow
+from server.services.locking import lock_stock_for
+from server.services.unit_of_work import UnitOfWork
+
+SHIP_WITHIN = timedelta(hours=24)
+EDITABLE = (OrderStatus.NEW, OrderStatus.BACKORDERED)
+CANCELLABLE = (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.ALLOCATED, OrderStatus.RELEASED)
+
+
+@dataclass(frozen=True)
+class Applied:
+    outcome: str        # created, updated, held, cancelled, stale, unchanged, not_applied
+    detail: str
+    row: ChannelOrderRow
+
+
+def apply_channel_order(uow: UnitOfWork, channel: str, incoming: ChannelOrder,
+                        ship_within: timedelta = SHIP_WITHIN) -> Applied:
+    """Bring the floor to the newest known version of one channel order (inside ``with uow``).
+
+    Two deliveries of one new order racing on PostgreSQL: the second insert of the
+    ``intake_channel_orders`` row fails on its unique key; the caller retries the whole
+    delivery, which then finds the row (locked ``FOR UPDATE``) and applies in turn.
+    """
+    session = uow.session
+    query = select(ChannelOrderRow).where(ChannelOrderRow.channel == channel,
+                                          ChannelOrderRow.external_id == incoming.external_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.scalars(query).first()
+    if row is None:
+        row = ChannelOrderRow(channel=channel, external_id=incoming.external_id, state="held",
+                              source_updated_at=incoming.updated_at, cancelled=incoming.cancelled,
+                              data=_snapshot(incoming))
+        session.add(row)
+        session.flush()
+        return _settle_new(uow, row, incoming, ship_within)
+    if incoming.updated_at < row.source_updated_at:
+        return Applied("stale", f"version of {_iso(incoming.updated_at)} is older than the one applied "
+                                f"({_iso(row.source_updated_at)})", row)
+    if incoming.updated_at == row.source_updated_at and row.data == _snapshot(incoming):
+        return Applied("unchanged", "this version is already applied", row)
+    row.source_updated_at = incoming.updated_at
+    row.data = _snapshot(incoming)
+    if row.order_id is None:
+        return _settle_new(uow, row, incoming, ship_within)
+    return _settle_existing(uow, row, incoming)
+
+
+def _settle_new(uow: UnitOfWork, row: ChannelOrderRow, incoming: ChannelOrder, ship_within: timedelta) -> Applied:
+    """No floor order yet: cancelled, held, or created now."""
+    if incoming.cancelled:
+        row.state, row.cancelled, row.held_reason = "cancelled", True, ""
+        return Applied("cancelled", "cancelled before it reached the floor", row)
+    products, problems = resolve(uow.session, incoming)
+    if problems:
+        row.state, row.held_reason = "held", "; ".join(problems)
+        uow.emit("order_held", channel=row.channel, external_id=row.external_id, reason=row.held_reason)
+        return Applied("held", row.held_reason, row)
+    order = _create_order(uow, row.channel, incoming, products, ship_within)
+    row.order_id, row.state, row.held_reason = order.id, "on_floor", ""
+    uow.emit("order_received", order=order.reference, channel=row.channel, external_id=row.external_id)
+    return Applied("created", order.reference, row)
+
+
+def _settle_existing(uow: UnitOfWork, row: ChannelOrderRow, incoming: ChannelOrder) -> Applied:
+    session = uow.session
+    order = session.get(Order, row.order_id)
+    if order.status == OrderStatus.CANCELLED:
+        row.cancelled, row.state = True, "cancelled"
+        return Applied("unchanged", f"{order.reference} is cancelled and is not reopened", row)
+    if incoming.cancelled:
+        row.cancelled = True
+        refused = cancel_order(uow, order, reason=f"cancelled on {row.channel}")
+        if refused:
+            return Applied("not_applied", refused, row)
+        row.state = "cancelled"
+        return Applied("cancelled", order.reference, row)
+    products, problems = resolve(session, incoming)
+    if problems:
+        return Applied("not_applied", f"{order.reference} kept as it was: " + "; ".join(problems), row)
+    if order.status not in EDITABLE:
+        return Applied("not_applied", f"{order.reference} is {order.status}: changes are made by hand", row)
+    _rewrite(session, order, incoming, products)
+    uow.emit("order_updated", order=order.reference, channel=row.channel)
+    return Applied("updated", order.reference, row)
+
+
+def resolve(session, incoming: ChannelOrder) -> tuple[dict[str, int], list[str]]:
+    """Each line's SKU → product id, matched on the SKU, else on the barcode (GTIN); and what is wrong."""
+    problems = incoming.problems()
+    wanted = sorted({line.sku for line in incoming.lines if line.sku})
+    found: dict[str, int] = {}
+    if wanted:
+        rows = session.execute(select(Product.id, Product.sku, Product.gtin)
+                               .where(or_(Product.sku.in_(wanted), Product.gtin.in_(wanted)))).all()
+        by_gtin = {gtin: pid for pid, _sku, gtin in rows}
+        by_sku = {sku: pid for pid, sku, _gtin in rows}
+        for sku in wanted:
+            if sku in by_sku or sku in by_gtin:
+                found[sku] = by_sku.get(sku, by_gtin.get(sku))
+    for number, line in enumerate(incoming.lines, start=1):
+        if line.sku and line.sku not in found:
+            problems.append(f"line {number}: unknown SKU {line.sku!r}")
+    return found, problems
+
+
+def _create_order(uow, channel: str, incoming: ChannelOrder, products: dict[str, int],
+                  ship_within: timedelta) -> Order:
+    session = uow.session
+    customer = _customer(session, incoming)
+    address = _address(session, customer, incoming)
+    order = Order(channel=channel, external_id=incoming.external_id, customer_id=customer.id,
+                  ship_address_id=address.id, service_level=incoming.service_level,
+                  promised_ship_by=datetime.now(timezone.utc) + ship_within,
+                  currency=incoming.currency[:3] or "EUR")
+    _fill_lines(order, incoming, products)
+    session.add(order)
+    session.flush()
+    return order
+
+
+def _rewrite(session, order: Order, incoming: ChannelOrder, products: dict[str, int]) -> None:
+    address = _address(session, order.customer, incoming)
+    order.ship_address_id = address.id
+    for line in list(order.lines):
+        session.delete(line)
+    order.lines.clear()
+    session.flush()
+    _fill_lines(order, incoming, products)
+    session.flush()
+
+
+def _fill_lines(order: Order, incoming: ChannelOrder, products: dict[str, int]) -> None:
+    for line in incoming.lines:
+        order.lines.append(OrderLine(product_id=products[line.sku], quantity=line.quantity,
+                                     unit_price_cents=line.unit_price_cents))
+    order.total_cents = incoming.total_cents or sum(l.quantity * l.unit_price_cents for l in incoming.lines)
+
+
+def _customer(session, incoming: ChannelOrder) -> Customer:
+    email = incoming.customer.email
+    customer = session.scalars(select(Customer).where(Customer.email == email).limit(1)).first() if email else None
+    if customer is None:
+        customer = Customer(email=email, name=(incoming.customer.name or email)[:200],
+                            phone=incoming.customer.phone[:32])
+        session.add(customer)
+        session.flush()
+    return customer
+
+
+def _address(session, customer: Customer, incoming: ChannelOrder) -> Address:
+    a = incoming.address
+    address = Address(customer_id=customer.id, name=a.name, line1=a.line1, line2=a.line2,
+                      postal_code=a.postal_code, city=a.city, country=a.country)
+    session.add(address)
+    session.flush()
+    return address
+
+
+def cancel_order(uow: UnitOfWork, order: Order, reason: str) -> str:
+    """Cancel a floor order and give back what it reserved; "" when done, else why it cannot be.
+
+    Up to allocated/released the units are still in their bins: the open pick task is
+    cancelled and its reservations released. From picking on, units have left their bins:
+    a person has to stop the parcel, so the cancel is refused with the reason.
+    """
+    session = uow.session
+    if order.status == OrderStatus.CANCELLED:
+        return ""
+    if order.status not in CANCELLABLE:
+        return f"{order.reference} is already {order.status}: stop it on the floor by hand"
+    tasks = session.scalars(select(Task).where(Task.order_id == order.id, Task.status.in_(["open", "assigned"]))).all()
+    if any(task.status != "open" for task in tasks):
+        return f"{order.reference} is being picked: stop it on the floor by hand"
+    lines = [line for task in tasks for line in task.lines if line.bin_id is not None]
+    if lines:
+        stock = {(row.product_id, row.bin_id): row for row in
+                 lock_stock_for(session, sorted({line.product_id for line in lines}))}
+        for line in lines:
+            stock[(line.product_id, line.bin_id)].reserved -= line.quantity
+    for task in tasks:
+        task.status = "cancelled"
+    order.status = OrderStatus.CANCELLED
+    session.flush()
+    uow.emit("order_cancelled", order=order.reference, reason=reason)
+    return ""
+
+
+def _snapshot(incoming: ChannelOrder) -> dict:
+    data = asdict(incoming)
+    data["updated_at"] = _iso(incoming.updated_at)
+    data["lines"] = [dict(line) for line in data["lines"]]
+    data["notes"] = list(data["notes"])
+    return data
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat()
