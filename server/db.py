@@ -31,7 +31,11 @@ def make_engine(url: str, **kwargs) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No pool_pre_ping: it costs every transaction a round trip. A connection PostgreSQL
+    # dropped (a restart, a failover) fails its first statement instead; the scan is answered
+    # "server_error, retry", SQLAlchemy invalidates the pool's connections from before the
+    # drop, and the station's retry runs on a fresh one (test_scan_path.py proves it).
+    return create_engine(url, **kwargs)
 
 
 def _sqlite_engine(url: str, **kwargs) -> Engine:

@@ -24,11 +24,14 @@ from server.models import (Bin, Order, OrderLine, PrintJob, Product, Return, Ret
 from wire.contract import ScreenState
 
 
+STATION_AND_SESSION = (select(Station, StationSession)
+                       .outerjoin(StationSession, StationSession.station_id == Station.id)
+                       .where(Station.id == bindparam("station")))
+
+
 def load_station(db, station_id: int) -> Station | None:
     """The station and its stored session in one query (every station event starts here)."""
-    found = db.execute(select(Station, StationSession)
-                       .outerjoin(StationSession, StationSession.station_id == Station.id)
-                       .where(Station.id == station_id)).first()
+    found = db.execute(STATION_AND_SESSION, {"station": station_id}).first()
     if found is None:
         return None
     station, row = found

@@ -107,3 +107,54 @@ def test_a_unit_is_never_counted_on_another_tasks_line(floor, order_ready):
         station = sessions.load_station(uow.session, order_ready["pick"])
         with pytest.raises(LookupError):
             effects.count_unit(uow, station, task_id=task.id + 1000, line_id=task.lines[0].id)
+
+
+@pytest.mark.postgres
+def test_scans_after_postgresql_dropped_every_connection_are_retried_never_lost(postgres_url):
+    """No pre-ping on checkout (it costs every transaction a round trip): through the real
+    /station handler, a connection the database dropped fails once, answered "retry", and the
+    station's retry is applied once."""
+    from sqlalchemy import create_engine, text
+
+    from server import create_app
+    from server.extensions import socketio
+    from server.services.allocation import allocate_order
+    from tests.conftest import empty_tables
+    from tests.factories import add_item, add_order, add_station
+
+    empty_tables(postgres_url)
+    app = create_app({"TESTING": True, "DATABASE_URL": postgres_url, "SECRET_KEY": "x" * 32})
+    floor = app.extensions["colis"]
+    try:
+        with floor.uow() as uow:
+            lamp = add_item(uow, "Lampe", on_hand=5)
+            allocate_order(uow, add_order(uow, [(lamp, 3)]).id)
+            _, token = add_station(uow, "PICK-01", "pick")
+            uow.commit()
+        station = socketio.test_client(app, namespace="/station", auth={"station": "PICK-01", "token": token})
+        assert station.emit("request_task", {}, namespace="/station", callback=True)["state"] == "pick"
+
+        def send(scan_id: str) -> dict:
+            return station.emit("scan", {"uuid": scan_id, "raw": lamp.gtin}, namespace="/station", callback=True)
+
+        assert send(str(uuid.uuid4()))["message"]["code"] == "item_ok"  # the pool holds a live connection
+        admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            dropped = connection.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        admin.dispose()
+        assert dropped >= 1
+
+        scan_id = str(uuid.uuid4())
+        replies = [send(scan_id)]
+        if "error" in replies[0]:  # the dropped connection: never silence, always "retry"
+            assert replies[0]["error"]["code"] == "server_error" and replies[0]["error"]["retry"] is True
+            replies.append(send(scan_id))  # what the station's outbox does with that answer
+        assert replies[-1]["message"]["code"] == "item_ok" and replies[-1]["task"]["progress"]["done"] == 2
+        with floor.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(ScanEvent)
+                                      .where(ScanEvent.uuid == scan_id)) == 1
+        station.disconnect(namespace="/station")
+    finally:
+        floor.close()
