@@ -56,6 +56,13 @@ def defaults(instance_path: str) -> dict:
         "GS1_COMPANY_PREFIX": "3761234",
         "SSCC_EXTENSION_DIGIT": 0,
         "LABEL_DPI": 203,
+        # A claimed task's lease: a station silent this long (no heartbeat) loses its task to
+        # the next station claiming work; what was picked stays (docs/picking.md).
+        "TASK_LEASE_SECONDS": 90.0,
+        # Release of pick tasks: None, every order as it is allocated; N > 0, auto-release keeps
+        # N tasks waiting; 0, only the waves a supervisor releases. A policy set from the CLI or
+        # REST (release_policies) overrides it (docs/picking.md).
+        "WAVE_KEEP_WAITING": None,
     }
 
 

@@ -27,7 +27,7 @@ from station.link import AckTimeout, ServerUnavailable
 from station.outbox import DeadScan, Outbox, PendingScan
 from station.ui.board import EMPTY_SCREEN, ScreenBoard
 from wire.contract import (
-    ACK_TIMEOUT_SECONDS, MAX_PRINT_ERROR_CHARS, MAX_SCAN_CHARS, Action, ClientEvent, ErrorCode, MessageLevel, ScreenState, is_retryable,
+    ACK_TIMEOUT_SECONDS, HEARTBEAT_SECONDS, MAX_PRINT_ERROR_CHARS, MAX_SCAN_CHARS, Action, ClientEvent, ErrorCode, MessageLevel, ScreenState, is_retryable,
 )
 from wire.payloads import (
     ActionPayload, DeadLetterPayload, PrintResultPayload, ScanPayload, clean_scan_text,
@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 class StationCore:
     def __init__(self, link, printer, outbox: Outbox, *, station_code: str, locale: str = "fr",
                  ack_timeout: float = ACK_TIMEOUT_SECONDS, retry_interval: float = 1.0,
-                 printer_poll: float = 2.0, printer_report: float = 10.0):
+                 printer_poll: float = 2.0, printer_report: float = 10.0,
+                 heartbeat_interval: float = HEARTBEAT_SECONDS):
         self.link, self.printer, self.outbox = link, printer, outbox
         self.locale, self.ack_timeout, self.retry_interval = locale, ack_timeout, retry_interval
         self.printer_poll, self.printer_report = printer_poll, printer_report
@@ -58,6 +59,8 @@ class StationCore:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._started = self._stopped = False
+        self.heartbeat_interval = heartbeat_interval
+        self._next_heartbeat = 0.0
 
     # --- inputs: safe from any thread ------------------------------------------
 
@@ -157,6 +160,7 @@ class StationCore:
                 return
             try:
                 handlers[kind](*args)
+                self._heartbeat_if_due()  # also between inputs: busy scanning never starves it
             except Exception:  # one bad input must not stop the station
                 log.exception("station core failed handling %s", kind)
 
@@ -209,6 +213,20 @@ class StationCore:
                 self._sync()
         elif self._retry_at is not None and now >= self._retry_at:
             self._flush()
+
+    def _heartbeat_if_due(self) -> None:
+        """Renew the leases of the tasks held; a screen in the ack (a task taken away while
+        this station was silent) is drawn."""
+        now = time.monotonic()
+        if not self._synced or now < self._next_heartbeat:
+            return
+        self._next_heartbeat = now + self.heartbeat_interval
+        try:
+            reply = self._call(ClientEvent.HEARTBEAT, {})
+        except ServerUnavailable:
+            return self._go_offline()
+        if not _error_of(reply) and "state" in reply:
+            self._apply(reply)
 
     # --- talking to the server -------------------------------------------------------
 

@@ -21,6 +21,7 @@ MAX_PARAM_CHARS = 200
 MAX_MESSAGE_BYTES = 64 * 1024  # the largest Socket.IO message the server accepts
 ACK_TIMEOUT_SECONDS = 5.0
 DEAD_LETTER_AFTER_ATTEMPTS = 3  # a scan the server fails on this many times is set aside
+HEARTBEAT_SECONDS = 15.0       # a synced station says it is alive this often (task leases)
 
 
 class ScreenState(StrEnum):
@@ -60,6 +61,7 @@ class ClientEvent(StrEnum):
     PRINT_RESULT = "print_result"      # what the printer did with a job → screen
     PRINTER_STATUS = "printer_status"  # the printer's ~HS, when it changes → {"ok": true}
     SCAN_DEAD_LETTERED = "scan_dead_lettered"  # a scan set aside for a supervisor → {"ok": true}
+    HEARTBEAT = "heartbeat"            # every HEARTBEAT_SECONDS while synced: renews task leases
 
 
 # (payload, ack) of each client event, for docs/protocol.md (generated from this module).
@@ -71,6 +73,8 @@ CLIENT_EVENT_DOC: dict[ClientEvent, tuple[str, str]] = {
     ClientEvent.PRINT_RESULT: ("`{job_id: int, ok: bool, error: str}`", "screen"),
     ClientEvent.PRINTER_STATUS: ("`{online, ready, paper_out, paused, head_open, ribbon_out, detail}`", "`{ok: true}`"),
     ClientEvent.SCAN_DEAD_LETTERED: ("`{uuid, raw, reason, attempts}`", "`{ok: true}`"),
+    ClientEvent.HEARTBEAT: ("`{}`", "`{ok: true, leases: int, lease_seconds: float}`, or a screen with "
+                                    "`task_lost` when a task was taken from the station while it was silent"),
 }
 
 

@@ -137,6 +137,11 @@ class StationNamespace(Namespace):
             stations.record_dead_letter(uow, self._station(uow), dead)
         return {"ok": True}
 
+    @always_answers
+    def on_heartbeat(self, data=None):
+        with _floor().uow() as uow:
+            return dispatch.heartbeat(uow, self._station(uow))
+
     def _station(self, uow) -> Station:
         station_id = _connected.get(request.sid)
         station = sessions.load_station(uow.session, station_id) if station_id is not None else None

@@ -49,6 +49,8 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     total_cents: Mapped[int] = mapped_column(Integer, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # The wave that released it to the floor (None: not released in a wave).
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"), index=True)
 
     customer: Mapped[Customer] = relationship()
     ship_address: Mapped[Address] = relationship()
@@ -73,6 +75,31 @@ class Order(Base):
         """``CO-0000042`` (or ``42``) → 42; anything else → None."""
         digits = reference.strip().upper().removeprefix("CO-")
         return int(digits) if digits.isdigit() else None
+
+
+class Wave(Base):
+    """Orders released to the floor together (server/services/waves.py)."""
+
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    released_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # "cli", "user:alice", "auto"
+    trigger: Mapped[str] = mapped_column(String(16))  # manual | auto
+    orders: Mapped[int] = mapped_column(Integer)
+
+
+class ReleasePolicy(Base):
+    """How orders of one task kind reach the floor: ``keep_waiting`` None releases every order
+    as it is allocated (no waves); N > 0 keeps N released tasks waiting (auto-release);
+    0 releases only in waves a supervisor asks for."""
+
+    __tablename__ = "release_policies"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    keep_waiting: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
 
 
 class OrderLine(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
@@ -34,14 +34,24 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Waves (server/services/waves.py): a pick task of an order not yet released to the floor
+    # waits here, reserved but not claimable. Every other task is released when created.
+    released: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Leases (server/domain/leases.py): the holder's heartbeats push this forward; once past,
+    # any station claiming work may take the task over (None: a lease that never expires).
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The station whose lease ran out when another took the task over: told once, then cleared.
+    taken_from_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
 
     order: Mapped[Order | None] = relationship()
     lines: Mapped[list[TaskLine]] = relationship(back_populates="task", order_by="TaskLine.sequence")
 
     __table_args__ = (
         CheckConstraint("kind IN ('pick', 'pack', 'count')", name="kind"),
-        # The claim query walks this index: open tasks of one kind, most urgent first.
-        Index("ix_tasks_queue", "kind", "status", "priority", "id"),
+        # The claim query walks this index: open, released tasks of one kind, most urgent first.
+        Index("ix_tasks_queue", "kind", "status", "released", "priority", "id"),
+        # Claims look here first for a held task whose lease ran out (usually none: one probe).
+        Index("ix_tasks_lease", "kind", "status", "lease_expires_at"),
         # Every scan looks up the station's current task: never a scan of the whole table.
         Index("ix_tasks_station_status", "station_id", "status"),
     )

@@ -1,7 +1,9 @@
-"""Reserve stock for new orders and turn them into pick tasks.
+"""Reserve stock for new orders and turn them into pick tasks; cancel orders not on the floor yet.
 
 All or nothing per order: a parcel leaves complete or not at all, so an order
-whose lines cannot all be reserved is backordered and reserves nothing.
+whose lines cannot all be reserved is backordered and reserves nothing. Its pick task is
+released to the floor at once, or waits for a wave (server/services/waves.py), as the
+release policy says.
 """
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from server.domain.route import sort_by_route
+from server.domain.waves import service_rank
 from server.models import Order, Stock, Task, TaskLine
-from server.services.locking import lock_stock_for
+from server.services import waves
+from server.services.locking import lock_stock_for, lock_tasks_of_order
 from server.services.unit_of_work import UnitOfWork
 
 
@@ -30,8 +34,11 @@ class InsufficientStock(Exception):
         super().__init__(f"{order_ref}: not enough stock ({detail})")
 
 
-def allocate_order(uow: UnitOfWork, order_id: int) -> Task:
-    """Reserve every line of one order and create its pick task (call inside ``with uow``)."""
+def allocate_order(uow: UnitOfWork, order_id: int, *, top_up: bool = True) -> Task:
+    """Reserve every line of one order and create its pick task (call inside ``with uow``).
+
+    The task is claimable at once unless orders are released in waves; then auto-release
+    tops the waiting tasks up (``top_up``; ``allocate_new_orders`` does it once at its end)."""
     session = uow.session
     order = session.get(Order, order_id)
     stock = lock_stock_for(session, sorted({line.product_id for line in order.lines}))
@@ -39,7 +46,8 @@ def allocate_order(uow: UnitOfWork, order_id: int) -> Task:
     if shortages:
         order.status = "backordered"
         raise InsufficientStock(order.reference, shortages)
-    task = Task(kind="pick", order_id=order.id, priority=_priority(order))
+    released = waves.releases_at_once(uow, "pick")
+    task = Task(kind="pick", order_id=order.id, priority=_priority(order), released=released)
     for sequence, (line, row, qty) in enumerate(sort_by_route(plan, lambda p: p[1].bin.code)):
         row.reserved += qty
         task.lines.append(TaskLine(sequence=sequence, order_line_id=line.id, product_id=line.product_id,
@@ -48,7 +56,10 @@ def allocate_order(uow: UnitOfWork, order_id: int) -> Task:
     order.status = "allocated"
     session.flush()
     uow.emit("order_allocated", order=order.reference, task_id=task.id)
-    uow.emit("tasks_waiting", kind="pick")
+    if released:
+        uow.emit("tasks_waiting", kind="pick")
+    elif top_up:
+        waves.auto_release(uow, "pick")
     return task
 
 
@@ -60,12 +71,51 @@ def allocate_new_orders(uow: UnitOfWork, limit: int = 500) -> tuple[int, int]:
     for order_id in ids:
         try:
             with uow.session.begin_nested():
-                allocate_order(uow, order_id)
+                allocate_order(uow, order_id, top_up=False)
             allocated += 1
         except InsufficientStock:
             uow.session.get(Order, order_id).status = "backordered"
             backordered += 1
+    if allocated:
+        waves.auto_release(uow, "pick")
     return allocated, backordered
+
+
+class CannotCancel(Exception):
+    """The order is on the floor (or further): cancelling it now is a supervisor's put-away."""
+
+
+CANCELLABLE = ("new", "backordered", "allocated")
+
+
+def cancel_order(uow: UnitOfWork, order_id: int, *, actor: str, reason: str = "") -> Order:
+    """Cancel an order no station has started (call inside ``with uow``): its pick task is
+    withdrawn and every unit it reserved is free again. An order released in a wave, or
+    whose task a station holds, is refused (``CannotCancel``)."""
+    db = uow.session
+    order = db.get(Order, order_id)
+    if order is None:
+        raise LookupError(f"no order {Order.reference_of(order_id)}")
+    tasks = lock_tasks_of_order(db, order.id)  # waits for a claim in flight, then sees it
+    db.refresh(order)
+    if order.status not in CANCELLABLE:
+        where = f" (released in wave {order.wave_id})" if order.wave_id else ""
+        raise CannotCancel(f"{order.reference} is {order.status}{where}: it can no longer be cancelled")
+    if any(task.status == "assigned" for task in tasks):
+        raise CannotCancel(f"{order.reference}: a station is picking it")
+    freed = 0
+    for task in (task for task in tasks if task.status == "open"):
+        stock = {(row.product_id, row.bin_id): row
+                 for row in lock_stock_for(db, sorted({line.product_id for line in task.lines}))}
+        for line in task.lines:
+            row = stock[(line.product_id, line.bin_id)]
+            row.reserved -= line.quantity - line.done_qty
+            freed += line.quantity - line.done_qty
+        task.status = "cancelled"
+    order.status = "cancelled"
+    db.flush()
+    uow.emit("order_cancelled", order=order.reference, actor=actor, reason=reason[:200], units_freed=freed)
+    return order
 
 
 def _plan_picks(order: Order, stock: list[Stock]):
@@ -87,4 +137,4 @@ def _plan_picks(order: Order, stock: list[Stock]):
 
 
 def _priority(order: Order) -> int:
-    return {"express": 0, "priority": 1}.get(order.service_level, 5)
+    return service_rank(order.service_level)

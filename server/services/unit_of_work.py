@@ -29,13 +29,17 @@ class FloorSettings:
     gs1_company_prefix: str = "3761234"
     sscc_extension_digit: int = 0
     label_dpi: int = 203
+    task_lease_seconds: float = 90.0  # server/domain/leases.py
+    wave_keep_waiting: int | None = None  # server/domain/waves.py: None releases orders at once
 
     @classmethod
     def from_config(cls, config) -> FloorSettings:
         return cls(warehouse_address=dict(config["WAREHOUSE_ADDRESS"]),
                    gs1_company_prefix=str(config["GS1_COMPANY_PREFIX"]),
                    sscc_extension_digit=int(config["SSCC_EXTENSION_DIGIT"]),
-                   label_dpi=int(config["LABEL_DPI"]))
+                   label_dpi=int(config["LABEL_DPI"]),
+                   task_lease_seconds=float(config.get("TASK_LEASE_SECONDS", 90.0)),
+                   wave_keep_waiting=config.get("WAVE_KEEP_WAITING"))
 
 
 class UnitOfWork:
