@@ -7,10 +7,17 @@ parsed as JSON when they look like JSON (Flask's ``from_prefixed_env``), so
 """
 from __future__ import annotations
 
+import math
 import os
+import secrets
+from collections import Counter
 from pathlib import Path
 
-DEFAULT_SECRET_KEY = "dev-only-not-secret"
+# Once the embedded default and published in this repository: refused everywhere, in every mode.
+PUBLIC_SECRET_KEYS = frozenset({"dev-only-not-secret"})
+SECRET_KEY_FILE = "secret_key"
+MIN_KEY_LENGTH = 32
+MIN_KEY_ENTROPY_BITS = 128  # "a"*32 has 0 bits; token_hex(32) about 256
 
 
 class InsecureConfiguration(RuntimeError):
@@ -21,7 +28,8 @@ def defaults(instance_path: str) -> dict:
     database = Path(instance_path) / "colis.sqlite"
     return {
         "ENV": "development",
-        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        # None: a random key is generated at first start and kept in the instance folder.
+        "SECRET_KEY": None,
         "DATABASE_URL": f"sqlite:///{database}",
         # Redis becomes Flask-SocketIO's message queue once several server processes run.
         "REDIS_URL": None,
@@ -43,6 +51,22 @@ def defaults(instance_path: str) -> dict:
         "DEFAULT_LOCALE": "fr",
         # The session cookie never goes to another site's requests (CSRF defence in depth).
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Proxies in front of the server (nginx: 1) whose X-Forwarded-For/-Proto are trusted;
+        # 0 = none, the socket's peer is the client (docs/security.md, "Behind a proxy").
+        "PROXY_COUNT": 0,
+        # Sign-in limits (docs/security.md): per client address, and a lockout per
+        # (username, address) doubling from LOGIN_LOCKOUT_BASE seconds to at most LOGIN_LOCKOUT_MAX.
+        "LOGIN_RATE_LIMIT": "20 per minute",
+        "LOGIN_FREE_FAILURES": 5,
+        "LOGIN_LOCKOUT_BASE": 30,
+        "LOGIN_LOCKOUT_MAX": 900,
+        # Refused sign-ins reach the live feed at most once per this many seconds (each is audited).
+        "LOGIN_FAILURE_FEED_EVERY": 10.0,
+        # Flask-Limiter's storage: Redis when REDIS_URL is set (several processes), else memory.
+        "RATELIMIT_STORAGE_URI": None,
         # Shipper printed on labels and used for SSCCs.
         "WAREHOUSE_NAME": "Colis Entrepôt Lyon",
         "WAREHOUSE_ADDRESS": {
@@ -74,18 +98,72 @@ def load(app, test_config: dict | None = None) -> None:
         app.config.from_prefixed_env("COLIS")
     else:
         app.config.from_mapping(test_config)
+    app.config["ENV"] = str(app.config.get("ENV") or "development").strip().lower()
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if is_production(app.config):
+        # Production is HTTPS behind nginx: cookies only over TLS, never to scripts.
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True,
+                          SESSION_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_HTTPONLY=True)
     check_production_safety(app.config)
 
 
+def is_production(config) -> bool:
+    return str(config.get("ENV") or "").strip().lower() == "production"
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The key kept in ``<instance>/secret_key``, created (random, mode 0600) at first start.
+
+    Created with O_EXCL, so two processes starting together on one instance folder agree on
+    one key. Processes on several hosts must share a configured COLIS_SECRET_KEY instead.
+    """
+    path = Path(instance_path) / SECRET_KEY_FILE
+    os.makedirs(instance_path, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    key = path.read_text().strip()
+    if not key:  # a crash between create and write: start again with a new key
+        path.unlink()
+        return instance_secret_key(instance_path)
+    return key
+
+
+def key_entropy_bits(key: str) -> float:
+    """A rough upper bound of the key's entropy: Shannon's over its characters times its length,
+    counted over one period only when the key repeats itself ("ab"*16, "password"*5).
+    It cannot prove a key random; it refuses the obviously guessable ones."""
+    if not key:
+        return 0.0
+    for period in range(1, len(key) // 2 + 1):
+        if len(key) % period == 0 and key == key[:period] * (len(key) // period):
+            key = key[:period]
+            break
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return per_char * len(key)
+
+
 def check_production_safety(config) -> None:
-    if config.get("ENV") != "production":
-        return
-    key = config.get("SECRET_KEY") or ""
-    if key == DEFAULT_SECRET_KEY or len(key) < 32:
+    key = str(config.get("SECRET_KEY") or "")
+    if key in PUBLIC_SECRET_KEYS:
         raise InsecureConfiguration(
-            "COLIS_SECRET_KEY must be set to a random value of at least 32 characters "
-            "in production (python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
+            "COLIS_SECRET_KEY is the published development key: anyone can forge a session with it. "
+            "Unset it (a random key is then kept in the instance folder) or set a random one.")
+    if not is_production(config):
+        return
+    if len(key) < MIN_KEY_LENGTH or key_entropy_bits(key) < MIN_KEY_ENTROPY_BITS:
+        raise InsecureConfiguration(
+            f"COLIS_SECRET_KEY must be a random value of at least {MIN_KEY_LENGTH} characters "
+            "in production (python -c 'import secrets; print(secrets.token_hex(32))'), "
+            "or unset to use the one generated in the instance folder.")
 
 
 def instance_dir() -> str:

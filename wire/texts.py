@@ -166,6 +166,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "web.scans_15m": {"fr": "Scans / 15 min", "en": "Scans / 15 min"},
     "web.exceptions_15m": {"fr": "Anomalies / 15 min", "en": "Exceptions / 15 min"},
     "web.connection_lost": {"fr": "Connexion perdue, reconnexion…", "en": "Connection lost, reconnecting…"},
+    "web.sign_ins_refused": {"fr": "connexions refusées", "en": "refused sign-ins"},
+    "web.too_many_attempts": {"fr": "Trop d'essais : réessayez dans {seconds} s",
+                              "en": "Too many attempts: try again in {seconds} s"},
 }
 
 

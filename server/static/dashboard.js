@@ -1,7 +1,8 @@
 // Supervisor dashboard: one socket on /dashboard, batches of floor events (coalesced server-side).
 (function () {
   "use strict";
-  const words = window.COLIS;
+  // The page's words arrive as a JSON data block: no inline script (the CSP forbids it).
+  const words = JSON.parse(document.getElementById("words").textContent);
   const feed = document.getElementById("feed");
   const banner = document.getElementById("conn");
   const MAX_FEED = 200;
@@ -16,6 +17,7 @@
       case "order_shipped": return `${e.order} → ${e.carrier} ${e.tracking}`;
       case "return_received": return `${e.rma} (${e.order}) · ${e.reason}`;
       case "printer_problem": return `${e.station} · ${words.printer}: ${e.error}`;
+      case "sign_ins_refused": return `${words.sign_ins_refused} ×${e.count} (${e.address})`;
       case "scan_dead_lettered": return `${e.station} · ⚠ ${e.raw} · ${e.reason} (×${e.attempts})`;
       default: return [e.type, e.station || "", e.order || ""].join(" ");
     }

@@ -22,7 +22,8 @@ def test_the_embedded_default_is_sqlite_in_the_instance_folder(monkeypatch, tmp_
     app.extensions["colis"].close()
 
 
-@pytest.mark.parametrize("key", [None, "dev-only-not-secret", "short"])
+# No key at all is not refused: one is generated in the instance folder (test_security_keys.py).
+@pytest.mark.parametrize("key", ["dev-only-not-secret", "short", "a" * 32, "ab" * 32])
 def test_production_refuses_to_start_with_a_default_or_weak_secret_key(monkeypatch, key):
     monkeypatch.setenv("COLIS_ENV", "production")
     if key is None:
@@ -35,8 +36,9 @@ def test_production_refuses_to_start_with_a_default_or_weak_secret_key(monkeypat
 
 def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("COLIS_ENV", "production")
-    monkeypatch.setenv("COLIS_SECRET_KEY", "k" * 64)
+    key = "9f2c41d07be85a3e6d1c0f94b27a8e53c6d0f1a29b84e7c35d6a0b1f92e47c8d"  # token_hex(32)
+    monkeypatch.setenv("COLIS_SECRET_KEY", key)
     monkeypatch.setenv("COLIS_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite")
     app = create_app()
-    assert app.config["SECRET_KEY"] == "k" * 64
+    assert app.config["SECRET_KEY"] == key
     app.extensions["colis"].close()
