@@ -1,0 +1,478 @@
+"""Reconnect storm: N real stations scanning, their server killed and restarted under them.
+
+Each station is the real station code (station/core.py StationCore with its SQLite outbox,
+station/link.py ServerLink, the TCP printer driver against station/drivers/simulated.py's
+FakeZebraPrinter); only the scanner is replaced by a thread that hands the core one read a
+second (what SerialScanner does on each terminator). The stations run in ``--clients``
+processes (one Python process cannot drive 200 stations' threads on 2 cores without the GIL
+becoming the bottleneck), one ``colis-server serve`` process serves them, on PostgreSQL.
+
+After ``--warmup`` seconds of scanning, the server is killed (``--kill KILL,TERM``: SIGKILL to
+its whole process group, as a crash or ``systemctl kill -s KILL``; SIGTERM to the gunicorn
+master, as ``systemctl stop``), and after ``--pause`` seconds a new process is started on the
+same port. The stations keep scanning into their outboxes throughout. Measured from the moment
+the new server answers its health check:
+
+- until every station's socket is connected again, and until every station's outbox has
+  been empty at least once since (its offline backlog replayed);
+- connect attempts the stations made (refused while the server was down, refused or failed
+  by the new server, successful), and the busiest quarter second of attempts on the new server;
+- at the end, with scanning stopped and every outbox drained: every scan a station generated
+  is in ``scan_events`` exactly once (lost: 0, twice: 0), and per station the units taken
+  from stock and the task's done quantity equal its recorded picks (no scan applied twice).
+
+    python bench/bench_storm.py --stations 200 --postgres postgresql+psycopg://127.0.0.1/test
+
+Prints figures; asserts nothing (issue 13's target: back in under 10 s, nothing lost or doubled).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bench_load import free_port, seed, server_cpu_seconds  # noqa: E402
+from bench.bench_scan import temporary_database  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_SECONDS = 10.0
+
+
+# --- the stations (run inside the client processes) -----------------------------------------
+
+class Recorder:
+    """What one station saw, as time.monotonic() stamps (one clock for every process on Linux)."""
+
+    def __init__(self):
+        self.generated: list[tuple[str, float]] = []
+        self.connected: list[float] = []
+        self.disconnected: list[float] = []
+        self.emptied: list[float] = []  # the outbox became empty (an ack removed its last scan)
+        self.acked: list[tuple[str, float]] = []
+        self.attempts: list[tuple[float, str]] = []  # (start, "ok" or why it failed)
+
+
+def make_station(server_url: str, code: str, token: str, outbox_dir: str, printer_url: str):
+    from station.core import StationCore
+    from station.drivers import open_printer
+    from station.link import ServerLink
+    from station.outbox import Outbox
+
+    record = Recorder()
+
+    class WatchedOutbox(Outbox):
+        def remove(self, scan_uuid: str) -> None:
+            super().remove(scan_uuid)
+            record.acked.append((scan_uuid, time.monotonic()))
+            if self.count() == 0:
+                record.emptied.append(time.monotonic())
+
+    class WatchedLink(ServerLink):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            connect = self._sio.connect
+
+            def counted_connect(*a, **kw):
+                # Both the link's loop and python-socketio's reconnect task come through here.
+                started = time.monotonic()
+                try:
+                    connect(*a, **kw)
+                except Exception as exc:
+                    record.attempts.append((started, f"{type(exc).__name__}: {exc}"[:80]))
+                    raise
+                record.attempts.append((started, "ok"))
+
+            self._sio.connect = counted_connect
+
+        def _handle_connect(self) -> None:
+            record.connected.append(time.monotonic())
+            super()._handle_connect()
+
+        def _handle_disconnect(self, reason=None) -> None:
+            record.disconnected.append(time.monotonic())
+            super()._handle_disconnect(reason)
+
+    outbox = WatchedOutbox(str(Path(outbox_dir) / f"{code}.sqlite"))
+    link = WatchedLink(server_url, code, token)
+    core = StationCore(link, open_printer(printer_url), outbox, station_code=code, locale="en")
+    return core, record
+
+
+def _link_state(core) -> str:
+    """Where a station is, in words, for one that did not drain."""
+    link, sio = core.link, core.link._sio
+    return (f"socket {'up' if link.connected else 'down'}, eio {sio.eio.state}, "
+            f"library reconnecting {link._library_is_reconnecting()}, "
+            f"link loop {'alive' if link._thread and link._thread.is_alive() else 'dead'}, "
+            f"synced {core._synced}, offline {core.board.get('offline')}")
+
+
+def _thread_stacks(work_dir: str) -> str:
+    """Every thread's stack in this client process, written next to the outboxes."""
+    import traceback
+
+    path = Path(work_dir) / f"stacks-{os.getpid()}.txt"
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    with open(path, "w") as out:
+        for ident, frame in sys._current_frames().items():
+            out.write(f"--- {names.get(ident, ident)}\n{''.join(traceback.format_stack(frame))}\n")
+    return str(path)
+
+
+def client_process(conn, server_url: str, stations: list[tuple[str, str]], outbox_dir: str,
+                   drain_seconds: float, rate: float) -> None:
+    logging.basicConfig(level=logging.ERROR, format="%(asctime)s client: %(name)s: %(message)s")
+    from station.drivers import ScanRead
+    from station.drivers.simulated import FakeZebraPrinter
+
+    printer = FakeZebraPrinter().start()  # one Zebra per client process, every station's driver on it
+    built = [(code, *make_station(server_url, code, token, outbox_dir, printer.url)) for code, token in stations]
+    for _, core, _ in built:
+        core.start()
+    deadline = time.monotonic() + 120
+    gtins: dict[str, str] = {}
+    nudge_at = time.monotonic() + 5
+    while len(gtins) < len(built) and time.monotonic() < deadline:
+        for code, core, _ in built:
+            screen = core.screen()
+            if code not in gtins and not screen["offline"] and (screen.get("task") or {}).get("next"):
+                gtins[code] = screen["task"]["next"]["gtin"]
+        if time.monotonic() > nudge_at:
+            # A station whose request_task was answered an error (200 connecting at once can exhaust
+            # the server's pool) stays idle until the server nudges it: nudge it as the server would.
+            for code, core, _ in built:
+                if code not in gtins and core.screen()["state"] == "idle":
+                    core._inbox.put(("tasks_waiting", {}))
+            nudge_at = time.monotonic() + 5
+        time.sleep(0.2)
+    conn.send(("ready", len(gtins), len(built)))
+
+    stop_scanning = threading.Event()
+
+    def scan_loop(code, core, record):
+        time.sleep(random.random() / rate)  # spread the stations over the period
+        next_at = time.monotonic()
+        while not stop_scanning.is_set():
+            now = time.monotonic()
+            scan = core.submit_read(ScanRead(gtins[code], "]E0", now))
+            record.generated.append((scan.uuid, now))
+            next_at += 1.0 / rate
+            stop_scanning.wait(max(0.0, next_at - time.monotonic()))
+
+    assert conn.recv() == "scan"
+    threads = [threading.Thread(target=scan_loop, args=entry, daemon=True) for entry in built if entry[0] in gtins]
+    for thread in threads:
+        thread.start()
+    assert conn.recv() == "stop"
+    stop_scanning.set()
+    for thread in threads:
+        thread.join(5)
+    drain_deadline = time.monotonic() + drain_seconds
+    while time.monotonic() < drain_deadline and any(core.outbox.count() for _, core, _ in built):
+        time.sleep(0.2)
+    stacks = _thread_stacks(work_dir=outbox_dir) if any(core.outbox.count() for _, core, _ in built) else None
+    results = {code: {"state": _link_state(core), "generated": record.generated, "connected": record.connected, "emptied": record.emptied,
+                      "disconnected": record.disconnected, "acked": record.acked,
+                      "attempts": record.attempts, "pending": core.outbox.count(),
+                      "dead": core.outbox.dead_count()}
+               for code, core, record in built}
+    stoppers = [threading.Thread(target=core.stop, daemon=True) for _, core, _ in built]
+    for thread in stoppers:
+        thread.start()
+    for thread in stoppers:
+        thread.join(15)
+    printer.stop()
+    conn.send(("results", results, stacks))
+
+
+# --- the server -----------------------------------------------------------------------------
+
+class Server:
+    """``colis-server serve`` in its own process group (so SIGKILL can take master and worker)."""
+
+    def __init__(self, port: int, env: dict, log_path: Path):
+        self.port, self.log_path = port, log_path
+        self._log = open(log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(port),
+             "--log-level", "warning"],
+            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def wait_healthy(self, timeout: float = 60) -> float:
+        """The moment the new server answered its health check (the worker serves)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the server exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if requests.get(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=0.5).ok:
+                    return time.monotonic()
+            except requests.RequestException:
+                pass
+            time.sleep(0.02)
+        raise SystemExit(f"the server did not start in {timeout:g} s; see {self.log_path}")
+
+    def kill(self, signum: int) -> float:
+        """Signal it; returns when every process of the group is gone."""
+        if signum == signal.SIGKILL:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        else:
+            self.proc.send_signal(signum)
+        self.proc.wait(60)
+        while _group_alive(self.proc.pid):  # the worker of a killed master may linger a moment
+            time.sleep(0.02)
+        self._log.close()
+        return time.monotonic()
+
+
+def _cpu(processes) -> float:
+    """User + system CPU seconds of these processes."""
+    total = 0.0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no bar
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+# --- the run ------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stations", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=4, help="client processes the stations are spread over")
+    parser.add_argument("--warmup", type=float, default=15, help="seconds of scanning before the first kill")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds between the old server gone and the new started")
+    parser.add_argument("--after", type=float, default=30, help="seconds watched after each restart")
+    parser.add_argument("--kill", default="KILL,TERM", help="signals, in order, one restart each: KILL, TERM")
+    parser.add_argument("--postgres", metavar="ADMIN_URL", default="postgresql+psycopg://127.0.0.1/test")
+    parser.add_argument("--rate", type=float, default=1.0, help="scans per second per station")
+    parser.add_argument("--drain", type=float, default=60, help="seconds allowed to drain the outboxes at the end")
+    parser.add_argument("--dump", metavar="JSON", help="write every station's stamps there, for a closer look")
+    args = parser.parse_args()
+    signals = [getattr(signal, f"SIG{name.strip().upper()}") for name in args.kill.split(",") if name.strip()]
+    with temporary_database(args.postgres) as url:
+        run(url, args, signals)
+
+
+def run(url: str, args, signals: list[int]) -> None:
+    from server import migrate
+
+    scan_seconds = args.warmup + len(signals) * (args.after + 15 + args.pause)
+    migrate.upgrade(url)
+    tokens = seed(url, args.stations, int(scan_seconds * 1.5) + 60)
+    work = Path(tempfile.mkdtemp(prefix="colis-storm-"))
+    port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("COLIS_")},
+           "COLIS_DATABASE_URL": url, "COLIS_SECRET_KEY": uuid.uuid4().hex * 2,
+           "COLIS_INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    server = Server(port, env, work / "server.log")
+    server.wait_healthy()
+    server_url = f"http://127.0.0.1:{port}"
+
+    codes = sorted(tokens)
+    context = multiprocessing.get_context("spawn")
+    pipes, clients = [], []
+    for index in range(args.clients):
+        mine = [(code, tokens[code]) for code in codes[index::args.clients]]
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=client_process, args=(child_end, server_url, mine, str(work), args.drain, args.rate),
+                                  daemon=True)
+        process.start()
+        pipes.append(parent_end)
+        clients.append(process)
+    ready = [pipe.recv() for pipe in pipes]
+    print(f"{sum(r[1] for r in ready)}/{sum(r[2] for r in ready)} stations connected with a pick task, "
+          f"in {args.clients} client processes; server on port {port}, log {work / 'server.log'}", flush=True)
+    for pipe in pipes:
+        pipe.send("scan")
+
+    restarts = []  # (signal name, killed at, gone at, started at, up at)
+    cpu_start, clients_start, warm_start = server_cpu_seconds(server.proc.pid), _cpu(clients), time.monotonic()
+    time.sleep(args.warmup)
+    warm = time.monotonic() - warm_start
+    print(f"warm-up {warm:.0f} s: server worker {100 * (server_cpu_seconds(server.proc.pid) - cpu_start) / warm:.0f} % "
+          f"of a core, the {args.clients} client processes {100 * (_cpu(clients) - clients_start) / warm:.0f} %; "
+          f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    for signum in signals:
+        killed_at = time.monotonic()
+        gone_at = server.kill(signum)
+        time.sleep(args.pause)
+        while not port_is_free(port):
+            time.sleep(0.02)
+        started_at = time.monotonic()
+        server = Server(port, env, work / "server.log")
+        up_at = server.wait_healthy()
+        restarts.append((signal.Signals(signum).name, killed_at, gone_at, started_at, up_at))
+        print(f"{signal.Signals(signum).name}: old server gone {gone_at - killed_at:.2f} s after the signal, "
+              f"new one answering {up_at - started_at:.2f} s after its start "
+              f"({up_at - killed_at:.2f} s without a server)", flush=True)
+        time.sleep(args.after)
+    for pipe in pipes:
+        pipe.send("stop")
+    results: dict[str, dict] = {}
+    for pipe in pipes:
+        kind, part, stacks = pipe.recv()
+        results.update(part)
+        if stacks:
+            print(f"a client process did not drain: its threads' stacks are in {stacks}")
+    for process in clients:
+        process.join(30)
+    server.kill(signal.SIGTERM)
+    if args.dump:
+        Path(args.dump).write_text(json.dumps({"restarts": restarts, "stations": results}))
+    report(url, args, restarts, results, work / "server.log")
+
+
+def report(url: str, args, restarts, results: dict[str, dict], server_log: Path) -> None:
+    print(f"\ndatabase: postgresql; {args.stations} stations x {args.rate:g} scan/s; colis-server serve "
+          f"(gunicorn, 1 gevent worker); {args.clients} client processes; pause {args.pause:g} s")
+    first_kill = restarts[0][1] if restarts else float("inf")
+    stamps = [t for r in results.values() for _, t in r["generated"]]
+    acked = [t for r in results.values() for _, t in r["acked"]]
+    if stamps and first_kill < float("inf"):
+        begin = min(stamps) + 2  # the stations start within their first second
+        span = first_kill - begin
+        made = sum(1 for t in stamps if begin <= t < first_kill) / span
+        taken = sum(1 for t in acked if begin <= t < first_kill) / span
+        print(f"before the first kill: {made:.0f} scans/s made, {taken:.0f} acknowledged/s"
+              + ("   <-- the floor was not keeping up before the storm" if taken < 0.95 * made else ""))
+    ends = [r[1] for r in restarts[1:]] + [float("inf")]
+    for (name, killed_at, gone_at, started_at, up_at), window_end in zip(restarts, ends):
+        connected, drained, stuck, dropped = [], [], [], []
+        attempts = Counter()
+        new_server_attempts: list[float] = []
+        for code, r in results.items():
+            dropped.extend(t - killed_at for t in r["disconnected"] if killed_at <= t < up_at)
+            back = next((t for t in r["connected"] if up_at - 0.5 <= t < window_end), None)
+            empty = next((t for t in r["emptied"] if back is not None and back <= t < window_end), None)
+            if back is None or empty is None:
+                stuck.append(code)
+                continue
+            connected.append(back - up_at)
+            drained.append(empty - up_at)
+            for started, outcome in r["attempts"]:
+                if killed_at <= started < window_end:
+                    phase = ("no server" if started < started_at else "new server booting" if started < up_at
+                             else "new server")
+                    attempts[(phase, _outcome(outcome))] += 1
+                    if started >= up_at:
+                        new_server_attempts.append(started)
+        print(f"\n{name}: old server gone {gone_at - killed_at:.2f} s after the signal; new process answering "
+              f"{up_at - started_at:.2f} s after its start; {up_at - killed_at:.2f} s without a server")
+        if dropped:
+            print(f"  stations dropped by the old server {min(dropped):.2f} to {max(dropped):.2f} s after the signal "
+                  f"({len(dropped)} disconnects)")
+        if connected:
+            worst = max(drained)
+            print(f"  from the new server answering: all {len(connected)} connected in {max(connected):.2f} s "
+                  f"(median {statistics.median(connected):.2f} s); every outbox drained in {worst:.2f} s "
+                  f"(median {statistics.median(drained):.2f} s)"
+                  + ("" if worst < TARGET_SECONDS and not stuck else
+                     f"   <-- TARGET MISSED (all back and drained in < {TARGET_SECONDS:g} s)"))
+        if stuck:
+            print(f"  STUCK: {len(stuck)} stations never connected and drained in the window: {stuck[:10]}")
+            for state, count in Counter(results[code]["state"] for code in stuck).most_common(5):
+                print(f"    {count:4} at the end: {state}")
+        for (phase, outcome), count in sorted(attempts.items()):
+            print(f"  connect attempts, {phase:18}: {count:5} {outcome}")
+        if new_server_attempts:
+            print(f"  busiest quarter second of attempts on the new server: {_busiest(new_server_attempts, 0.25)}"
+                  f"; busiest second: {_busiest(new_server_attempts, 1.0)}")
+    refused_in_log = server_log.read_text(errors="replace").count("could not connect")
+    print(f"\n  server log: {refused_in_log} station connections refused by the server for a failure")
+    check_database(url, results)
+
+
+def _outcome(outcome: str) -> str:
+    if outcome == "ok":
+        return "connected"
+    if "One or more namespaces failed" in outcome:
+        return "refused by the server (connect_error)"
+    if "Connection error" in outcome or "refused" in outcome.lower():
+        return "refused (no server listening)"
+    return f"failed: {outcome}"
+
+
+def _busiest(stamps: list[float], width: float) -> int:
+    stamps, best, start = sorted(stamps), 0, 0
+    for end, t in enumerate(stamps):
+        while t - stamps[start] >= width:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def check_database(url: str, results: dict[str, dict]) -> None:
+    from sqlalchemy import create_engine, text
+
+    generated = {scan_uuid for r in results.values() for scan_uuid, _ in r["generated"]}
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        counts = dict(connection.execute(text("SELECT uuid, count(*) FROM scan_events GROUP BY uuid")).all())
+        outcomes = Counter(dict(connection.execute(
+            text("SELECT outcome, count(*) FROM scan_events GROUP BY outcome")).all()))
+        # Per station (one pick task, one line, its own bin seeded with `quantity` units): units
+        # counted by its scans = the line's done quantity = units gone from the bin.
+        mismatched = connection.execute(text("""
+            SELECT s.code, coalesce(ev.picks, 0), tl.done_qty, tl.quantity - st.on_hand
+            FROM stations s
+            JOIN tasks t ON t.station_id = s.id AND t.kind = 'pick'
+            JOIN task_lines tl ON tl.task_id = t.id
+            JOIN stock st ON st.product_id = tl.product_id AND st.bin_id = tl.bin_id
+            LEFT JOIN (SELECT station_id, count(*) AS picks FROM scan_events
+                       WHERE outcome IN ('counted', 'task_complete') GROUP BY station_id) ev
+                   ON ev.station_id = s.id
+            WHERE NOT (coalesce(ev.picks, 0) = tl.done_qty AND tl.done_qty = tl.quantity - st.on_hand)
+        """)).all()
+    engine.dispose()
+    lost = [u for u in generated if u not in counts]
+    twice = [u for u, n in counts.items() if n > 1 and u in generated]
+    pending = sum(r["pending"] for r in results.values())
+    dead = sum(r["dead"] for r in results.values())
+    print(f"  scans generated {len(generated)}; in scan_events {sum(1 for u in generated if u in counts)}; "
+          f"lost {len(lost)}; recorded twice {len(twice)}; still in outboxes {pending}; set aside (dead) {dead}")
+    print(f"  outcomes: {dict(outcomes)}")
+    print(f"  stations whose picks != units taken from stock or != task done quantity: {len(mismatched)}"
+          + (f" {mismatched[:5]}" if mismatched else ""))
+    if lost or twice or pending or dead or mismatched:
+        print("  TARGET MISSED: scans lost, doubled, stuck or set aside (expected 0 of each)")
+
+
+if __name__ == "__main__":
+    main()
