@@ -126,6 +126,68 @@ def count_bin(bin_code: str, reason: str) -> None:
         click.echo(f"count task {task.id}: bin {bin_code.strip().upper()}, {len(task.lines)} product(s) to count")
 
 
+@click.command("release-wave")
+@click.option("--max-orders", type=click.IntRange(1), required=True, help="Orders to release, nearest cut-off first.")
+@with_appcontext
+def release_wave(max_orders: int) -> None:
+    """Release the next wave of allocated orders to the floor (docs/picking.md)."""
+    from server.services.waves import release_wave as release
+
+    with _floor().uow() as uow:
+        wave = release(uow, max_orders, actor="cli")
+        uow.commit()
+        if wave is None:
+            click.echo("nothing to release: no allocated order waits for a wave")
+        else:
+            click.echo(f"wave {wave.id}: {wave.orders} order(s) released")
+
+
+@click.command("auto-release")
+@click.argument("keep", required=False)
+@with_appcontext
+def auto_release(keep: str | None) -> None:
+    """Show, or set, how pick tasks reach the floor: KEEP tasks waiting (auto-release),
+    'off' (only the waves released by hand) or 'all' (every order as it is allocated)."""
+    from server.domain.waves import parse_keep_waiting
+    from server.services import waves
+
+    with _floor().uow() as uow:
+        if keep is not None:
+            try:
+                wave = waves.set_policy(uow, "pick", parse_keep_waiting(keep), actor="cli")
+            except ValueError as exc:
+                raise click.BadParameter(str(exc)) from exc
+            uow.commit()
+            if wave is not None:
+                click.echo(f"wave {wave.id}: {wave.orders} order(s) released")
+        state = waves.backlog(uow)
+    policy = {None: "all (every order as it is allocated)", 0: "off (waves released by hand)"}.get(
+        state.keep_waiting, f"keep {state.keep_waiting} pick task(s) waiting")
+    click.echo(f"auto-release: {policy}; {state.unreleased} order(s) wait for a wave, "
+               f"{state.waiting} released task(s) wait for a station")
+
+
+@click.command("cancel-order")
+@click.argument("order_ref")
+@click.option("--reason", default="", help="Kept in the audit trail.")
+@with_appcontext
+def cancel_order(order_ref: str, reason: str) -> None:
+    """Cancel an order no station has started: its reservations are released."""
+    from server.models import Order
+    from server.services.allocation import CannotCancel, cancel_order as cancel
+
+    order_id = Order.id_from_reference(order_ref)
+    if order_id is None:
+        raise click.BadParameter(f"no order {order_ref}")
+    with _floor().uow() as uow:
+        try:
+            order = cancel(uow, order_id, actor="cli", reason=reason)
+        except (LookupError, CannotCancel) as exc:
+            raise click.ClickException(str(exc)) from exc
+        uow.commit()
+        click.echo(f"{order.reference} cancelled, its reservations released")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -147,7 +209,8 @@ def run_server(host: str, port: int) -> None:
     socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True)
 
 
-COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, count_bin, run_server)
+COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, count_bin, run_server,
+            release_wave, auto_release, cancel_order)
 
 
 def register_commands(app) -> None:

@@ -19,3 +19,102 @@ def health():
         database = "unreachable"
     status = 200 if database == "ok" else 503
     return jsonify({"status": "ok" if status == 200 else "degraded", "database": database}), status
+
+
+# --- waves (docs/picking.md) ------------------------------------------------------------
+
+def _supervisor_actor() -> str:
+    from flask import abort
+    from flask_login import current_user
+
+    from server.api.dashboard import SUPERVISING_ROLES
+
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in SUPERVISING_ROLES:
+        abort(403)
+    return f"user:{current_user.username}"
+
+
+def _problem(status: int, detail: str):
+    return jsonify({"error": detail}), status
+
+
+@bp.get("/waves")
+def waves_state():
+    """The release policy, how many orders wait for a wave and tasks for a station, recent waves."""
+    from server.services import waves
+
+    _supervisor_actor()
+    with current_app.extensions["colis"].uow() as uow:
+        backlog = waves.backlog(uow)
+        return jsonify({"kind": backlog.kind, "keep_waiting": backlog.keep_waiting,
+                        "unreleased": backlog.unreleased, "waiting": backlog.waiting,
+                        "recent": waves.recent_waves(uow)})
+
+
+@bp.post("/waves")
+def release_wave():
+    """Release the next wave: ``{"max_orders": N}`` (nearest carrier cut-off first)."""
+    from flask import request
+
+    from server.services import waves
+
+    actor = _supervisor_actor()
+    body = request.get_json(silent=True) or {}
+    max_orders = body.get("max_orders")
+    if isinstance(max_orders, bool) or not isinstance(max_orders, int) or max_orders < 1:
+        return _problem(400, "max_orders must be a whole number of at least 1")
+    with current_app.extensions["colis"].uow() as uow:
+        wave = waves.release_wave(uow, max_orders, actor=actor)
+        uow.commit()
+        if wave is None:
+            return jsonify({"wave": None, "orders": 0})
+        return jsonify({"wave": wave.id, "orders": wave.orders}), 201
+
+
+@bp.put("/waves/policy")
+def set_release_policy():
+    """``{"keep_waiting": N}`` auto-release, ``0`` manual waves only, ``null`` every order at once."""
+    from flask import request
+
+    from server.services import waves
+
+    actor = _supervisor_actor()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "keep_waiting" not in body:
+        return _problem(400, "send {\"keep_waiting\": N}, 0 (manual waves) or null (release at once)")
+    keep = body["keep_waiting"]
+    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int)):
+        return _problem(400, "keep_waiting must be a whole number or null")
+    with current_app.extensions["colis"].uow() as uow:
+        try:
+            wave = waves.set_policy(uow, "pick", keep, actor=actor)
+        except ValueError as exc:
+            return _problem(400, str(exc))
+        uow.commit()
+        return jsonify({"keep_waiting": keep, "released": wave.orders if wave else 0})
+
+
+@bp.post("/orders/<reference>/cancel")
+def cancel_order(reference: str):
+    """Cancel an order no station has started; its reservations are released."""
+    from flask import request
+
+    from server.models import Order
+    from server.services.allocation import CannotCancel, cancel_order as cancel
+
+    actor = _supervisor_actor()
+    order_id = Order.id_from_reference(reference)
+    if order_id is None:
+        return _problem(404, f"no order {reference}")
+    reason = str((request.get_json(silent=True) or {}).get("reason") or "")
+    with current_app.extensions["colis"].uow() as uow:
+        try:
+            order = cancel(uow, order_id, actor=actor, reason=reason)
+        except LookupError as exc:
+            return _problem(404, str(exc))
+        except CannotCancel as exc:
+            return _problem(409, str(exc))
+        uow.commit()
+        return jsonify({"order": order.reference, "status": str(order.status)})
