@@ -12,5 +12,8 @@ def register(app, socketio) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(rest.bp)
     app.register_blueprint(intake_webhooks.bp)
+    from server.api.v1 import init_api
+
+    init_api(app)
     socketio.on_namespace(station_ns.StationNamespace("/station"))
     socketio.on_namespace(dashboard.DashboardNamespace("/dashboard"))

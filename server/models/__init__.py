@@ -6,10 +6,11 @@ from server.models.tasks import Task, TaskLine
 from server.models.shipping import Package, PrintJob
 from server.models.returns import Refund, Return, ReturnLine
 from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
-from server.models.intake import ChannelOrder, Delivery, Integration
+from server.models.intake import ApiToken, ChannelOrder, Delivery, IdempotencyRecord, Integration
 
 __all__ = [
-    "Address", "AuditEvent", "Base", "Bin", "ChannelOrder", "Customer", "Delivery", "Order", "OrderLine", "Integration", "Package",
+    "Address", "ApiToken", "AuditEvent", "Base", "Bin", "ChannelOrder", "Customer", "Delivery", "IdempotencyRecord",
+    "Integration", "Order", "OrderLine", "Package",
     "PrintJob", "Product", "Refund", "Return",
     "ReturnLine", "ScanEvent", "Station", "StationSession", "Stock", "Task", "TaskLine", "User",
 ]

@@ -68,3 +68,32 @@ class ChannelOrder(Base):
     __table_args__ = (
         UniqueConstraint("channel", "external_id", name="uq_intake_channel_orders_channel_external"),
     )
+
+
+class ApiToken(Base):
+    """A bearer token of one integration for ``/api/v1``: only its SHA-256 is kept, with its scopes."""
+
+    __tablename__ = "intake_api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("intake_integrations.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(100))  # space-separated: read orders:write admin
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class IdempotencyRecord(Base):
+    """The first answer to an ``Idempotency-Key``, per integration, given again to a retry."""
+
+    __tablename__ = "intake_idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("intake_integrations.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))  # method, path and body: a reuse elsewhere is refused
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("integration_id", "key", name="uq_intake_idempotency_keys_integration_key"),)

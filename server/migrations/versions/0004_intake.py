@@ -1,4 +1,4 @@
-"""intake: integrations (webhook secrets), webhook deliveries kept byte for byte, channel orders
+"""intake: integrations (webhook secrets), webhook deliveries kept byte for byte, channel orders, API tokens, idempotency keys
 
 Revision ID: 0004_intake
 Revises: 0003_count
@@ -62,6 +62,31 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_deliveries')),
     sa.UniqueConstraint('integration_id', 'delivery_id', name='uq_intake_deliveries_integration_delivery')
     )
+    op.create_table('intake_api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('integration_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('scopes', sa.String(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['integration_id'], ['intake_integrations.id'], name=op.f('fk_intake_api_tokens_integration_id_intake_integrations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_intake_api_tokens_token_hash'))
+    )
+    with op.batch_alter_table('intake_api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_intake_api_tokens_integration_id'), ['integration_id'], unique=False)
+    op.create_table('intake_idempotency_keys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('integration_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('response', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['integration_id'], ['intake_integrations.id'], name=op.f('fk_intake_idempotency_keys_integration_id_intake_integrations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_idempotency_keys')),
+    sa.UniqueConstraint('integration_id', 'key', name='uq_intake_idempotency_keys_integration_key')
+    )
     with op.batch_alter_table('intake_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_intake_deliveries_channel_order_id'), ['channel_order_id'], unique=False)
 
@@ -71,5 +96,9 @@ def downgrade() -> None:
     with op.batch_alter_table('intake_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_intake_deliveries_channel_order_id'))
     op.drop_table('intake_deliveries')
+    op.drop_table('intake_idempotency_keys')
+    with op.batch_alter_table('intake_api_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_intake_api_tokens_integration_id'))
+    op.drop_table('intake_api_tokens')
     op.drop_table('intake_channel_orders')
     op.drop_table('intake_integrations')

@@ -15,14 +15,14 @@ from sqlalchemy import or_, select
 
 from server.domain.intake import ChannelOrder
 from server.domain.statuses import OrderStatus
-from server.models import Address, Customer, Order, OrderLine, Product, Task
+from server.models import Address, Customer, Order, OrderLine, Product
 from server.models import ChannelOrder as ChannelOrderRow
-from server.services.locking import lock_stock_for
+from server.services.allocation import CannotCancel
+from server.services.allocation import cancel_order as floor_cancel
 from server.services.unit_of_work import UnitOfWork
 
 SHIP_WITHIN = timedelta(hours=24)
 EDITABLE = (OrderStatus.NEW, OrderStatus.BACKORDERED)
-CANCELLABLE = (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.ALLOCATED, OrderStatus.RELEASED)
 
 
 @dataclass(frozen=True)
@@ -177,31 +177,15 @@ def _address(session, customer: Customer, incoming: ChannelOrder) -> Address:
 
 
 def cancel_order(uow: UnitOfWork, order: Order, reason: str) -> str:
-    """Cancel a floor order and give back what it reserved; "" when done, else why it cannot be.
-
-    Up to allocated/released the units are still in their bins: the open pick task is
-    cancelled and its reservations released. From picking on, units have left their bins:
-    a person has to stop the parcel, so the cancel is refused with the reason.
-    """
-    session = uow.session
+    """Cancel a floor order through the floor's one cancel rule (services/allocation.py); "" when
+    done, else why it cannot be (released in a wave, or a station is picking it: a person must
+    stop the parcel)."""
     if order.status == OrderStatus.CANCELLED:
         return ""
-    if order.status not in CANCELLABLE:
-        return f"{order.reference} is already {order.status}: stop it on the floor by hand"
-    tasks = session.scalars(select(Task).where(Task.order_id == order.id, Task.status.in_(["open", "assigned"]))).all()
-    if any(task.status != "open" for task in tasks):
-        return f"{order.reference} is being picked: stop it on the floor by hand"
-    lines = [line for task in tasks for line in task.lines if line.bin_id is not None]
-    if lines:
-        stock = {(row.product_id, row.bin_id): row for row in
-                 lock_stock_for(session, sorted({line.product_id for line in lines}))}
-        for line in lines:
-            stock[(line.product_id, line.bin_id)].reserved -= line.quantity
-    for task in tasks:
-        task.status = "cancelled"
-    order.status = OrderStatus.CANCELLED
-    session.flush()
-    uow.emit("order_cancelled", order=order.reference, reason=reason)
+    try:
+        floor_cancel(uow, order.id, actor=reason.split(" by ")[-1] if " by " in reason else "intake", reason=reason)
+    except CannotCancel as exc:
+        return str(exc)
     return ""
 
 

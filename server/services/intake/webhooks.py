@@ -84,9 +84,9 @@ def _receive(uow, platform, integration_id, delivery_id, headers, body, ship_wit
     topic = (headers.get(TOPIC_HEADER[platform]) or "").strip()[:64]
     delivery = Delivery(integration_id=integration_id, delivery_id=delivery_id, topic=topic,
                         headers=_kept_headers(headers), body=body, outcome="received", detail="")
-    session.add(delivery)
     try:
         with session.begin_nested():
+            session.add(delivery)
             session.flush()
     except IntegrityError:
         raise _Duplicate() from None

@@ -1,0 +1,207 @@
+"""``/api/v1``: tokens and scopes, orders created/read/listed/cancelled, stock, problems, idempotency."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from server.models import Order, Stock
+from server.services.allocation import allocate_order
+from server.services.intake.integrations import create_integration
+from server.services.intake.tokens import issue_token
+from tests.factories import add_item
+
+
+@pytest.fixture
+def api(app, floor):
+    with floor.uow() as uow:
+        shop, _ = create_integration(uow, "shop-a", "api")
+        other, _ = create_integration(uow, "shop-b", "api")
+        tokens = {"admin": issue_token(uow, shop.id, ["admin"]), "reader": issue_token(uow, shop.id, ["read"]),
+                  "writer": issue_token(uow, shop.id, ["read", "orders:write"]),
+                  "other": issue_token(uow, other.id, ["read", "orders:write"])}
+        item = add_item(uow, "Tasse", on_hand=10)
+        uow.commit()
+    client = app.test_client()
+
+    def call(method: str, path: str, who: str = "writer", **kwargs):
+        headers = kwargs.pop("headers", {})
+        if who:
+            headers["Authorization"] = f"Bearer {tokens[who]}"
+        return client.open(path, method=method, headers=headers, **kwargs)
+
+    call.item = item
+    return call
+
+
+def order_body(sku: str, external_id: str = "A-1001", quantity: int = 2) -> dict:
+    return {"external_id": external_id,
+            "customer": {"email": "elodie@exemple.fr", "name": "Élodie Dupré", "phone": "+33612345678"},
+            "ship_to": {"name": "Élodie Dupré", "line1": "12 rue de l'Église", "postal_code": "69003",
+                        "city": "Lyon", "country": "FR"},
+            "lines": [{"sku": sku, "quantity": quantity, "unit_price_cents": 1990}]}
+
+
+def orders_in(floor) -> int:
+    with floor.session_factory() as session:
+        return session.scalar(select(func.count()).select_from(Order))
+
+
+def test_create_read_list_cancel_an_order(api, floor):
+    created = api("POST", "/api/v1/orders", json=order_body(api.item.sku))
+    assert created.status_code == 201, created.json
+    order = created.json
+    assert (order["channel"], order["external_id"], order["status"], order["total_cents"]) == ("shop-a", "A-1001", "new", 3980)
+    assert order["lines"] == [{"sku": api.item.sku, "quantity": 2, "unit_price_cents": 1990}]
+    assert order["ship_to"]["city"] == "Lyon"
+    assert api("GET", f"/api/v1/orders/{order['reference']}", who="reader").json == order
+    listed = api("GET", "/api/v1/orders?status=new", who="reader").json
+    assert [o["reference"] for o in listed["items"]] == [order["reference"]] and listed["next_cursor"] is None
+    cancelled = api("POST", f"/api/v1/orders/{order['reference']}/cancellation")
+    assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
+    assert api("GET", "/api/v1/orders?status=new", who="reader").json["items"] == []
+
+
+def test_cancel_gives_back_reserved_stock_and_refuses_once_picking(api, floor):
+    reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
+    with floor.uow() as uow:
+        allocate_order(uow, Order.id_from_reference(reference))
+        uow.commit()
+    stock = api("GET", f"/api/v1/stock?sku={api.item.sku}", who="reader").json["items"]
+    assert [(s["on_hand"], s["reserved"], s["available"]) for s in stock] == [(10, 2, 8)]
+    assert api("POST", f"/api/v1/orders/{reference}/cancellation").json["status"] == "cancelled"
+    with floor.session_factory() as session:
+        assert session.scalars(select(Stock.reserved)).all() == [0]
+    again = api("POST", f"/api/v1/orders/{reference}/cancellation")
+    assert again.status_code == 200 and again.json["status"] == "cancelled"
+
+
+def test_cursor_pagination_walks_every_order_once_in_order(api):
+    references = [api("POST", "/api/v1/orders", json=order_body(api.item.sku, f"P-{n}")).json["reference"]
+                  for n in range(7)]
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = api("GET", "/api/v1/orders?limit=3" + (f"&cursor={cursor}" if cursor else ""), who="reader").json
+        seen += [o["reference"] for o in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == references and pages == 3
+    assert [o["external_id"] for o in api("GET", "/api/v1/orders?external_id=P-4", who="reader").json["items"]] == ["P-4"]
+
+
+def test_a_token_sees_its_own_channel_only_an_admin_sees_all(api):
+    mine = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
+    theirs = api("POST", "/api/v1/orders", who="other", json=order_body(api.item.sku)).json["reference"]
+    assert [o["reference"] for o in api("GET", "/api/v1/orders", who="other").json["items"]] == [theirs]
+    assert api("GET", f"/api/v1/orders/{mine}", who="other").status_code == 404
+    assert api("POST", f"/api/v1/orders/{mine}/cancellation", who="other").status_code == 404
+    assert [o["reference"] for o in api("GET", "/api/v1/orders", who="admin").json["items"]] == [mine, theirs]
+    refused = api("GET", "/api/v1/orders?channel=shop-a", who="other")
+    assert refused.status_code == 403 and refused.json["errors"][0]["field"] == "channel"
+
+
+@pytest.mark.parametrize("who, method, path, status", [
+    (None, "GET", "/api/v1/orders", 401), ("reader", "POST", "/api/v1/orders", 403),
+    (None, "GET", "/api/v1/stock", 401), ("reader", "POST", "/api/v1/orders/CO-0000001/cancellation", 403),
+])
+def test_tokens_and_scopes(api, who, method, path, status):
+    answer = api(method, path, who=who, json=order_body("X"))
+    assert answer.status_code == status
+    assert answer.mimetype == "application/problem+json" and answer.json["status"] == status
+    assert "Bearer" in answer.headers["WWW-Authenticate"]
+
+
+def test_a_wrong_or_malformed_token_is_401(api):
+    for header in ("Bearer colis_nope", "Basic abc", "Bearer", "bearer " + "x" * 500):
+        answer = api("GET", "/api/v1/orders", who=None, headers={"Authorization": header})
+        assert answer.status_code == 401, header
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda b: b["lines"][0].update(sku="NOPE-1"), "lines[0].sku"),
+    (lambda b: b["ship_to"].update(country="France"), "ship_to.country"),
+    (lambda b: b["lines"][0].update(quantity=0), "lines[0].quantity"),
+    (lambda b: b["customer"].update(email="not-an-email"), "customer.email"),
+    (lambda b: b.update(external_id="A\x00B"), "external_id"),
+    (lambda b: b.update(colour="blue"), "colour"),
+    (lambda b: b["lines"][0].update(quantity=10_000, unit_price_cents=10_000_000), "lines"),
+])
+def test_a_bad_request_is_a_problem_naming_the_field(api, floor, change, field):
+    body = order_body(api.item.sku)
+    change(body)
+    answer = api("POST", "/api/v1/orders", json=body)
+    assert answer.status_code == 422
+    assert answer.mimetype == "application/problem+json"
+    assert field in [error["field"] for error in answer.json["errors"]], answer.json
+    assert orders_in(floor) == 0
+
+
+def test_the_same_external_id_twice_is_a_409_naming_the_order(api, floor):
+    first = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json
+    again = api("POST", "/api/v1/orders", json=order_body(api.item.sku))
+    assert again.status_code == 409 and again.json["order"] == first["reference"]
+    assert again.json["errors"] == [{"field": "external_id", "detail": "already used"}]
+    assert orders_in(floor) == 1
+
+
+def test_unknown_order_cursor_and_route_are_problems(api):
+    assert api("GET", "/api/v1/orders/CO-9999999", who="reader").status_code == 404
+    assert api("GET", "/api/v1/orders/CO-99999999999999999999", who="reader").status_code == 404
+    bad_cursor = api("GET", "/api/v1/orders?cursor=zzz", who="reader")
+    assert bad_cursor.status_code == 422 and bad_cursor.json["errors"][0]["field"] == "cursor"
+    nowhere = api("GET", "/api/v1/nowhere", who="reader")
+    assert nowhere.status_code == 404 and nowhere.mimetype == "application/problem+json"
+
+
+def test_an_idempotency_key_returns_the_first_answer_and_creates_nothing_twice(api, floor):
+    headers = {"Idempotency-Key": "7f0e0c54-order-A-1001"}
+    answers = [api("POST", "/api/v1/orders", json=order_body(api.item.sku), headers=dict(headers)) for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert answers[1].json == answers[2].json == answers[0].json
+    assert answers[1].headers["Idempotent-Replayed"] == "true"
+    assert orders_in(floor) == 1
+    reused = api("POST", "/api/v1/orders", json=order_body(api.item.sku, "A-2002"), headers=dict(headers))
+    assert reused.status_code == 422 and reused.json["errors"][0]["field"] == "Idempotency-Key"
+    assert orders_in(floor) == 1
+
+
+def test_a_failed_request_does_not_use_up_its_key(api, floor):
+    headers = {"Idempotency-Key": "retry-me"}
+    body = order_body("NOT-YET")
+    assert api("POST", "/api/v1/orders", json=body, headers=dict(headers)).status_code == 422
+    body["lines"][0]["sku"] = api.item.sku
+    body_fixed = api("POST", "/api/v1/orders", json=body, headers={"Idempotency-Key": "retry-me-2"})
+    assert body_fixed.status_code == 201 and orders_in(floor) == 1
+
+
+def test_five_parallel_requests_with_one_key_create_one_order(app, api, floor):
+    barrier, answers = threading.Barrier(5), []
+
+    def send() -> None:
+        barrier.wait()
+        answers.append(api("POST", "/api/v1/orders", json=order_body(api.item.sku),
+                           headers={"Idempotency-Key": "parallel-key"}))
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [201] * 5
+    assert len({a.json["reference"] for a in answers}) == 1
+    assert orders_in(floor) == 1
+
+
+def test_health_still_answers_and_the_openapi_document_is_served(api):
+    assert api("GET", "/api/v1/health", who=None).json == {"status": "ok", "database": "ok"}
+    spec = api("GET", "/api/v1/openapi.json", who=None).json
+    assert spec["openapi"].startswith("3.")
+    operations = {(path, method) for path, item in spec["paths"].items() for method in item if method != "parameters"}
+    assert operations == {("/api/v1/orders", "get"), ("/api/v1/orders", "post"), ("/api/v1/orders/{reference}", "get"),
+                          ("/api/v1/orders/{reference}/cancellation", "post"), ("/api/v1/stock", "get")}
+    assert spec["security"] == [{"bearerAuth": []}]
+    create = spec["paths"]["/api/v1/orders"]["post"]
+    assert {"201", "401", "403", "409", "422"} <= set(create["responses"])
