@@ -12,7 +12,10 @@ The default, 200 stations x 2 scans/s, is more than one process takes on this ki
 The same load runs against 1 process, then against 2 (a fresh database each, seeded alike), then
 the echo on the 2-process setup (10 s): what the clients, nginx and the transport carry without
 the scan's work (if the 2-process scan throughput is near it, the load generator is the limit).
-Every acknowledged scan is checked in the database: recorded once.
+Every acknowledged scan is checked in the database: recorded once. Each run also reports its
+workers' CPU and how busy the whole machine was: a worker near 100 % of a core is the limit a
+second process lifts; a machine near 100 % (PostgreSQL, nginx, the clients, anything else) is a
+limit it cannot.
 
     python bench/bench_scaleout.py [--stations 200] [--rate 2] [--seconds 30] [--postgres ADMIN_URL]
 
@@ -61,9 +64,9 @@ def run_setup(admin_url: str, processes: int, count: int, rate: float, seconds: 
             nginx.wait_ready(time.monotonic() + 5)
             stations = connect_stations(nginx.url, tokens, parallel=8)
             cpu_start = [server_cpu_seconds(server.pid) for server, _ in servers]
-            started = time.monotonic()
+            machine_start, started = _machine_cpu(), time.monotonic()
             scans, answered, missed = phase(stations, "scan", seconds, interval=1 / rate)
-            elapsed = time.monotonic() - started
+            elapsed, machine = time.monotonic() - started, _busy_since(machine_start)
             cpu = [server_cpu_seconds(server.pid) - before for (server, _), before in zip(servers, cpu_start)]
             echoes = None
             if echo:  # a shorter run: the echo costs the server next to nothing, the clients as much
@@ -83,7 +86,20 @@ def run_setup(admin_url: str, processes: int, count: int, rate: float, seconds: 
         recorded, rows = recorded_once(url, acked)
     return {"processes": processes, "sent": answered + missed, "acked": len(acked), "recorded": recorded,
             "rows": rows, "scans": scans, "throughput": len(acked) / elapsed, "elapsed": elapsed,
-            "cpu": [100 * c / elapsed for c in cpu], "spread": spread, "echoes": echoes, "seconds": seconds}
+            "cpu": [100 * c / elapsed for c in cpu], "machine": machine, "spread": spread, "echoes": echoes, "seconds": seconds}
+
+
+def _machine_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of every core since boot (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _busy_since(start: tuple[int, int]) -> float:
+    """% of the machine's CPU (all cores, everyone's processes) busy since ``start``."""
+    busy, total = _machine_cpu()
+    return 100 * (busy - start[0]) / max(total - start[1], 1)
 
 
 def _stations_per_process(nginx: NginxProcess, count: int) -> list[int]:
@@ -104,7 +120,8 @@ def _line(result: dict) -> str:
             f"{result['throughput']:6.1f} scans/s   p50 {statistics.median(scans):7.1f} ms   "
             f"p99 {percentile(scans, 99):7.1f} ms   sent {sent}, acked {acked} "
             f"({100 * acked / max(sent, 1):.1f} %), recorded once {recorded}/{min(acked, 30000)} "
-            f"({result['rows']} rows)   worker CPU {' + '.join(f'{c:.0f}' for c in result['cpu'])} % of a core")
+            f"({result['rows']} rows)   worker CPU {' + '.join(f'{c:.0f}' for c in result['cpu'])} % of a core, "
+            f"machine {result['machine']:.0f} % busy")
 
 
 def main() -> None:
@@ -126,7 +143,8 @@ def main() -> None:
 
     print(f"{args.stations} stations x {args.rate:g} scans/s offered ({args.stations * args.rate:.0f} scans/s), "
           f"{args.seconds:g} s per run; PostgreSQL; nginx (deploy/nginx/colis.conf); Redis; "
-          f"{os.cpu_count()} CPU cores for everything", flush=True)
+          f"{os.cpu_count()} CPU cores for everything (load average {os.getloadavg()[0]:.1f} at the start)",
+          flush=True)
     one = run_setup(args.postgres, 1, args.stations, args.rate, args.seconds, echo=False)
     print(_line(one), flush=True)
     two = run_setup(args.postgres, 2, args.stations, args.rate, args.seconds, echo=True)
