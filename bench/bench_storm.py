@@ -119,7 +119,6 @@ def _link_state(core) -> str:
     """Where a station is, in words, for one that did not drain."""
     link, sio = core.link, core.link._sio
     return (f"socket {'up' if link.connected else 'down'}, eio {sio.eio.state}, "
-            f"library reconnecting {link._library_is_reconnecting()}, "
             f"link loop {'alive' if link._thread and link._thread.is_alive() else 'dead'}, "
             f"synced {core._synced}, offline {core.board.get('offline')}")
 
@@ -379,7 +378,7 @@ def report(url: str, args, restarts, results: dict[str, dict], server_log: Path)
         new_server_attempts: list[float] = []
         for code, r in results.items():
             dropped.extend(t - killed_at for t in r["disconnected"] if killed_at <= t < up_at)
-            back = next((t for t in r["connected"] if up_at - 0.5 <= t < window_end), None)
+            back = next((t for t in r["connected"] if started_at <= t < window_end), None)
             empty = next((t for t in r["emptied"] if back is not None and back <= t < window_end), None)
             if back is None or empty is None:
                 stuck.append(code)

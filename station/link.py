@@ -48,8 +48,8 @@ class ServerLink:
         # handle_sigint=False: otherwise the client library chains its own Ctrl-C handler,
         # which drops every connection one by one (3 s each) before the station's orderly
         # stop runs, and the link reconnects them meanwhile.
-        self._sio = socketio.Client(reconnection=True, reconnection_delay=retry_delay,
-                                    reconnection_delay_max=retry_delay_max, handle_sigint=False)
+        # reconnection=False: the link alone reconnects, with jitter (_keep_connected).
+        self._sio = socketio.Client(reconnection=False, handle_sigint=False)
         self._sio.on("connect", self._handle_connect, namespace=NAMESPACE)
         self._sio.on("disconnect", self._handle_disconnect, namespace=NAMESPACE)
         self._sio.on("connect_error", self._handle_connect_error, namespace=NAMESPACE)
@@ -106,22 +106,26 @@ class ServerLink:
     # --- connection upkeep ----------------------------------------------------
 
     def _keep_connected(self) -> None:
-        """Connect, and reconnect whenever the client library will not.
+        """Connect, and reconnect after every drop, waiting a jittered time before each attempt
+        after a drop and after each failure (backoff_delay), so that the stations a crashed or
+        restarted server dropped all at once do not knock again at the same instants.
 
-        python-socketio does not retry a failed first connect, nor after the
-        server closes the session; its own reconnect task covers dropped
-        transports. Looking twice, a poll apart, avoids racing that task as it starts.
-        After a failed attempt the wait is jittered (backoff_delay): a restarted
-        server is not knocked on by every station at the same instants.
+        python-socketio's own reconnect task is off (reconnection=False): it waits the same
+        instants for every station give or take 0.5 s, and gives each attempt a fixed 1 s to
+        connect, so against a restarted server busy with the others' connects it abandons
+        attempts the server had already done the work of, and tries again (issue 13's
+        storm benchmark, bench/bench_storm.py, measured both). Nor does it retry a failed
+        first connect or a session the server closed: this loop had to anyway.
         """
         poll, failures = self._retry[0], 0
-        looked_down = True  # at start nothing else is trying
+        was_up = False  # at start, connect at once
         while not self._stop.is_set():
             wait = poll
-            if self.connected or self._library_is_reconnecting():
-                looked_down, failures = False, 0
-            elif not looked_down:
-                looked_down = True  # look once more before acting
+            if self.connected:
+                was_up, failures = True, 0
+            elif was_up:
+                was_up = False  # just dropped: first attempt after a jittered moment
+                wait = backoff_delay(0, *self._retry, self._rng)
             elif self._try_connect():
                 failures = 0
             else:
@@ -129,15 +133,12 @@ class ServerLink:
                 wait = backoff_delay(failures, *self._retry, self._rng)
             self._stop.wait(wait)
 
-    def _library_is_reconnecting(self) -> bool:
-        return bool(getattr(self._sio, "_reconnect_task", None))
-
     def _try_connect(self) -> bool:
         try:
             self._sio.connect(self.server_url, auth=self._auth, transports=["websocket"],
                               namespaces=[NAMESPACE], wait_timeout=5)
         except (sio_errors.ConnectionError, ValueError) as exc:
-            # Refused (bad token, server down) or already connecting: try later.
+            # Refused (bad token, server down) or still disconnecting: try later.
             log.info("station %s cannot connect to %s: %s", self.station_code, self.server_url, exc)
             return False
         if self._stop.is_set():  # close() ran while we were connecting
@@ -169,22 +170,22 @@ class ServerLink:
 
 
 def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
-    """How long to wait after the `failures`-th failed connect in a row: "full jitter".
+    """How long to wait after the `failures`-th failed connect in a row (0: after a drop),
+    with "full jitter": uniform over [0, min(cap, base * 2**failures)] (AWS Architecture Blog,
+    "Exponential Backoff And Jitter", 2015).
 
-    Uniform over [0, min(cap, base * 2**failures)] (AWS Architecture Blog, "Exponential
-    Backoff And Jitter", 2015). The ceiling doubles as the un-jittered loop's delay did
-    (1, 2, 4, then 5 s); the wait is anywhere below it. Full rather than decorrelated jitter
+    The ceiling doubles as the un-jittered loop's delay did (0.5 s, then 1, 2, 4, 5, 5...);
+    the wait is anywhere below it. Full rather than decorrelated jitter
     (min(cap, uniform(base, 3 * previous))): with a cap only ten times the base, most
     decorrelated draws land above the cap and are clipped to exactly it, so stations that
     keep failing fall back into a common 5 s rhythm; full jitter keeps every wait spread
-    over the whole window, whose mean (cap / 2) is also the expected time for a station to
-    notice a server that came back. AWS's simulation finds it the least total work for a
-    completion time as good as the others'.
+    over the whole window, and its mean (cap / 2) is also the expected time a station takes
+    to notice that its server is back. AWS's simulation finds it the least total work for
+    a completion time as good as the others'.
 
-    python-socketio's own reconnect task (the one that covers dropped transports, such as
-    a server killed with -9) does not do this: it waits min(cap, base * 2**n) plus
-    `randomization_factor` (0.5, in seconds, not a fraction) times uniform(-1, 1), i.e.
-    every station within +-0.5 s of the same instant (socketio/client.py, _handle_reconnect).
+    For comparison, python-socketio's reconnect task waits min(cap, base * 2**n) plus
+    `randomization_factor` (0.5, in seconds, not a fraction) times uniform(-1, 1): every
+    station within 0.5 s of the same instants (socketio/client.py, _handle_reconnect).
     """
     ceiling = min(cap, base * 2 ** min(failures, 32))
     return rng.uniform(0.0, ceiling)

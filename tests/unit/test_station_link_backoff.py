@@ -34,10 +34,22 @@ class CountedStop:
         self.rounds = 0
 
 
-def run_loop(link: ServerLink, connect_results: list[bool]) -> list[float]:
+class ScriptedLink(ServerLink):
+    """A link whose socket is up or down as scripted, look after look (down once the script ends)."""
+
+    def __init__(self, ups: list[bool], **kwargs):
+        super().__init__("http://127.0.0.1:9", "PICK-01", "token", retry_delay=0.5, retry_delay_max=5.0, **kwargs)
+        self._ups = iter(ups)
+
+    @property
+    def connected(self) -> bool:
+        return next(self._ups, False)
+
+
+def run_loop(link: ServerLink, connect_results: list[bool], rounds: int | None = None) -> list[float]:
     attempts = iter(connect_results)
     link._try_connect = lambda: next(attempts)
-    link._stop = stop = CountedStop(len(connect_results))
+    link._stop = stop = CountedStop(rounds or len(connect_results))
     link._keep_connected()
     return stop.waits
 
@@ -64,9 +76,31 @@ def test_a_successful_connect_starts_the_backoff_again_from_the_bottom():
     assert waits == [1.0, 2.0, 4.0, 0.5, 1.0]  # after the success: the poll, then the first ceiling
 
 
+def test_after_a_drop_the_first_attempt_waits_a_jittered_moment_too():
+    rng = ScriptedRandom(0.5)
+    link = ScriptedLink([True, True, False, False, False, True], rng=rng)
+    try:
+        # up, up, dropped (wait), attempt fails (wait), attempt succeeds (poll), up (poll)
+        waits = run_loop(link, [False, True], rounds=6)
+    finally:
+        link.close()
+    assert rng.ranges == [(0.0, 0.5), (0.0, 1.0)]
+    assert waits == [0.5, 0.5, 0.25, 0.5, 0.5, 0.5]
+
+
+def test_the_link_alone_reconnects():
+    # python-socketio's reconnect task would knock at the same instants (+-0.5 s) for every
+    # station a crash dropped, and give up each attempt after a fixed 1 s (see backoff_delay).
+    link = ServerLink("http://127.0.0.1:9", "PICK-01", "token")
+    try:
+        assert link._sio.reconnection is False
+    finally:
+        link.close()
+
+
 def test_full_jitter_spreads_waits_over_the_whole_window_and_never_past_the_cap():
     rng = random.Random(13)
-    for failures, ceiling in ((1, 1.0), (2, 2.0), (3, 4.0), (4, 5.0), (10, 5.0), (5000, 5.0)):
+    for failures, ceiling in ((0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 5.0), (10, 5.0), (5000, 5.0)):
         draws = [backoff_delay(failures, 0.5, 5.0, rng) for _ in range(2000)]
         assert all(0.0 <= d <= ceiling for d in draws)
         # Spread from near zero to near the ceiling, as 200 stations' waits must be.
