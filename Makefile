@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 FUZZ_RUNS ?= 1000000
 FUZZ_INSTALLED := $(VENV)/.installed-fuzz
 
-.PHONY: demo test install bench docs fuzz clean
+.PHONY: demo test install bench soak docs fuzz clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ docs: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) bench/run_all.py
+
+# Not part of `make bench`: 200 stations for 10 minutes, p99 and server memory over time.
+soak: $(INSTALLED)
+	$(PY) bench/bench_soak.py --stations 200 --minutes 10
 
 $(FUZZ_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[dev,fuzz]'

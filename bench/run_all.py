@@ -1,4 +1,9 @@
-"""``make bench``: every benchmark, small enough for a laptop; each prints its own figures."""
+"""``make bench``: every benchmark, sized for a 2-core machine; each prints its own figures.
+
+``make soak`` runs the 10-minute soak separately (bench_soak.py), it is too long for here.
+Run on a quiet machine: every figure is a ratio against a floor measured in the same run, but a
+busy neighbour still moves both sides differently.
+"""
 from __future__ import annotations
 
 import subprocess
@@ -9,16 +14,31 @@ HERE = Path(__file__).parent
 POSTGRES = "postgresql+psycopg://127.0.0.1/test"
 
 RUNS = [
+    # one station: the scan against an echo and a bare commit (issue 13)
     ["bench_scan.py", "--scans", "300"],
     ["bench_scan.py", "--scans", "300", "--postgres", POSTGRES],
-    ["bench_load.py", "--stations", "50", "--seconds", "30", "--postgres", POSTGRES],
+    # where a scan's server time goes, in-process (docs/performance.md)
+    ["profile_scan.py", "--scans", "300"],
+    ["profile_scan.py", "--scans", "300", "--postgres", POSTGRES],
+    # many stations on one production process, then 1 vs 2 processes behind nginx
+    ["bench_load.py", "--stations", "50", "--seconds", "60", "--postgres", POSTGRES],
+    ["bench_load.py", "--stations", "200", "--seconds", "60", "--postgres", POSTGRES],
+    ["bench_scaleout.py", "--stations", "200", "--seconds", "30", "--postgres", POSTGRES],
+    # the server restarted under 200 stations
+    ["bench_storm.py", "--stations", "200", "--postgres", POSTGRES],
+    # picking: claims under contention, route lengths (issue 6)
+    ["bench_claims.py", "--postgres", POSTGRES],
+    ["bench_route.py", "--lists", "1000"],
     ["bench_demo_data.py", "--orders", "100000"],
 ]
 
 
 def main() -> int:
+    only = set(sys.argv[1:])  # e.g. `python bench/run_all.py bench_scan.py` runs just those
     failures = 0
     for args in RUNS:
+        if only and args[0] not in only:
+            continue
         print(f"\n$ python bench/{' '.join(args)}", flush=True)
         failures += subprocess.call([sys.executable, str(HERE / args[0]), *args[1:]]) != 0
     return 1 if failures else 0
