@@ -1,15 +1,24 @@
 """Supervisor dashboard: the page, its JSON snapshot, and the ``/dashboard`` namespace."""
 from __future__ import annotations
 
+import logging
+import threading
 from functools import wraps
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
+from server.extensions import socketio
 from server.i18n import current_locale, t
 
+log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__)
+# How often this process checks its open dashboards' users against the database: a password
+# reset, role change or deactivation made anywhere (another process, the CLI without Redis)
+# ends their sockets within this many seconds; with Redis it is at once (auth.disconnect_user_sockets).
+REVALIDATE_EVERY = 5.0
 SUPERVISING_ROLES = ("supervisor", "admin")
 
 
@@ -47,16 +56,86 @@ class DashboardNamespace(Namespace):
     def on_connect(self, auth=None):
         if not current_user.is_authenticated or current_user.role not in SUPERVISING_ROLES:
             raise ConnectionRefusedError("unauthorized")
+        from server.api.station_ns import sweep_stale_presence
+
+        sweep_stale_presence(current_app)
         join_room("supervisors")
-        _owners[request.sid] = current_user.user_id
+        app = current_app._get_current_object()
+        with _lock:
+            _owners[request.sid] = Owner(app, current_user.user_id, current_user.session_version)
         current_app.extensions["colis_sockets"].add(current_user.user_id, request.sid)
+        _start_revalidation()
         emit("floor_update", {"events": [], "snapshot": current_app.extensions["colis"].snapshot()})
 
     def on_disconnect(self, reason=None):
-        user_id = _owners.pop(request.sid, None)
-        if user_id is not None:
-            current_app.extensions["colis_sockets"].remove(user_id, request.sid)
+        with _lock:
+            owner = _owners.pop(request.sid, None)
+        if owner is not None:
+            current_app.extensions["colis_sockets"].remove(owner.user_id, request.sid)
 
 
-# sid -> user id, for the sockets this process holds (a disconnect is seen where it happens).
-_owners: dict[str, int] = {}
+class Owner(NamedTuple):
+    app: object
+    user_id: int
+    session_version: int
+
+
+# sid -> whose it is, for the sockets this process holds (a disconnect is seen where it happens).
+_owners: dict[str, Owner] = {}
+_lock = threading.Lock()
+_revalidating = False
+
+
+def revoked_sockets() -> list[str]:
+    """This process's dashboard sockets whose user was since signed out, reset, demoted or
+    deactivated (their session version moved on, or they no longer supervise)."""
+    from sqlalchemy import select
+
+    from server.models import User
+
+    with _lock:
+        owners = dict(_owners)
+    by_app: dict[object, dict[str, Owner]] = {}
+    for sid, owner in owners.items():
+        by_app.setdefault(owner.app, {})[sid] = owner
+    revoked = []
+    for app, sockets in by_app.items():
+        ids = {owner.user_id for owner in sockets.values()}
+        with app.extensions["colis"].session_factory() as session:
+            rows = session.execute(select(User.id, User.session_version, User.active, User.role)
+                                   .where(User.id.in_(ids))).all()
+        valid = {row.id: row.session_version for row in rows if row.active and row.role in SUPERVISING_ROLES}
+        revoked += [sid for sid, owner in sockets.items() if valid.get(owner.user_id) != owner.session_version]
+    return revoked
+
+
+def revalidate() -> int:
+    """Disconnect the revoked sockets of this process; returns how many."""
+    revoked = revoked_sockets()
+    for sid in revoked:
+        socketio.server.disconnect(sid, namespace="/dashboard")
+    return len(revoked)
+
+
+def _start_revalidation() -> None:
+    global _revalidating
+    with _lock:
+        if _revalidating:
+            return
+        _revalidating = True
+    socketio.start_background_task(_revalidation_loop)
+
+
+def _revalidation_loop() -> None:
+    """Runs while this process holds dashboard sockets; the next connect starts it again."""
+    global _revalidating
+    while True:
+        socketio.sleep(REVALIDATE_EVERY)
+        with _lock:
+            if not _owners:
+                _revalidating = False
+                return
+        try:
+            revalidate()
+        except Exception:  # noqa: BLE001 - a database hiccup: the next round tries again
+            log.exception("dashboard sockets: revalidation failed")

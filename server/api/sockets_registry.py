@@ -4,6 +4,11 @@ python-socketio only lists the sockets of its own process, but its message queue
 disconnect any socket by id. So each process records its users' socket ids in Redis
 (the queue it already needs once several processes run); logging out on any process then
 disconnects them everywhere. With no Redis there is one process, and a dict is enough.
+
+Stations have one socket each: ``claim_station`` records a station's newest socket and returns
+the one it replaces (which the caller disconnects, wherever it is); ``release_station`` forgets
+a socket only if it is still the station's current one, so the replaced socket's disconnect
+does not mark the station offline under its successor (docs/security.md, "One socket a station").
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ KEY_TTL_SECONDS = 7 * 24 * 3600  # bounds what a crashed process can leave behin
 class LocalSocketRegistry:
     def __init__(self):
         self._sids: dict[int, set[str]] = defaultdict(set)
+        self._stations: dict[int, str] = {}
         self._lock = threading.Lock()
 
     def add(self, user_id: int, sid: str) -> None:
@@ -29,6 +35,29 @@ class LocalSocketRegistry:
     def sids(self, user_id: int) -> list[str]:
         with self._lock:
             return sorted(self._sids[user_id])
+
+    def claim_station(self, station_id: int, sid: str) -> str | None:
+        with self._lock:
+            old = self._stations.get(station_id)
+            self._stations[station_id] = sid
+            return old if old != sid else None
+
+    def release_station(self, station_id: int, sid: str) -> bool:
+        with self._lock:
+            if self._stations.get(station_id) != sid:
+                return False
+            del self._stations[station_id]
+            return True
+
+    def station_sid(self, station_id: int) -> str | None:
+        with self._lock:
+            return self._stations.get(station_id)
+
+
+# Delete the key only if it still holds this socket (another process may have replaced it).
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
+"""
 
 
 class RedisSocketRegistry:
@@ -50,6 +79,21 @@ class RedisSocketRegistry:
 
     def sids(self, user_id: int) -> list[str]:
         return sorted(sid.decode() for sid in self._redis.smembers(self._key(user_id)))
+
+    def _station_key(self, station_id: int) -> str:
+        return f"{self._prefix}:station-socket:{station_id}"
+
+    def claim_station(self, station_id: int, sid: str) -> str | None:
+        old = self._redis.set(self._station_key(station_id), sid, ex=KEY_TTL_SECONDS, get=True)
+        old = old.decode() if old is not None else None
+        return old if old != sid else None
+
+    def release_station(self, station_id: int, sid: str) -> bool:
+        return bool(self._redis.eval(_RELEASE, 1, self._station_key(station_id), sid))
+
+    def station_sid(self, station_id: int) -> str | None:
+        sid = self._redis.get(self._station_key(station_id))
+        return sid.decode() if sid is not None else None
 
 
 def make_registry(redis_url: str | None, prefix: str):

@@ -7,12 +7,16 @@ the services. No handler can leave a station without an ack: a bad payload answe
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from functools import wraps
+from typing import NamedTuple
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from server.domain.scenarios import ROLE_SCENARIO, SCENARIOS
+from server.extensions import socketio
 from server.models import Station
 from server.services import dispatch, operator, printing, scans, sessions, stations, steps
 from wire.contract import ErrorCode, error_reply
@@ -21,8 +25,18 @@ from wire.payloads import (ActionPayload, BadPayload, DeadLetterPayload, Printer
 
 log = logging.getLogger(__name__)
 
-# sid -> station id, for this process. Sticky sessions keep a socket on one process.
-_connected: dict[str, int] = {}
+# sid -> the station signed in on it and the token hash it signed in with, for this process.
+# Sticky sessions keep a socket on one process.
+_connected: dict[str, "Signed"] = {}
+# Event names python-socketio reserves for its own connect and disconnect: a client sending
+# them as ordinary events must not reach those handlers (docs/security.md).
+RESERVED_EVENTS = ("connect", "disconnect")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Signed(NamedTuple):
+    station_id: int
+    token_hash: str  # a re-key changes the row's: this socket's events are then refused
 
 
 class NotConnected(Exception):
@@ -47,44 +61,80 @@ def always_answers(handler):
             log.warning("station event %s: database unavailable (%s)", handler.__name__, exc)
             return error_reply(ErrorCode.SERVER_ERROR, "database busy or unreachable, try again")
         except Exception:  # noqa: BLE001 - the station must always get an answer
+            signed = _connected.get(request.sid)
             log.exception("station event %s failed (sid %s, station %s)", handler.__name__, request.sid,
-                          _connected.get(request.sid))
+                          signed.station_id if signed else None)
             return error_reply(ErrorCode.SERVER_ERROR, "the server failed on this request, try again")
     return answer
 
 
 class StationNamespace(Namespace):
+    def trigger_event(self, event, *args):
+        if event in RESERVED_EVENTS and self._sent_by_client(event, args):
+            # Before: a station emitting "disconnect" ran the disconnect handler (marked offline,
+            # every later event unanswered); "connect" would re-run the sign-in on a live socket.
+            log.warning("station socket %s sent a reserved event %r: refused", args[0] if args else "?", event)
+            return error_reply(ErrorCode.BAD_REQUEST, f"'{event}' is not an event a station may send")
+        return super().trigger_event(event, *args)
+
+    def _sent_by_client(self, event: str, args: tuple) -> bool:
+        sid = args[0] if args else None
+        if event == "disconnect":
+            # python-socketio marks a socket it is disconnecting before calling the handler.
+            return self.server.manager.is_connected(sid, self.namespace)
+        # A real connect passes the handshake's own WSGI environ; an event cannot forge that object.
+        return len(args) < 2 or args[1] is not self.server.get_environ(sid, namespace=self.namespace)
+
     def on_connect(self, auth=None):
         auth = auth if isinstance(auth, dict) else {}
         code, token = str(auth.get("station", ""))[:64], str(auth.get("token", ""))[:256]
+        if not code or not token or _CONTROL.search(code) or _CONTROL.search(token):
+            raise ConnectionRefusedError("unauthorized")  # before: a NUL byte failed in PostgreSQL
+        registry = current_app.extensions["colis_sockets"]
+        replaced = None
         try:
+            sweep_stale_presence(current_app)
             with _floor().uow() as uow:
-                station = stations.authenticate(uow, code, token) if code and token else None
+                station = stations.authenticate(uow, code, token)
                 if station is None:
                     raise ConnectionRefusedError("unauthorized")
-                _connected[request.sid] = station.id
+                _connected[request.sid] = Signed(station.id, station.token_hash)
                 join_room(f"station:{station.code}")
                 join_room(f"role:{station.role}")
                 kind = SCENARIOS[ROLE_SCENARIO[station.role]].claims
                 if kind and kind != station.role:
                     join_room(f"role:{kind}")  # nudged when work of the kind it claims appears
+                # One socket a station, the newest: the older is most often a dead connection of
+                # the same PC (rebooted, moved to another access point) that would otherwise hold
+                # the station for a ping timeout (docs/security.md, "One socket a station").
+                replaced = registry.claim_station(station.id, request.sid)
+                if replaced:
+                    _connected.pop(replaced, None)  # its events answer not_connected at once
+                    uow.emit("station_socket_replaced", station=station.code, address=request.remote_addr)
                 stations.mark_online(uow, station, True)
         except ConnectionRefusedError:
+            _connected.pop(request.sid, None)
             raise
         except Exception:  # noqa: BLE001 - the station retries its connection with back-off
-            _connected.pop(request.sid, None)
+            signed = _connected.pop(request.sid, None)
+            if signed is not None:
+                registry.release_station(signed.station_id, request.sid)
             log.exception("station %s could not connect", code)
             raise ConnectionRefusedError("server_error") from None
+        if replaced:
+            socketio.server.disconnect(replaced, namespace=self.namespace)  # on any process (message queue)
 
     def on_disconnect(self, reason=None):
-        station_id = _connected.pop(request.sid, None)
-        if station_id is None or station_id in _connected.values():
+        signed = _connected.pop(request.sid, None)
+        if signed is None:
             return
         try:
+            if not current_app.extensions["colis_sockets"].release_station(signed.station_id, request.sid):
+                return  # replaced by a newer socket of the same station: it stays online
             with _floor().uow() as uow:
-                stations.mark_online(uow, uow.session.get(Station, station_id), False)
+                stations.mark_online(uow, uow.session.get(Station, signed.station_id), False)
         except Exception:  # noqa: BLE001 - a disconnect has no one to answer; the next connect fixes it
-            log.exception("station %s: could not record the disconnect", station_id)
+            log.exception("station %s: could not record the disconnect", signed.station_id)
 
     @always_answers
     def on_hello(self, data=None):
@@ -143,8 +193,39 @@ class StationNamespace(Namespace):
             return dispatch.heartbeat(uow, self._station(uow))
 
     def _station(self, uow) -> Station:
-        station_id = _connected.get(request.sid)
-        station = sessions.load_station(uow.session, station_id) if station_id is not None else None
+        signed = _connected.get(request.sid)
+        station = sessions.load_station(uow.session, signed.station_id) if signed is not None else None
         if station is None:
             raise NotConnected()
+        if not station.active or station.token_hash != signed.token_hash:
+            # Re-keyed or deactivated since this socket signed in (by any process, or the CLI):
+            # the row every event loads anyway says so, and the socket is ended.
+            _connected.pop(request.sid, None)
+            socketio.server.disconnect(request.sid, namespace="/station")
+            raise NotConnected()
         return station
+
+
+def disconnect_station(app, station_id: int) -> None:
+    """End the station's open socket wherever it is (re-key, deactivation)."""
+    sid = app.extensions["colis_sockets"].station_sid(station_id)
+    if sid:
+        socketio.server.disconnect(sid, namespace="/station")
+
+
+def sweep_stale_presence(app) -> None:
+    """Once per process, before its first station signs in: stations left ``online`` by a process
+    that died (kill -9, power cut) are marked offline. Only a floor's single process can know
+    that every flag it did not set is stale; with REDIS_URL (several processes) it is skipped
+    (docs/security.md, "Presence"). Sign-ins wait for the sweep, so it never clears one of them."""
+    if app.config.get("REDIS_URL"):
+        return
+    state = app.extensions.setdefault("colis_presence", {"lock": threading.Lock(), "swept": False})
+    if state["swept"]:
+        return
+    with state["lock"]:
+        if state["swept"]:
+            return
+        with app.extensions["colis"].uow() as uow:
+            stations.clear_stale_presence(uow)
+        state["swept"] = True

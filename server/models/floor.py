@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -56,12 +56,16 @@ class User(Base):
 
 
 class ScanEvent(Base):
-    """Every scan, good or bad, exactly once: ``uuid`` is made by the station at read time."""
+    """Every scan, good or bad, exactly once: ``uuid`` is made by the station at read time.
+
+    Unique per station, not floor-wide: a station can only replay its own scans, and one
+    station's uuids (guessed, or copied from a log) must not mark another's scans duplicate.
+    """
 
     __tablename__ = "scan_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    uuid: Mapped[str] = mapped_column(String(36))
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
     return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
@@ -74,7 +78,8 @@ class ScanEvent(Base):
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
-    __table_args__ = (Index("ix_scan_events_station_time", "station_id", "received_at"),)
+    __table_args__ = (Index("ix_scan_events_station_time", "station_id", "received_at"),
+                      UniqueConstraint("station_id", "uuid", name="uq_scan_events_station_uuid"))
 
 
 class AuditEvent(Base):

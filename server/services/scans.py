@@ -1,6 +1,6 @@
 """Every scan enters here: deduplicated by uuid, given meaning once, recorded, answered.
 
-Deduplication is the database's: ``scan_events.uuid`` is unique, and the scan's row is
+Deduplication is the database's: ``scan_events`` is unique on (station, uuid), and the scan's row is
 inserted in the transaction that applies it. A replay (the station never got its ack) does
 the work again, fails on that insert, is rolled back whole, and is answered with the screen
 as it is. That costs a replay a little more and saves every first scan a round trip.
@@ -56,7 +56,7 @@ def record_scan(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
 def _after_failure(uow: UnitOfWork, station_id: int, station_code: str, cmd: ScanCommand, exc: Exception) -> dict:
     """A replay (applied before, its ack lost), a database to retry, or a scan refused for good."""
     try:
-        if _recorded(uow, cmd.uuid):
+        if _recorded(uow, station_id, cmd.uuid):
             return _replayed(uow, sessions.load_station(uow.session, station_id))
     except TRANSIENT_ERRORS as unreachable:
         uow.rollback()
@@ -89,7 +89,7 @@ def _task_of(ran: steps.Ran) -> int | None:
 
 def _record(uow: UnitOfWork, station: Station, cmd: ScanCommand, code: ScannedCode, outcome: str, accepted: bool,
             task_id=None, return_id=None, reason: str = "") -> None:
-    # Core, not the ORM: no object to track, and a replay fails here at once (unique uuid).
+    # Core, not the ORM: no object to track, and a replay fails here at once (unique per station).
     uow.session.connection().execute(RECORD_SCAN, {
         "uuid": cmd.uuid, "station_id": station.id, "task_id": task_id, "return_id": return_id, "raw": cmd.raw,
         "symbology": cmd.symbology, "kind": str(code.kind), "outcome": outcome, "reason": reason,
@@ -113,8 +113,11 @@ def _refuse(uow: UnitOfWork, station_id: int, cmd: ScanCommand, failure: Excepti
         return error_reply(ErrorCode.SERVER_ERROR, "the server could not record this scan, try again")
 
 
-def _recorded(uow: UnitOfWork, scan_uuid: str) -> bool:
-    return uow.session.scalar(select(ScanEvent.id).where(ScanEvent.uuid == scan_uuid)) is not None
+def _recorded(uow: UnitOfWork, station_id: int, scan_uuid: str) -> bool:
+    """This station already recorded this uuid: a replay. Scoped by station like the UNIQUE
+    (station_id, uuid) it reads, so another station's uuid is never taken for a replay."""
+    return uow.session.scalar(select(ScanEvent.id).where(ScanEvent.station_id == station_id,
+                                                         ScanEvent.uuid == scan_uuid)) is not None
 
 
 def _replayed(uow: UnitOfWork, station: Station) -> dict:

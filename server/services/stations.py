@@ -48,6 +48,44 @@ def authenticate(uow: UnitOfWork, code: str, token: str) -> Station | None:
     return station
 
 
+def clear_stale_presence(uow: UnitOfWork, keep: set[int] = frozenset()) -> list[str]:
+    """Mark offline every station flagged online but not in ``keep`` (the ones this process
+    holds); returns their codes. Run by a floor's single process before its first sign-in."""
+    stale = uow.session.scalars(select(Station).where(Station.online.is_(True))).all()
+    stale = [station for station in stale if station.id not in keep]
+    for station in stale:
+        station.online = False
+        uow.emit("station_offline", station=station.code, role=station.role, reason="stale at server start")
+    uow.commit()
+    return [station.code for station in stale]
+
+
+def rekey_station(uow: UnitOfWork, code: str, actor: str, address: str | None = None,
+                  token: str | None = None) -> tuple[Station, str]:
+    """A new token for an existing station; the old one (and any socket signed in with it) stops
+    working. The caller drops the open socket (server/api/station_ns.disconnect_station)."""
+    station = uow.session.scalars(select(Station).where(Station.code == code)).first()
+    if station is None:
+        raise LookupError(f"no station {code}")
+    token = token or new_token()
+    station.token_hash = hash_token(token)
+    uow.emit("station_rekeyed", actor=actor, station=station.code, address=address)
+    uow.session.flush()
+    return station, token
+
+
+def set_station_active(uow: UnitOfWork, code: str, active: bool, actor: str,
+                       address: str | None = None) -> Station:
+    station = uow.session.scalars(select(Station).where(Station.code == code)).first()
+    if station is None:
+        raise LookupError(f"no station {code}")
+    station.active = active
+    uow.emit("station_activated" if active else "station_deactivated", actor=actor, station=station.code,
+             address=address)
+    uow.session.flush()
+    return station
+
+
 def mark_online(uow: UnitOfWork, station: Station, online: bool) -> None:
     station.online, station.last_seen_at = online, utcnow()
     uow.emit("station_online" if online else "station_offline", station=station.code, role=station.role)

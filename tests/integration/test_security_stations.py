@@ -1,0 +1,128 @@
+"""Station sessions under attack, on SQLite and PostgreSQL (issue 10, finding 6; docs/security.md).
+
+A spoofed ``disconnect`` or ``connect`` event, two sockets on one station's credentials, presence
+left by a process that died, another station's scan uuid, bad bytes at sign-in. Each test fails
+on the code before the fix.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from server.extensions import socketio
+from server.models import AuditEvent, ScanEvent, Station
+from tests.factories import add_station
+from tests.integration.test_floor_flow import order_ready, request_task, scan  # noqa: F401
+
+
+@pytest.fixture
+def two_stations(floor):
+    with floor.uow() as uow:
+        one = add_station(uow, "PICK-01", "pick")
+        two = add_station(uow, "PACK-02", "pack")
+        uow.commit()
+    return {"PICK-01": one, "PACK-02": two}
+
+
+def connect(app, code, token):
+    return socketio.test_client(app, namespace="/station", auth={"station": code, "token": token})
+
+
+def online(floor, station_id) -> bool:
+    with floor.uow() as uow:
+        return uow.session.get(Station, station_id).online
+
+
+def hello(client):
+    return client.emit("hello", {}, namespace="/station", callback=True)
+
+
+def test_a_station_emitting_disconnect_does_not_run_the_disconnect_handler(app, floor, two_stations):
+    """Before: the spoofed event marked the station offline and every later event went unanswered."""
+    station_id, token = two_stations["PICK-01"]
+    client = connect(app, "PICK-01", token)
+    reply = client.emit("disconnect", {}, namespace="/station", callback=True)
+    assert reply["error"]["code"] == "bad_request"
+    assert online(floor, station_id)
+    assert hello(client)["station"]["code"] == "PICK-01"  # still answered
+    client.disconnect(namespace="/station")
+    assert not online(floor, station_id)  # the real disconnect still runs
+
+
+def test_a_station_emitting_connect_cannot_sign_in_again_as_another(app, floor, two_stations):
+    _, token = two_stations["PICK-01"]
+    client = connect(app, "PICK-01", token)
+    other = {"station": "PACK-02", "token": two_stations["PACK-02"][1]}
+    reply = client.emit("connect", other, namespace="/station", callback=True)
+    assert reply["error"]["code"] == "bad_request"
+    assert hello(client)["station"]["code"] == "PICK-01"
+    assert not online(floor, two_stations["PACK-02"][0])
+
+
+def test_two_sockets_on_one_stations_credentials_the_newer_wins(app, floor, two_stations):
+    """Before: both were accepted, and both drove the same station session."""
+    station_id, token = two_stations["PICK-01"]
+    older = connect(app, "PICK-01", token)
+    newer = connect(app, "PICK-01", token)
+    assert newer.is_connected("/station") and not older.is_connected("/station")
+    assert hello(newer)["station"]["code"] == "PICK-01" and online(floor, station_id)
+    with floor.uow() as uow:
+        replaced = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "station_socket_replaced")).all()
+        assert [e.actor for e in replaced] == ["station:PICK-01"]
+    newer.disconnect(namespace="/station")
+    assert not online(floor, station_id)
+
+
+def test_the_replaced_sockets_disconnect_leaves_the_station_online(app, floor, two_stations):
+    station_id, token = two_stations["PICK-01"]
+    connect(app, "PICK-01", token)
+    newer = connect(app, "PICK-01", token)
+    assert online(floor, station_id)  # the older one's disconnect did not mark it offline
+    assert hello(newer)["state"]
+
+
+def test_a_station_left_online_by_a_process_that_died_is_offline_once_the_server_serves_again(
+        app, floor, two_stations):
+    """Before: after kill -9 and a restart, a station that never came back stayed online forever."""
+    dead_id, _ = two_stations["PICK-01"]
+    with floor.uow() as uow:  # what a killed process leaves behind
+        uow.session.get(Station, dead_id).online = True
+        uow.commit()
+    live_id, token = two_stations["PACK-02"]
+    client = connect(app, "PACK-02", token)  # the restarted server's first sign-in
+    assert not online(floor, dead_id) and online(floor, live_id)
+    with floor.uow() as uow:
+        swept = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "station_offline")).all()
+        assert [(e.actor, e.detail["reason"]) for e in swept] == [("station:PICK-01", "stale at server start")]
+    client.disconnect(namespace="/station")
+
+
+@pytest.mark.parametrize("code", ["PICK\x00-01", "PICK-01\n", "\x00"])
+def test_a_control_character_in_the_station_code_is_refused_as_unauthorized(app, two_stations, code, caplog):
+    """Before: a NUL byte reached PostgreSQL, failed there and was logged as a server error."""
+    caplog.set_level(logging.ERROR)
+    client = connect(app, code, two_stations["PICK-01"][1])
+    assert not client.is_connected("/station")
+    assert not [r for r in caplog.records if "could not connect" in r.getMessage()]
+
+
+def test_another_stations_scan_uuid_is_not_a_duplicate_but_a_replay_at_the_same_station_is(floor, order_ready):
+    """Before: scan_events.uuid was unique floor-wide, so PICK-02 sending PICK-01's uuid got "duplicate"."""
+    with floor.uow() as uow:
+        other_id, _ = add_station(uow, "PICK-02", "pick")
+        uow.commit()
+    request_task(floor, order_ready["pick"])
+    shared = str(uuid.uuid4())
+    first = scan(floor, order_ready["pick"], order_ready["lamp"].gtin, shared)
+    assert first["message"]["code"] == "item_ok"
+    elsewhere = scan(floor, other_id, order_ready["lamp"].gtin, shared)
+    assert not elsewhere["duplicate"] and elsewhere["message"]["code"] != "duplicate_scan"
+    replay = scan(floor, order_ready["pick"], order_ready["lamp"].gtin, shared)
+    assert replay["duplicate"] and replay["message"]["code"] == "duplicate_scan"
+    with floor.uow() as uow:
+        rows = uow.session.execute(select(ScanEvent.station_id, func.count()).where(ScanEvent.uuid == shared)
+                                   .group_by(ScanEvent.station_id)).all()
+    assert sorted(rows) == sorted([(order_ready["pick"], 1), (other_id, 1)])
