@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def register(app, socketio) -> None:
-    from server.api import auth, dashboard, intake_webhooks, rest, station_ns
+    from server.api import auth, dashboard, intake_cli, intake_webhooks, rest, station_ns
 
     from server.i18n import t
 
@@ -12,6 +12,7 @@ def register(app, socketio) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(rest.bp)
     app.register_blueprint(intake_webhooks.bp)
+    app.register_blueprint(intake_cli.bp)
     from server.api.v1 import init_api
 
     init_api(app)

@@ -56,8 +56,9 @@ def apply_channel_order(uow: UnitOfWork, channel: str, incoming: ChannelOrder,
     if incoming.updated_at < row.source_updated_at:
         return Applied("stale", f"version of {_iso(incoming.updated_at)} is older than the one applied "
                                 f"({_iso(row.source_updated_at)})", row)
-    if incoming.updated_at == row.source_updated_at and row.data == _snapshot(incoming):
+    if incoming.updated_at == row.source_updated_at and row.data == _snapshot(incoming) and row.state != "held":
         return Applied("unchanged", "this version is already applied", row)
+    # A held order is tried again even at the same version: its missing product may exist now.
     row.source_updated_at = incoming.updated_at
     row.data = _snapshot(incoming)
     if row.order_id is None:
