@@ -3,14 +3,23 @@
 The page long-polls /screen.json (simpler than SSE for a kiosk browser that
 may sleep or reload), posts typed or keyboard-wedge codes to /scan and the
 operator's keys to /action. Its words come from the one catalog, wire.texts.
+
+Any web page the kiosk PC's browser opens can reach localhost (docs/security.md, "The kiosk"):
+- the Host header must name this server (localhost, a loopback address or the configured
+  host), so a DNS-rebound name (evil.example resolving to 127.0.0.1) gets a 421;
+- a POST must be JSON (a cross-site form cannot send it without a CORS preflight, which is never
+  granted) and, when the browser says where it comes from (Origin, Sec-Fetch-Site), from here;
+- every answer forbids framing and inline script (CSP), and sniffing.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import threading
+from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request, send_from_directory
+from flask import Flask, abort, jsonify, render_template, request, send_from_directory
 from werkzeug.serving import make_server
 
 from wire.contract import PRINTER_PROBLEMS, Action
@@ -18,11 +27,55 @@ from wire.texts import DEFAULT_LOCALE, section
 
 UI_DIR = os.path.dirname(os.path.abspath(__file__))
 STATIC_FILES = {"station.js": "text/javascript", "station.css": "text/css"}
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "127.0.0.1", "::1"})
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                "frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
-def make_ui_app(core, poll_timeout: float = 20.0) -> Flask:
+def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
+    """The Host header's name (without port) is a loopback name or address, or one configured."""
+    try:
+        name = (urlsplit(f"//{host_header}").hostname or "").lower()
+    except ValueError:  # a malformed port or bracket
+        return False
+    if name in allowed or name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...] = ()) -> Flask:
     app = Flask(__name__, template_folder=UI_DIR, static_folder=None)
     app.json.ensure_ascii = False  # labels embedded in the page stay readable UTF-8
+    allowed = frozenset(h.lower() for h in allowed_hosts if h and h not in ("0.0.0.0", "::"))
+
+    @app.before_request
+    def only_this_kiosk():
+        if not host_allowed(request.host, allowed):
+            abort(421)  # Misdirected Request: DNS rebinding, or a name this kiosk does not answer to
+        if request.method == "POST":
+            origin = request.headers.get("Origin")
+            if origin is not None and (origin == "null" or not host_allowed(urlsplit(origin).netloc, allowed)
+                                       or urlsplit(origin).netloc != request.host):
+                abort(403)
+            if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+                abort(403)
+            if not request.is_json:  # 400, as /scan and /action always answered a body that is not JSON
+                return jsonify(error="send JSON (Content-Type: application/json)"), 400
+
+    @app.after_request
+    def headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     @app.get("/")
     def page():
@@ -94,8 +147,10 @@ def page_texts(locale: str) -> dict[str, dict[str, str]]:
 class UiServer:
     """Werkzeug's threaded server on a daemon thread (long polls need threads)."""
 
-    def __init__(self, core, host: str = "127.0.0.1", port: int = 0, poll_timeout: float = 20.0):
-        self._server = make_server(host, port, make_ui_app(core, poll_timeout), threaded=True)
+    def __init__(self, core, host: str = "127.0.0.1", port: int = 0, poll_timeout: float = 20.0,
+                 allowed_hosts: tuple[str, ...] = ()):
+        app = make_ui_app(core, poll_timeout, allowed_hosts=(host, *allowed_hosts))
+        self._server = make_server(host, port, app, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name="station-ui",
                                         daemon=True)
