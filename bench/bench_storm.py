@@ -393,10 +393,12 @@ def report(url: str, args, restarts, results: dict[str, dict], server_log: Path)
                     if started >= up_at:
                         new_server_attempts.append(started)
         print(f"\n{name}: old server gone {gone_at - killed_at:.2f} s after the signal; new process answering "
-              f"{up_at - started_at:.2f} s after its start; {up_at - killed_at:.2f} s without a server")
+              f"{up_at - started_at:.2f} s after its start")
         if dropped:
+            served = sum(1 for r in results.values() for _, t in r["acked"] if killed_at <= t < killed_at + min(dropped))
             print(f"  stations dropped by the old server {min(dropped):.2f} to {max(dropped):.2f} s after the signal "
-                  f"({len(dropped)} disconnects)")
+                  f"({len(dropped)} disconnects; {served} scans acknowledged between the signal and the first drop); "
+                  f"{up_at - killed_at - min(dropped):.2f} s from the first drop to the new server answering")
         if connected:
             worst = max(drained)
             print(f"  from the new server answering: all {len(connected)} connected in {max(connected):.2f} s "
