@@ -141,6 +141,9 @@ class ServerLink:
             # Refused (bad token, server down) or still disconnecting: try later.
             log.info("station %s cannot connect to %s: %s", self.station_code, self.server_url, exc)
             return False
+        except Exception:  # noqa: BLE001 - whatever the client library raises, the loop must go on
+            log.exception("station %s: connecting to %s failed unexpectedly", self.station_code, self.server_url)
+            return False
         if self._stop.is_set():  # close() ran while we were connecting
             self._sio.disconnect()
         return True

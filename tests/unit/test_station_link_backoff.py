@@ -118,3 +118,21 @@ def test_two_links_without_an_injected_source_draw_different_waits():
         first.close()
         second.close()
     assert one != two
+
+
+def test_a_surprise_from_the_client_library_does_not_end_the_reconnect_loop():
+    rng = ScriptedRandom(1.0)
+    link = ServerLink("http://127.0.0.1:9", "PICK-01", "token", retry_delay=0.5, retry_delay_max=5.0, rng=rng)
+    calls = []
+
+    def connect(*args, **kwargs):
+        calls.append(args)
+        raise KeyError("sid")  # e.g. an OPEN packet without its sid, from a half-started server
+
+    link._sio.connect = connect
+    link._stop = stop = CountedStop(3)
+    try:
+        link._keep_connected()
+    finally:
+        link.close()
+    assert len(calls) == 3 and stop.waits == [1.0, 2.0, 4.0]
