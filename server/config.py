@@ -60,6 +60,7 @@ def defaults(instance_path: str) -> dict:
         # Sign-in limits (docs/security.md): per client address, and a lockout per
         # (username, address) doubling from LOGIN_LOCKOUT_BASE seconds to at most LOGIN_LOCKOUT_MAX.
         "LOGIN_RATE_LIMIT": "20 per minute",
+        "LOGIN_GLOBAL_RATE_LIMIT": "10 per second",  # every address together (CPU: one scrypt each)
         "LOGIN_FREE_FAILURES": 5,
         "LOGIN_LOCKOUT_BASE": 30,
         "LOGIN_LOCKOUT_MAX": 900,

@@ -84,12 +84,24 @@ def _login_rate() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _all_logins_rate() -> str:
+    return str(current_app.config["LOGIN_GLOBAL_RATE_LIMIT"])
+
+
+def _everyone() -> str:
+    return "everyone"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method != "POST":
         return render_template("login.html")
-    with current_app.extensions["colis_limiter"].limit(_login_rate, key_func=client_address, scope="login"):
-        return _sign_in()
+    limiter = current_app.extensions["colis_limiter"]
+    with limiter.limit(_login_rate, key_func=client_address, scope="login"):
+        # All addresses together: each check costs a scrypt (~50 ms of CPU); a flood from many
+        # addresses must not take the CPU the stations' scans need.
+        with limiter.limit(_all_logins_rate, key_func=_everyone, scope="login-all"):
+            return _sign_in()
 
 
 def _sign_in():

@@ -39,6 +39,45 @@ class Signed(NamedTuple):
     token_hash: str  # a re-key changes the row's: this socket's events are then refused
 
 
+class StationGate:
+    """One event at a time per station, at most ``max_waiting`` queued behind it (fair scheduling).
+
+    A station sends one scan and waits for its ack; a station (or a stolen token) that floods
+    gets its events run one by one, holding one database connection like any other station, and
+    past ``max_waiting`` each extra event is answered ``server_error`` at once (the station's
+    outbox retries it later). The other stations' events never queue behind the flood.
+    """
+
+    def __init__(self, max_waiting: int = 16):
+        self.max_waiting = max_waiting
+        self._lock = threading.Lock()
+        self._running: dict[int, threading.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    def enter(self, station_id: int) -> threading.Lock | None:
+        with self._lock:
+            if self._waiting.get(station_id, 0) >= self.max_waiting:
+                return None
+            self._waiting[station_id] = self._waiting.get(station_id, 0) + 1
+            running = self._running.setdefault(station_id, threading.Lock())
+        running.acquire()
+        return running
+
+    def leave(self, station_id: int, running: threading.Lock) -> None:
+        running.release()
+        with self._lock:
+            self._waiting[station_id] -= 1
+            if not self._waiting[station_id]:
+                del self._waiting[station_id]
+
+    def waiting(self, station_id: int) -> int:
+        with self._lock:
+            return self._waiting.get(station_id, 0)
+
+
+gate = StationGate()
+
+
 class NotConnected(Exception):
     """An event on a socket that is not (or no longer) a signed-in station."""
 
@@ -75,7 +114,18 @@ class StationNamespace(Namespace):
             # every later event unanswered); "connect" would re-run the sign-in on a live socket.
             log.warning("station socket %s sent a reserved event %r: refused", args[0] if args else "?", event)
             return error_reply(ErrorCode.BAD_REQUEST, f"'{event}' is not an event a station may send")
-        return super().trigger_event(event, *args)
+        signed = _connected.get(args[0]) if args and event not in RESERVED_EVENTS else None
+        if signed is None:
+            return super().trigger_event(event, *args)
+        running = gate.enter(signed.station_id)
+        if running is None:
+            log.warning("station %s: more than %d events waiting, %r answered busy", signed.station_id,
+                        gate.max_waiting, event)
+            return error_reply(ErrorCode.SERVER_ERROR, "too many events in flight from this station, try again")
+        try:
+            return super().trigger_event(event, *args)
+        finally:
+            gate.leave(signed.station_id, running)
 
     def _sent_by_client(self, event: str, args: tuple) -> bool:
         sid = args[0] if args else None

@@ -126,3 +126,51 @@ def test_another_stations_scan_uuid_is_not_a_duplicate_but_a_replay_at_the_same_
         rows = uow.session.execute(select(ScanEvent.station_id, func.count()).where(ScanEvent.uuid == shared)
                                    .group_by(ScanEvent.station_id)).all()
     assert sorted(rows) == sorted([(order_ready["pick"], 1), (other_id, 1)])
+
+
+# --- finding 8: one station's flood does not queue the others -------------------------------------
+
+def test_a_flooding_station_is_answered_busy_past_its_queue_and_others_are_not_held(app, floor, two_stations):
+    """Events run one at a time per station, at most gate.max_waiting queued; past that, at once
+    server_error (the station's outbox retries). Another station's events pass beside the flood."""
+    from server.api.station_ns import gate
+
+    flooder_id, flooder_token = two_stations["PICK-01"]
+    flooder = connect(app, "PICK-01", flooder_token)
+    other = connect(app, "PACK-02", two_stations["PACK-02"][1])
+    held = [gate.enter(flooder_id) for _ in range(1)]  # its event in flight...
+    gate._waiting[flooder_id] = gate.max_waiting  # ...and a full queue behind it
+    try:
+        busy = flooder.emit("hello", {}, namespace="/station", callback=True)
+        assert busy["error"]["code"] == "server_error" and "too many" in busy["error"]["text"] and busy["error"]["retry"]
+        assert hello(other)["station"]["code"] == "PACK-02"  # not behind PICK-01's queue
+    finally:
+        gate._waiting[flooder_id] = 1
+        gate.leave(flooder_id, held[0])
+    assert gate.waiting(flooder_id) == 0
+    assert hello(flooder)["station"]["code"] == "PICK-01"
+
+
+def test_the_gate_runs_one_event_at_a_time_per_station():
+    import threading
+
+    from server.api.station_ns import StationGate
+
+    gate, inside, most = StationGate(max_waiting=50), [], [0]
+    lock = threading.Lock()
+
+    def event():
+        running = gate.enter(7)
+        with lock:
+            inside.append(1)
+            most[0] = max(most[0], len(inside))
+        with lock:
+            inside.pop()
+        gate.leave(7, running)
+
+    threads = [threading.Thread(target=event) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert most[0] == 1 and gate.waiting(7) == 0

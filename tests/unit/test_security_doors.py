@@ -249,3 +249,17 @@ def test_refused_sign_ins_reach_the_live_feed_as_one_line_per_interval():
     feed.count("10.0.0.67")
     assert pushed[-1] == {"type": "sign_ins_refused", "count": 500, "address": "10.0.0.67"}
     assert len(pushed) == 2
+
+
+def test_with_redis_the_limits_are_kept_in_redis(make_app, monkeypatch, tmp_path):
+    """Several processes must share the counts: REDIS_URL makes it Flask-Limiter's storage too."""
+    from server.config import load
+
+    app = Flask("probe", instance_path=str(tmp_path / "a"))
+    monkeypatch.setenv("COLIS_REDIS_URL", "redis://127.0.0.1:6379/0")
+    load(app)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    monkeypatch.delenv("COLIS_REDIS_URL")
+    fresh = Flask("probe2", instance_path=str(tmp_path / "b"))
+    load(fresh)
+    assert fresh.config["RATELIMIT_STORAGE_URI"] == "memory://"
