@@ -103,6 +103,8 @@ def make_station(server_url: str, code: str, token: str, outbox_dir: str, printe
 
         def _handle_connect(self) -> None:
             record.connected.append(time.monotonic())
+            if outbox.count() == 0:
+                record.emptied.append(time.monotonic())  # nothing read meanwhile: nothing to drain
             super()._handle_connect()
 
         def _handle_disconnect(self, reason=None) -> None:
@@ -187,7 +189,7 @@ def client_process(conn, server_url: str, stations: list[tuple[str, str]], outbo
     while time.monotonic() < drain_deadline and any(core.outbox.count() for _, core, _ in built):
         time.sleep(0.2)
     stacks = _thread_stacks(work_dir=outbox_dir) if any(core.outbox.count() for _, core, _ in built) else None
-    results = {code: {"state": _link_state(core), "generated": record.generated, "connected": record.connected, "emptied": record.emptied,
+    results = {code: {"state": _link_state(core), "scanning": code in gtins, "generated": record.generated, "connected": record.connected, "emptied": record.emptied,
                       "disconnected": record.disconnected, "acked": record.acked,
                       "attempts": record.attempts, "pending": core.outbox.count(),
                       "dead": core.outbox.dead_count()}
@@ -236,7 +238,7 @@ class Server:
         else:
             self.proc.send_signal(signum)
         self.proc.wait(60)
-        while _group_alive(self.proc.pid):  # the worker of a killed master may linger a moment
+        while not port_is_free(self.port):  # the kernel closed the worker's sockets (reaped or not)
             time.sleep(0.02)
         self._log.close()
         return time.monotonic()
@@ -249,14 +251,6 @@ def _cpu(processes) -> float:
         fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def port_is_free(port: int) -> bool:
@@ -332,8 +326,6 @@ def run(url: str, args, signals: list[int]) -> None:
         killed_at = time.monotonic()
         gone_at = server.kill(signum)
         time.sleep(args.pause)
-        while not port_is_free(port):
-            time.sleep(0.02)
         started_at = time.monotonic()
         server = Server(port, env, work / "server.log")
         up_at = server.wait_healthy()
@@ -371,12 +363,17 @@ def report(url: str, args, restarts, results: dict[str, dict], server_log: Path)
         taken = sum(1 for t in acked if begin <= t < first_kill) / span
         print(f"before the first kill: {made:.0f} scans/s made, {taken:.0f} acknowledged/s"
               + ("   <-- the floor was not keeping up before the storm" if taken < 0.95 * made else ""))
+    idle = sorted(code for code, r in results.items() if not r["scanning"])
+    if idle:
+        print(f"  {len(idle)} stations never got a pick task and did not scan: {idle[:10]}")
     ends = [r[1] for r in restarts[1:]] + [float("inf")]
     for (name, killed_at, gone_at, started_at, up_at), window_end in zip(restarts, ends):
         connected, drained, stuck, dropped = [], [], [], []
         attempts = Counter()
         new_server_attempts: list[float] = []
         for code, r in results.items():
+            if not r["scanning"]:
+                continue
             dropped.extend(t - killed_at for t in r["disconnected"] if killed_at <= t < up_at)
             back = next((t for t in r["connected"] if started_at <= t < window_end), None)
             empty = next((t for t in r["emptied"] if back is not None and back <= t < window_end), None)
