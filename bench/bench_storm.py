@@ -1,11 +1,13 @@
 """Reconnect storm: N real stations scanning, their server killed and restarted under them.
 
 Each station is the real station code (station/core.py StationCore with its SQLite outbox,
-station/link.py ServerLink, the TCP printer driver against station/drivers/simulated.py's
-FakeZebraPrinter); only the scanner is replaced by a thread that hands the core one read a
-second (what SerialScanner does on each terminator). The stations run in ``--clients``
-processes (one Python process cannot drive 200 stations' threads on 2 cores without the GIL
-becoming the bottleneck), one ``colis-server serve`` process serves them, on PostgreSQL.
+station/link.py ServerLink, the TCP printer driver polling station/drivers/simulated.py's
+FakeZebraPrinter, one per client process); only the scanner is replaced by a thread that hands
+the core one read a second (what SerialScanner does on each terminator). The stations are
+spread over ``--clients`` processes (default 4): a station is about seven threads (core,
+printer watch, link loop, Socket.IO reader, writer and pinger, scanner), and 1,400 threads
+under one GIL would measure the client process rather than the server. One
+``colis-server serve`` process serves them, on PostgreSQL.
 
 After ``--warmup`` seconds of scanning, the server is killed (``--kill KILL,TERM``: SIGKILL to
 its whole process group, as a crash or ``systemctl kill -s KILL``; SIGTERM to the gunicorn
