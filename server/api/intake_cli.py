@@ -68,3 +68,15 @@ def import_orders_command(path: Path, channel: str) -> None:
     if report.errors:
         click.echo(f"{len(report.errors)} row(s) not imported as they are; the other rows are.", err=True)
         raise SystemExit(1)
+
+
+@bp.cli.command("replay-held")
+@click.option("--channel", default=None, help="Only this channel's held orders.")
+def replay_held_command(channel: str | None) -> None:
+    """Apply again the newest stored delivery of every held order (after adding its products)."""
+    from server.services.intake.webhooks import replay_held
+
+    results = replay_held(_floor(), channel)
+    for external_id, receipt in results:
+        click.echo(f"{external_id}: {receipt.outcome} {receipt.detail}".rstrip())
+    click.echo(f"{len(results)} held order(s) tried again")

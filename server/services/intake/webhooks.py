@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from server.domain.intake import PayloadError, shopify, woocommerce
@@ -135,3 +135,17 @@ def replay_delivery(floor, delivery_pk: int, ship_within: timedelta = SHIP_WITHI
                  external_id=incoming.external_id, outcome=applied.outcome)
         uow.commit()
         return Receipt(applied.outcome, applied.detail, delivery.delivery_id)
+
+
+def replay_held(floor, channel: str | None = None) -> list[tuple[str, Receipt]]:
+    """Each held channel order's newest delivery, applied again: ``[(external id, receipt)]``."""
+    from server.models import ChannelOrder
+
+    with floor.session_factory() as session:
+        query = select(ChannelOrder.external_id, func.max(Delivery.id)).join(
+            Delivery, Delivery.channel_order_id == ChannelOrder.id).where(ChannelOrder.state == "held")
+        if channel is not None:
+            query = query.where(ChannelOrder.channel == channel)
+        held = session.execute(query.group_by(ChannelOrder.id, ChannelOrder.external_id)
+                               .order_by(ChannelOrder.id)).all()
+    return [(external_id, replay_delivery(floor, delivery_pk)) for external_id, delivery_pk in held]
