@@ -195,6 +195,29 @@ def cancel_order(order_ref: str, reason: str) -> None:
         click.echo(f"{order.reference} cancelled, its reservations released")
 
 
+@click.command("stock")
+@click.argument("sku_or_gtin")
+@with_appcontext
+def stock(sku_or_gtin: str) -> None:
+    """On hand, reserved and available of a product, by bin, and who holds the reservations."""
+    from server.services import stock as stock_service
+
+    with _floor().session_factory() as session:
+        product = stock_service.find_product(session, sku_or_gtin)
+        if product is None:
+            raise click.BadParameter(f"no product with SKU or GTIN {sku_or_gtin!r}")
+        found = stock_service.product_stock(session, product)
+    click.echo(f"{found.sku} {found.name}: on hand {found.on_hand}, reserved {found.reserved}, "
+               f"available {found.available}")
+    for row in found.bins:
+        click.echo(f"  {row.bin:<14} on hand {row.on_hand:>5}  reserved {row.reserved:>5}  available {row.available:>5}")
+    for holder in found.holders:
+        where = f"held by {holder.station}" if holder.station else ("waiting for a station" if holder.released
+                                                                    else "waiting for a wave")
+        click.echo(f"  reserved {holder.units} in {holder.bin} for {holder.order or '-'} ({holder.order_status}), "
+                   f"task {holder.task_id} {holder.task_status}, {where}")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -217,7 +240,7 @@ def run_server(host: str, port: int) -> None:
 
 
 COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, count_bin, run_server,
-            release_wave, auto_release, cancel_order)
+            release_wave, auto_release, cancel_order, stock)
 
 
 def register_commands(app) -> None:

@@ -73,8 +73,8 @@ CLIENT_EVENT_DOC: dict[ClientEvent, tuple[str, str]] = {
     ClientEvent.PRINT_RESULT: ("`{job_id: int, ok: bool, error: str}`", "screen"),
     ClientEvent.PRINTER_STATUS: ("`{online, ready, paper_out, paused, head_open, ribbon_out, detail}`", "`{ok: true}`"),
     ClientEvent.SCAN_DEAD_LETTERED: ("`{uuid, raw, reason, attempts}`", "`{ok: true}`"),
-    ClientEvent.HEARTBEAT: ("`{}`", "`{ok: true, leases: int, lease_seconds: float}`, or a screen with "
-                                    "`task_lost` when a task was taken from the station while it was silent"),
+    ClientEvent.HEARTBEAT: ("`{}`", "`{ok: true}`, or a screen with `task_lost` when a task was taken from "
+                                    "the station while it was silent"),
 }
 
 

@@ -118,3 +118,16 @@ def cancel_order(reference: str):
             return _problem(409, str(exc))
         uow.commit()
         return jsonify({"order": order.reference, "status": str(order.status)})
+
+
+@bp.get("/stock/<sku_or_gtin>")
+def product_stock(sku_or_gtin: str):
+    """On hand, reserved, available by bin, and the orders and tasks holding the reservations."""
+    from server.services import stock
+
+    _supervisor_actor()
+    with current_app.extensions["colis"].session_factory() as session:
+        product = stock.find_product(session, sku_or_gtin)
+        if product is None:
+            return _problem(404, f"no product with SKU or GTIN {sku_or_gtin}")
+        return jsonify(stock.product_stock(session, product).as_dict())

@@ -8,16 +8,18 @@ is told once, plainly, when it is heard from again (``task_lost``).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from server.domain.leases import LeasePolicy
 from server.domain.scenarios import SCENARIOS, Input, Session, Trigger
 from server.domain.scenarios.engine import error, info
-from server.models import Station, Task
+from server.domain.statuses import ORDER, OrderStatus
+from server.models import Order, Station, Task, TaskLine
 from server.models._types import utcnow
 from server.services import screens, sessions, steps, waves
-from server.services.locking import lock_next_task, lock_next_tasks, renew_leases
+from server.services.locking import Claimed, claim_tasks, renew_leases
 from server.services.unit_of_work import UnitOfWork
 
 
@@ -38,14 +40,10 @@ def request_task(uow: UnitOfWork, station: Station, now: datetime | None = None)
     told = error("task_lost") if lost else None
     if scenario.claims is None or session.state != scenario.initial:
         return _answer(uow, station, session, facts, told)  # no task kind to claim, or busy already
-    tasks = _claim(db, scenario, now)
+    tasks = _claim(uow, station, scenario.claims, scenario.batch, scenario.max_units, now)
     if not tasks:
         _auto_release(uow, scenario.claims)
         return _answer(uow, station, session, facts, told or info("waiting_for_work"))
-    policy = lease_policy(uow)
-    for task in tasks:
-        _assign(uow, station, task, policy.expires(now))
-    db.flush()
     facts.forget()  # what the station holds has just changed
     given = Input.event(Trigger.TASK_ASSIGNED, task_id=tasks[0].id, task_ids=[task.id for task in tasks])
     step = scenario.handle(session, given, facts)
@@ -56,55 +54,55 @@ def request_task(uow: UnitOfWork, station: Station, now: datetime | None = None)
 def claim_next(uow: UnitOfWork, station: Station, kind: str, now: datetime | None = None) -> int | None:
     """Claim one task of ``kind`` for the station, outside any scenario (bench, tools): the
     claim a ``request_task`` makes, assigned, leased and committed. Returns its id or None."""
-    now = now or utcnow()
-    task = lock_next_task(uow.session, kind, now=now)
-    if task is None:
-        uow.commit()
-        return None
-    _assign(uow, station, task, lease_policy(uow).expires(now))
-    task_id = task.id
+    tasks = _claim(uow, station, kind, 1, None, now or utcnow())
     uow.commit()
-    return task_id
+    return tasks[0].id if tasks else None
 
 
 def heartbeat(uow: UnitOfWork, station: Station, now: datetime | None = None) -> dict:
     """The station is alive: renew the lease of every task it holds (call inside ``with uow``;
-    commits). Answers ``{"ok", "leases", "lease_seconds"}``, or, when a task was taken from the
-    station while it was silent, the screen as it is now with the red ``task_lost``."""
+    commits). Answers ``{"ok": true}`` like every other report, or, when a task was taken from
+    the station while it was silent, the screen as it is now with the red ``task_lost``."""
     now = now or utcnow()
     policy = lease_policy(uow)
-    renewed = renew_leases(uow.session, station.id, policy.expires(now))
+    renew_leases(uow.session, station.id, policy.expires(now))
     station.last_seen_at = now
     if _taken_from(uow, station):
         screen = steps.current_screen(uow, station, error("task_lost"))
         uow.commit()
         return screen
     uow.commit()
-    return {"ok": True, "leases": renewed, "lease_seconds": policy.seconds}
+    return {"ok": True}
 
 
-def _claim(db, scenario, now: datetime) -> list:
-    if scenario.batch > 1:
-        return lock_next_tasks(db, scenario.claims, scenario.batch, scenario.max_units, now=now)
-    task = lock_next_task(db, scenario.claims, now=now)
-    return [task] if task is not None else []
+def _claim(uow: UnitOfWork, station: Station, kind: str, limit: int, max_units: int | None,
+           now: datetime) -> list[Claimed]:
+    """Claim, lease and assign up to ``limit`` tasks (one statement), move their orders on,
+    and say so: ``task_assigned`` for each, ``task_lease_expired`` for a takeover."""
+    db = uow.session
+    moves = ORDER_STATUS_WHILE.get(kind)
+    tasks = claim_tasks(db, kind, station.id, limit, now=now, lease_until=lease_policy(uow).expires(now),
+                        max_units=max_units, move_orders=(moves, _may_become(OrderStatus(moves))) if moves else None)
+    for task in tasks:
+        order = Order.reference_of(task.order_id) if task.order_id is not None else None
+        if task.taken_from is not None and task.taken_from != station.id:
+            _say_taken_over(uow, station, task, order)
+        uow.emit("task_assigned", task_id=task.id, kind=task.kind, order=order, station=station.code)
+    return tasks
 
 
-def _assign(uow: UnitOfWork, station: Station, task: Task, lease_expires_at: datetime) -> None:
-    previous = task.station_id if task.status == "assigned" else None
-    task.status, task.station_id, task.assigned_at = "assigned", station.id, utcnow()
-    task.lease_expires_at = lease_expires_at
-    if previous is not None and previous != station.id:
-        # Its holder went silent past the lease: taken over with what was already done.
-        task.taken_from_station_id = previous
-        done = sum(line.done_qty for line in task.lines)
-        uow.emit("task_lease_expired", task_id=task.id, kind=task.kind, station=station.code,
-                 taken_from=uow.session.scalar(select(Station.code).where(Station.id == previous)),
-                 order=task.order.reference if task.order else None, done_units=done, tote=task.tote)
-    if task.kind in ORDER_STATUS_WHILE:
-        task.order.status = ORDER_STATUS_WHILE[task.kind]
-    uow.emit("task_assigned", task_id=task.id, kind=task.kind, order=task.order.reference if task.order else None,
-             station=station.code)
+@lru_cache(maxsize=None)
+def _may_become(target: OrderStatus) -> list[str]:
+    return [str(status) for status in OrderStatus if ORDER.allows(status, target)]
+
+
+def _say_taken_over(uow: UnitOfWork, station: Station, task: Claimed, order: str | None) -> None:
+    """Its holder went silent past the lease: taken over with what was already done."""
+    db = uow.session
+    done = db.scalar(select(func.coalesce(func.sum(TaskLine.done_qty), 0)).where(TaskLine.task_id == task.id))
+    uow.emit("task_lease_expired", task_id=task.id, kind=task.kind, station=station.code,
+             taken_from=db.scalar(select(Station.code).where(Station.id == task.taken_from)),
+             order=order, done_units=int(done), tote=task.tote)
 
 
 def _taken_from(uow: UnitOfWork, station: Station) -> list[int]:

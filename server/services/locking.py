@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, union_all, update
 from sqlalchemy.orm import Session
 
-from server.models import Bin, Stock, Task, TaskLine
+from server.models import Bin, Order, Stock, Task, TaskLine
 
 
 def _lockable(session: Session, query: Select, skip_locked: bool = False) -> Select:
@@ -21,33 +23,96 @@ def _lockable(session: Session, query: Select, skip_locked: bool = False) -> Sel
     return query
 
 
-def lock_next_task(session: Session, kind: str, now: datetime | None = None) -> Task | None:
-    """The next task of ``kind`` to hand out, locked: first a held task whose lease ran out
-    before ``now`` (it has waited longest, and its tote is half full), else the most urgent
-    open, released one. Without ``now`` leases are not looked at."""
-    return next(iter(lock_next_tasks(session, kind, 1, now=now)), None)
+@dataclass(frozen=True)
+class Claimed:
+    """A task just claimed (plain data: the claim is one Core statement, no ORM object)."""
+
+    id: int
+    kind: str
+    order_id: int | None
+    tote: str | None
+    taken_from: int | None  # the station whose expired lease this claim ended, if any
 
 
-def lock_next_tasks(session: Session, kind: str, limit: int, max_units: int | None = None,
-                    now: datetime | None = None) -> list[Task]:
-    """Up to ``limit`` tasks of ``kind`` (batch picking), each of at most ``max_units`` units:
-    expired leases first (when ``now`` is given), then open, released tasks."""
-    tasks: list[Task] = []
-    if now is not None:
-        expired = select(Task).where(Task.kind == kind, Task.status == "assigned", Task.lease_expires_at <= now)
-        tasks = _lock_up_to(session, expired, limit, max_units)
-    if len(tasks) < limit:
-        waiting = select(Task).where(Task.kind == kind, Task.status == "open", Task.released.is_(True))
-        tasks += _lock_up_to(session, waiting, limit - len(tasks), max_units)
-    return tasks
+_tasks = Task.__table__
 
 
-def _lock_up_to(session: Session, query: Select, limit: int, max_units: int | None) -> list[Task]:
-    if max_units is not None:
-        units = select(func.sum(TaskLine.quantity)).where(TaskLine.task_id == Task.id).scalar_subquery()
-        query = query.where(units <= max_units)
-    query = query.order_by(Task.priority, Task.id).limit(limit)
-    return list(session.scalars(_lockable(session, query, skip_locked=True)))
+def claim_tasks(session: Session, kind: str, station_id: int, limit: int, *, now: datetime,
+                lease_until: datetime, max_units: int | None = None,
+                move_orders: tuple[str, list[str]] | None = None) -> list[Claimed]:
+    """Claim up to ``limit`` tasks of ``kind`` for the station, in ONE statement: held tasks
+    whose lease ran out by ``now`` first (longest waiting, tote half full), then open, released
+    tasks, most urgent first; each is assigned, leased until ``lease_until``, and a takeover
+    remembers whom it was taken from. On PostgreSQL both candidate sets are read
+    ``FOR UPDATE SKIP LOCKED`` (claimers never wait on each other and never share a task; the
+    lease condition is checked again on the locked row); on SQLite the write transaction is
+    already exclusive (BEGIN IMMEDIATE).
+
+    ``move_orders`` = (status, statuses it may come from): the claimed tasks' orders move on
+    (picking, packing), in the same statement on PostgreSQL (a data-modifying CTE), right
+    after it on SQLite.
+
+    Statuses move open → assigned (or stay assigned), and an order only from a status its life
+    cycle allows: Core, around the ORM's check."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    key = (postgres, max_units is not None)
+    if key not in _CLAIMS:
+        _CLAIMS[key] = _claim_statement(postgres, max_units is not None)
+    to_status, from_statuses = move_orders or ("picking", [])
+    params = {"of_kind": kind, "station": station_id, "limit": limit, "now": now, "lease_until": lease_until,
+              "max_units": max_units, "to_status": to_status, "from_statuses": from_statuses}
+    connection = session.connection()  # Core all through: no ORM object is made or tracked
+    rows = connection.execute(_CLAIMS[key], params).all()
+    if not postgres and move_orders and rows:
+        orders = sorted({row.order_id for row in rows if row.order_id is not None})
+        connection.execute(MOVE_ORDERS, {"ids": orders, "to_status": to_status, "from_statuses": from_statuses})
+    # (Bound names differ from column names: SQLAlchemy reserves those for the SET clause.)
+    # Taken-over tasks first, then the queue's order (RETURNING has none of its own).
+    rows = sorted(rows, key=lambda row: (row.taken_from is None, row.priority, row.id))
+    return [Claimed(row.id, row.kind, row.order_id, row.tote, row.taken_from) for row in rows]
+
+
+_CLAIMS: dict[tuple[str, bool], object] = {}  # built once per dialect: a claim pays for running it only
+
+
+def _claim_statement(row_locks: bool, by_units: bool):
+    limit = bindparam("limit", type_=Integer)
+
+    def candidates(name: str, *where):
+        query = select(_tasks.c.id).where(_tasks.c.kind == bindparam("of_kind"), *where)
+        if by_units:
+            units = select(func.sum(TaskLine.quantity)).where(TaskLine.task_id == _tasks.c.id).scalar_subquery()
+            query = query.where(units <= bindparam("max_units", type_=Integer))
+        query = query.order_by(_tasks.c.priority, _tasks.c.id).limit(limit)
+        return (query.with_for_update(skip_locked=True) if row_locks else query).cte(name)
+
+    expired = candidates("expired", _tasks.c.status == "assigned", _tasks.c.lease_expires_at <= bindparam("now"))
+    waiting = candidates("waiting", _tasks.c.status == "open", _tasks.c.released.is_(True))
+    chosen = union_all(select(expired.c.id), select(waiting.c.id)).limit(limit).cte("chosen")
+    station = bindparam("station", type_=Integer)
+    taken_over = and_(_tasks.c.status == "assigned", _tasks.c.station_id != station)
+    claim = (update(_tasks).where(_tasks.c.id.in_(select(chosen.c.id)))
+            .values(status="assigned", station_id=station, assigned_at=bindparam("now"),
+                    lease_expires_at=bindparam("lease_until"),
+                    taken_from_station_id=case((taken_over, _tasks.c.station_id),
+                                               else_=_tasks.c.taken_from_station_id))
+            .returning(_tasks.c.id, _tasks.c.kind, _tasks.c.order_id, _tasks.c.tote,
+                       # An open task never carries it (assigned never goes back to open): set
+                       # here, it names the station this very claim took the task from.
+                       _tasks.c.taken_from_station_id.label("taken_from"), _tasks.c.priority))
+    if not row_locks:
+        return claim.execution_options(synchronize_session=False)
+    claimed = claim.cte("claimed")
+    moved = (update(_orders).where(_orders.c.id.in_(select(claimed.c.order_id)), _MAY_MOVE)
+             .values(status=bindparam("to_status")).cte("moved"))
+    return select(claimed).add_cte(moved)
+
+
+_orders = Order.__table__
+_MAY_MOVE = _orders.c.status.in_(bindparam("from_statuses", expanding=True))
+# (Bound names differ from column names: SQLAlchemy reserves those for the SET clause.)
+MOVE_ORDERS = (update(_orders).where(_orders.c.id.in_(bindparam("ids", expanding=True)), _MAY_MOVE)
+               .values(status=bindparam("to_status")))
 
 
 def renew_leases(session: Session, station_id: int, expires_at: datetime) -> int:

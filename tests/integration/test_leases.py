@@ -53,6 +53,11 @@ def half_picked(floor):
     return {"a": a, "b": b, "t0": t0, "task_id": screen["task"]["id"], "lamp": lamp, "mug": mug, "order": order.id}
 
 
+def lease_of(floor, task_id: int) -> datetime:
+    with floor.uow() as uow:
+        return uow.session.get(Task, task_id).lease_expires_at
+
+
 def held(floor, task_id: int) -> tuple:
     with floor.uow() as uow:
         task = uow.session.get(Task, task_id)
@@ -104,8 +109,7 @@ def test_a_stale_station_is_refused_and_told_plainly(floor, half_picked):
     told = heartbeat(floor, hp["a"], hp["t0"] + timedelta(seconds=LEASE + 5))
     assert told["message"]["code"] == "task_lost" and told["message"]["level"] == "error"
     assert "plus la vôtre" in told["message"]["text"]
-    again = heartbeat(floor, hp["a"], hp["t0"] + timedelta(seconds=LEASE + 20))
-    assert again == {"ok": True, "leases": 0, "lease_seconds": LEASE}
+    assert heartbeat(floor, hp["a"], hp["t0"] + timedelta(seconds=LEASE + 20)) == {"ok": True}
 
 
 def test_a_station_that_comes_back_is_told_when_it_asks_for_work(floor, half_picked):
@@ -119,8 +123,8 @@ def test_a_station_that_comes_back_is_told_when_it_asks_for_work(floor, half_pic
 
 def test_heartbeats_keep_the_task(floor, half_picked):
     hp = half_picked
-    reply = heartbeat(floor, hp["a"], hp["t0"] + timedelta(seconds=60))
-    assert reply == {"ok": True, "leases": 1, "lease_seconds": LEASE}
+    assert heartbeat(floor, hp["a"], hp["t0"] + timedelta(seconds=60)) == {"ok": True}
+    assert lease_of(floor, hp["task_id"]) == hp["t0"] + timedelta(seconds=60 + LEASE)
     # Past the first lease, but within the renewed one: B gets nothing, A keeps it.
     assert request_task(floor, hp["b"], hp["t0"] + timedelta(seconds=LEASE + 30))["message"]["code"] == \
         "waiting_for_work"
@@ -130,7 +134,8 @@ def test_heartbeats_keep_the_task(floor, half_picked):
 
 def test_an_expired_lease_nobody_claimed_is_renewed_by_its_station(floor, half_picked):
     hp = half_picked
-    assert heartbeat(floor, hp["a"], hp["t0"] + timedelta(seconds=LEASE * 3))["leases"] == 1
+    assert heartbeat(floor, hp["a"], hp["t0"] + timedelta(seconds=LEASE * 3)) == {"ok": True}
+    assert lease_of(floor, hp["task_id"]) == hp["t0"] + timedelta(seconds=LEASE * 4)
     assert request_task(floor, hp["b"], hp["t0"] + timedelta(seconds=LEASE * 3 + 1))["message"]["code"] == \
         "waiting_for_work"
 
@@ -138,7 +143,8 @@ def test_an_expired_lease_nobody_claimed_is_renewed_by_its_station(floor, half_p
 def test_the_lease_length_is_configured(app, floor, half_picked):
     hp = half_picked
     floor.settings = type(floor.settings)(**{**floor.settings.__dict__, "task_lease_seconds": 30.0})
-    assert heartbeat(floor, hp["a"], hp["t0"])["lease_seconds"] == 30.0
+    heartbeat(floor, hp["a"], hp["t0"])
+    assert lease_of(floor, hp["task_id"]) == hp["t0"] + timedelta(seconds=30)
     assert request_task(floor, hp["b"], hp["t0"] + timedelta(seconds=31))["task"]["id"] == hp["task_id"]
 
 
