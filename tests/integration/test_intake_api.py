@@ -6,7 +6,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from server.models import Order, Stock
+from datetime import datetime, timezone
+
+from server.models import Order, Package, Stock
 from server.services.allocation import allocate_order
 from server.services.intake.integrations import create_integration
 from server.services.intake.tokens import issue_token
@@ -201,7 +203,27 @@ def test_health_still_answers_and_the_openapi_document_is_served(api):
     assert spec["openapi"].startswith("3.")
     operations = {(path, method) for path, item in spec["paths"].items() for method in item if method != "parameters"}
     assert operations == {("/api/v1/orders", "get"), ("/api/v1/orders", "post"), ("/api/v1/orders/{reference}", "get"),
-                          ("/api/v1/orders/{reference}/cancellation", "post"), ("/api/v1/stock", "get")}
+                          ("/api/v1/orders/{reference}/cancellation", "post"), ("/api/v1/stock", "get"),
+                          ("/api/v1/orders/{reference}/shipments", "get")}
     assert spec["security"] == [{"bearerAuth": []}]
     create = spec["paths"]["/api/v1/orders"]["post"]
     assert {"201", "401", "403", "409", "422"} <= set(create["responses"])
+
+
+def test_an_orders_shipments_and_their_tracking(api, floor):
+    reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
+    assert api("GET", f"/api/v1/orders/{reference}/shipments", who="reader").json == {"order": reference, "items": []}
+    shipped = datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc)
+    with floor.uow() as uow:
+        uow.session.add(Package(order_id=Order.id_from_reference(reference), carrier="DEMO", service="STANDARD",
+                                tracking_number="6A00000000001", sscc="037612340000000018", weight_g=640,
+                                status="label_pending"))
+        uow.session.flush()
+        package = uow.session.scalars(select(Package)).one()
+        package.status, package.shipped_at = "shipped", shipped
+        uow.commit()
+    [parcel] = api("GET", f"/api/v1/orders/{reference}/shipments", who="reader").json["items"]
+    assert (parcel["carrier"], parcel["tracking_number"], parcel["status"], parcel["weight_g"]) == \
+        ("DEMO", "6A00000000001", "shipped", 640)
+    assert parcel["shipped_at"] == shipped.isoformat() and parcel["delivered_at"] is None
+    assert api("GET", f"/api/v1/orders/{reference}/shipments", who="other").status_code == 404

@@ -147,3 +147,20 @@ class Problem(ma.Schema):
     detail = fields.String(required=True)
     errors = fields.List(fields.Nested(FieldError))
     order = fields.String(allow_none=True, metadata={"description": "the order concerned, when there is one"})
+
+
+class ShipmentOut(ma.Schema):
+    sscc = fields.String(required=True, allow_none=True)
+    carrier = fields.String(required=True)
+    service = fields.String(required=True)
+    tracking_number = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True)
+    weight_g = fields.Integer(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    shipped_at = fields.AwareDateTime(required=True, allow_none=True)
+    delivered_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class ShipmentList(ma.Schema):
+    order = fields.String(required=True)
+    items = fields.List(fields.Nested(ShipmentOut), required=True)

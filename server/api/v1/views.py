@@ -154,6 +154,29 @@ def read_order(reference: str):
         return jsonify(_order_json(order))
 
 
+@bp.route("/orders/<reference>/shipments", methods=["GET"])
+@requires("read")
+@bp.response(200, schemas.ShipmentList)
+@problems(401, 403, 404)
+def read_shipments(reference: str):
+    """An order's parcels: carrier, service, tracking number, SSCC and where each stands (scope read)."""
+    from sqlalchemy import select
+
+    from server.models import Package
+
+    caller = g.caller
+    with _floor().session_factory() as session:
+        order = service.order_by_reference(session, reference, None if caller.admin else caller.channel)
+        if order is None:
+            return problem_response(404, f"no order {reference[:40]!r}")
+        packages = session.scalars(select(Package).where(Package.order_id == order.id).order_by(Package.id)).all()
+        items = schemas.ShipmentOut(many=True).dump([{
+            "sscc": p.sscc, "carrier": p.carrier, "service": p.service, "tracking_number": p.tracking_number,
+            "status": str(p.status), "weight_g": p.weight_g, "created_at": p.created_at,
+            "shipped_at": p.shipped_at, "delivered_at": p.delivered_at} for p in packages])
+        return jsonify({"order": order.reference, "items": items})
+
+
 @bp.route("/orders/<reference>/cancellation", methods=["POST"])
 @requires("orders:write")
 @bp.response(200, schemas.OrderOut)
