@@ -61,6 +61,8 @@ def defaults(instance_path: str) -> dict:
         # (username, address) doubling from LOGIN_LOCKOUT_BASE seconds to at most LOGIN_LOCKOUT_MAX.
         "LOGIN_RATE_LIMIT": "20 per minute",
         "LOGIN_GLOBAL_RATE_LIMIT": "10 per second",  # every address together (CPU: one scrypt each)
+        # A socket that has not signed in to /station or /dashboard by then is closed (0: never).
+        "SOCKET_SIGN_IN_TIMEOUT": 10.0,
         "LOGIN_FREE_FAILURES": 5,
         "LOGIN_LOCKOUT_BASE": 30,
         "LOGIN_LOCKOUT_MAX": 900,

@@ -274,6 +274,11 @@ def init_doors(state) -> None:
     app.extensions["colis_refusals"] = RefusalFeed(publish, float(config["LOGIN_FAILURE_FEED_EVERY"]))
     app.after_request(security_headers)
     app.register_error_handler(RateLimitExceeded, too_many)
+    timeout = float(config.get("SOCKET_SIGN_IN_TIMEOUT") or 0)
+    if timeout > 0 and socketio.server is not None:
+        from server.api.sockets_registry import IdleSocketCloser
+
+        app.extensions["colis_idle_sockets"] = IdleSocketCloser(socketio.server, timeout)
 
 
 def too_many(exc: RateLimitExceeded):

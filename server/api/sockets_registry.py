@@ -12,7 +12,9 @@ does not mark the station offline under its successor (docs/security.md, "One so
 """
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import defaultdict
 
 KEY_TTL_SECONDS = 7 * 24 * 3600  # bounds what a crashed process can leave behind
@@ -98,3 +100,66 @@ class RedisSocketRegistry:
 
 def make_registry(redis_url: str | None, prefix: str):
     return RedisSocketRegistry(redis_url, prefix) if redis_url else LocalSocketRegistry()
+
+
+log = logging.getLogger(__name__)
+
+
+class IdleSocketCloser:
+    """Closes Engine.IO connections that have not signed in to any namespace within ``timeout``
+    seconds (docs/security.md, "Floods"). A station or dashboard signs in with its first packet;
+    a socket that only holds a connection open (and answers pings) costs the server a thread
+    or greenlet for as long as it likes, 400 of them 1,608 threads in issue 10's probe.
+    """
+
+    def __init__(self, server, timeout: float, every: float | None = None):
+        self._server, self._timeout = server, timeout
+        self._every = every if every is not None else max(0.05, min(timeout / 2, 5.0))
+        self._pending: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._running = False
+        self._handle_connect = server._handle_eio_connect
+        server.eio.on("connect", self._on_connect)
+
+    def _on_connect(self, eio_sid, environ, *args):
+        with self._lock:
+            self._pending[eio_sid] = time.monotonic()
+            start = not self._running
+            self._running = True
+        if start:
+            self._server.start_background_task(self._loop)
+        return self._handle_connect(eio_sid, environ, *args)
+
+    def _signed_in(self, eio_sid: str) -> bool:
+        namespaces = set(self._server.handlers) | set(self._server.namespace_handlers) | {"/"}
+        return any(self._server.manager.sid_from_eio_sid(eio_sid, ns) is not None for ns in namespaces)
+
+    def sweep(self) -> list[str]:
+        """Close the connections past their time without a namespace; returns their ids."""
+        now, closed = time.monotonic(), []
+        with self._lock:
+            pending = dict(self._pending)
+        for eio_sid, since in pending.items():
+            if eio_sid not in self._server.eio.sockets or self._signed_in(eio_sid):
+                with self._lock:
+                    self._pending.pop(eio_sid, None)
+            elif now - since >= self._timeout:
+                with self._lock:
+                    self._pending.pop(eio_sid, None)
+                closed.append(eio_sid)
+                self._server.eio.disconnect(eio_sid)
+        if closed:
+            log.warning("closed %d connection(s) that did not sign in within %.0f s", len(closed), self._timeout)
+        return closed
+
+    def _loop(self) -> None:
+        while True:
+            self._server.sleep(self._every)
+            try:
+                self.sweep()
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.exception("idle socket sweep failed")
+            with self._lock:
+                if not self._pending:
+                    self._running = False
+                    return

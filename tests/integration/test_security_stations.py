@@ -174,3 +174,42 @@ def test_the_gate_runs_one_event_at_a_time_per_station():
     for thread in threads:
         thread.join(10)
     assert most[0] == 1 and gate.waiting(7) == 0
+
+
+def test_a_socket_that_never_signs_in_is_closed_and_a_station_that_does_is_kept(sqlite_template, tmp_path):
+    """Before: 400 idle unauthenticated WebSockets held 1,608 server threads for as long as they liked.
+    A real server and a raw Engine.IO client that never opens a namespace (socket-level: SQLite only)."""
+    import shutil
+    import threading
+    import time
+
+    import engineio
+    import socketio as socketio_client
+
+    from server import create_app
+    from server.devserver import serve_in_thread
+
+    shutil.copy(sqlite_template, tmp_path / "colis.sqlite")
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'colis.sqlite'}",
+                      "SECRET_KEY": "test-secret", "SOCKET_SIGN_IN_TIMEOUT": 0.5})
+    with app.extensions["colis"].uow() as uow:
+        _, token = add_station(uow, "PICK-08", "pick")
+        uow.commit()
+    server = serve_in_thread(app)
+    idle, station = engineio.Client(), socketio_client.Client(reconnection=False)
+    closed = threading.Event()
+    idle.on("disconnect", lambda *args: closed.set())
+    try:
+        idle.connect(server.url, transports=["websocket"], engineio_path="socket.io")
+        station.connect(server.url, auth={"station": "PICK-08", "token": token}, namespaces=["/station"],
+                        transports=["websocket"], wait_timeout=5)
+        assert closed.wait(10), "the socket that never signed in is still open"
+        deadline = time.monotonic() + 1.5  # three sweeps past the station's own deadline
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert station.connected and station.call("hello", {}, namespace="/station", timeout=5)["state"]
+    finally:
+        station.disconnect()
+        idle.disconnect()
+        server.stop()
+        app.extensions["colis"].close()
