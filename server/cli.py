@@ -218,6 +218,41 @@ def stock(sku_or_gtin: str) -> None:
                    f"task {holder.task_id} {holder.task_status}, {where}")
 
 
+@click.command("reorder-point")
+@click.argument("sku_or_gtin")
+@click.argument("point", type=click.IntRange(0))
+@click.option("--quantity", type=click.IntRange(1), required=True, help="How many to reorder when it is reached.")
+@with_appcontext
+def reorder_point(sku_or_gtin: str, point: int, quantity: int) -> None:
+    """Set a product's reorder point: at or below POINT available, one low-stock alert."""
+    from server.services import stock as stock_service
+
+    with _floor().uow() as uow:
+        product = stock_service.find_product(uow.session, sku_or_gtin)
+        if product is None:
+            raise click.BadParameter(f"no product with SKU or GTIN {sku_or_gtin!r}")
+        raised = stock_service.set_reorder_point(uow, product, point, quantity, actor="cli")
+        uow.commit()
+        click.echo(f"{product.sku}: reorder {quantity} when {point} or fewer are available")
+    for alert in raised:
+        click.echo(f"LOW STOCK {alert['sku']}: {alert['available']} available, reorder {alert['reorder_quantity']}")
+
+
+@click.command("low-stock")
+@with_appcontext
+def low_stock() -> None:
+    """Products at or below their reorder point (alert raised, not cleared by new stock)."""
+    from server.services import stock as stock_service
+
+    with _floor().session_factory() as session:
+        alerts = stock_service.low_stock(session)
+    if not alerts:
+        click.echo("no product is at its reorder point")
+    for alert in alerts:
+        click.echo(f"{alert['sku']} {alert['name']}: {alert['available']} available (reorder point "
+                   f"{alert['reorder_point']}), reorder {alert['reorder_quantity']}, since {alert['alerted_at']}")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -240,7 +275,7 @@ def run_server(host: str, port: int) -> None:
 
 
 COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, count_bin, run_server,
-            release_wave, auto_release, cancel_order, stock)
+            release_wave, auto_release, cancel_order, stock, reorder_point, low_stock)
 
 
 def register_commands(app) -> None:

@@ -120,6 +120,40 @@ def cancel_order(reference: str):
         return jsonify({"order": order.reference, "status": str(order.status)})
 
 
+@bp.get("/stock/alerts")
+def low_stock_alerts():
+    """Products whose low-stock alert stands (at or below their reorder point)."""
+    from server.services import stock
+
+    _supervisor_actor()
+    with current_app.extensions["colis"].session_factory() as session:
+        return jsonify({"low_stock": stock.low_stock(session)})
+
+
+@bp.put("/stock/<sku_or_gtin>/reorder-point")
+def set_reorder_point(sku_or_gtin: str):
+    """``{"point": N, "quantity": M}``: at or below N available, one alert asking for M more."""
+    from flask import request
+
+    from server.services import stock
+
+    actor = _supervisor_actor()
+    body = request.get_json(silent=True) or {}
+    point, quantity = body.get("point"), body.get("quantity")
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in (point, quantity)):
+        return _problem(400, "send {\"point\": N, \"quantity\": M} as whole numbers")
+    with current_app.extensions["colis"].uow() as uow:
+        product = stock.find_product(uow.session, sku_or_gtin)
+        if product is None:
+            return _problem(404, f"no product with SKU or GTIN {sku_or_gtin}")
+        try:
+            raised = stock.set_reorder_point(uow, product, point, quantity, actor=actor)
+        except stock.BadReorderPoint as exc:
+            return _problem(400, str(exc))
+        uow.commit()
+        return jsonify({"sku": product.sku, "point": point, "quantity": quantity, "alerts": raised})
+
+
 @bp.get("/stock/<sku_or_gtin>")
 def product_stock(sku_or_gtin: str):
     """On hand, reserved, available by bin, and the orders and tasks holding the reservations."""

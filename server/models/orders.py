@@ -102,6 +102,24 @@ class ReleasePolicy(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
 
+class ReorderPoint(Base):
+    """A product's reorder point (server/services/stock.py): when its available stock (on hand
+    less reserved, every bin) falls to ``point``, one low-stock alert is raised, asking for
+    ``quantity`` more; ``alerted_at`` keeps it from being raised again until stock is back
+    above the point."""
+
+    __tablename__ = "reorder_points"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    point: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+
+    product: Mapped[Product] = relationship()
+
+
 class OrderLine(Base):
     __tablename__ = "order_lines"
 

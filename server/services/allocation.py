@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server.domain.route import sort_by_route
 from server.domain.waves import service_rank
 from server.models import Order, Stock, Task, TaskLine
+from server.services import stock as stock_levels
 from server.services import waves
 from server.services.locking import lock_stock_for, lock_tasks_of_order
 from server.services.unit_of_work import UnitOfWork
@@ -56,6 +57,7 @@ def allocate_order(uow: UnitOfWork, order_id: int, *, top_up: bool = True) -> Ta
     order.status = "allocated"
     session.flush()
     uow.emit("order_allocated", order=order.reference, task_id=task.id)
+    stock_levels.check_reorder_points(uow, {line.product_id for line in order.lines})
     if released:
         uow.emit("tasks_waiting", kind="pick")
     elif top_up:
@@ -115,6 +117,7 @@ def cancel_order(uow: UnitOfWork, order_id: int, *, actor: str, reason: str = ""
     order.status = "cancelled"
     db.flush()
     uow.emit("order_cancelled", order=order.reference, actor=actor, reason=reason[:200], units_freed=freed)
+    stock_levels.check_reorder_points(uow, {line.product_id for line in order.lines})  # back above: re-armed
     return order
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, uni
 from sqlalchemy.orm import Session
 
 from server.models import Bin, Order, Stock, Task, TaskLine
+from server.models.orders import ReorderPoint
 
 
 def _lockable(session: Session, query: Select, skip_locked: bool = False) -> Select:
@@ -130,6 +131,12 @@ def lock_unreleased_pick_tasks(session: Session, order_ids: list[int]) -> list[T
     query = (select(Task).where(Task.kind == "pick", Task.status == "open", Task.released.is_(False),
                                 Task.order_id.in_(order_ids)).order_by(Task.id))
     return list(session.scalars(_lockable(session, query, skip_locked=True)))
+
+
+def lock_reorder_points(session: Session, product_ids: list[int]) -> list:
+    """The reorder points of these products, locked in product order (an alert is raised once)."""
+    query = select(ReorderPoint).where(ReorderPoint.product_id.in_(product_ids)).order_by(ReorderPoint.product_id)
+    return list(session.scalars(_lockable(session, query)))
 
 
 def lock_tasks_of_order(session: Session, order_id: int) -> list[Task]:

@@ -1,5 +1,6 @@
 """Stock a supervisor can question: per product, on hand, reserved and available, by bin, and
-who holds the reservations ("why can't I have it?"). Read only.
+who holds the reservations ("why can't I have it?"); reorder points and their once-only
+low-stock alert.
 
 ``reserved`` on a stock row is the sum of what open or assigned tasks still have to take from
 that bin (each pick line's quantity less what was already picked); ``holders`` lists them.
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from server.models import Bin, Order, Product, Station, Stock, Task, TaskLine
+from server.models._types import utcnow
+from server.models.orders import ReorderPoint
+from server.services.locking import lock_reorder_points
+from server.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class ProductStock:
     name: str
     bins: list[BinStock] = field(default_factory=list)
     holders: list[Holder] = field(default_factory=list)
+    reorder: dict | None = None  # {"point", "quantity", "alerted_at"} when one is set
 
     @property
     def on_hand(self) -> int:
@@ -61,7 +67,7 @@ class ProductStock:
         return {"sku": self.sku, "name": self.name, "on_hand": self.on_hand, "reserved": self.reserved,
                 "available": self.available,
                 "bins": [{**asdict(row), "available": row.available} for row in self.bins],
-                "holders": [asdict(holder) for holder in self.holders]}
+                "holders": [asdict(holder) for holder in self.holders], "reorder": self.reorder}
 
 
 def find_product(session, key: str) -> Product | None:
@@ -84,4 +90,80 @@ def product_stock(session, product: Product) -> ProductStock:
                    .where(TaskLine.product_id == product.id, Task.kind == "pick",
                           Task.status.in_(("open", "assigned")), TaskLine.quantity > TaskLine.done_qty)
                    .order_by(Bin.code, Task.id))]
-    return ProductStock(product.sku, product.name, bins, holders)
+    point = session.get(ReorderPoint, product.id)
+    reorder = None if point is None else {
+        "point": point.point, "quantity": point.quantity,
+        "alerted_at": point.alerted_at.isoformat() if point.alerted_at else None}
+    return ProductStock(product.sku, product.name, bins, holders, reorder)
+
+
+# --- reorder points ----------------------------------------------------------------------
+
+class BadReorderPoint(ValueError):
+    """A reorder point that cannot be (negative, no quantity)."""
+
+
+def available_of(session, product_ids) -> dict[int, int]:
+    """Available units (on hand less reserved, every bin) of each product."""
+    rows = session.execute(select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved))
+                           .where(Stock.product_id.in_(list(product_ids))).group_by(Stock.product_id))
+    found = {product_id: int(units or 0) for product_id, units in rows}
+    return {product_id: found.get(product_id, 0) for product_id in product_ids}
+
+
+def check_reorder_points(uow: UnitOfWork, product_ids) -> list[dict]:
+    """Raise the low-stock alert of each product whose available stock is at or below its
+    reorder point, once: again only after stock went back above the point (re-armed, said
+    with ``low_stock_cleared``). Call after anything that lowers or raises available stock,
+    inside the transaction that did it. Returns the alerts raised."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return []
+    db = uow.session
+    points = lock_reorder_points(db, ids)
+    if not points:
+        return []
+    available = available_of(db, [point.product_id for point in points])
+    raised = []
+    for point in points:
+        units = available[point.product_id]
+        if units <= point.point and point.alerted_at is None:
+            point.alerted_at = utcnow()
+            alert = {"sku": point.product.sku, "product_id": point.product_id, "name": point.product.name,
+                     "available": units, "reorder_point": point.point, "reorder_quantity": point.quantity}
+            uow.emit("low_stock", **alert)
+            raised.append(alert)
+        elif units > point.point and point.alerted_at is not None:
+            point.alerted_at = None
+            uow.emit("low_stock_cleared", sku=point.product.sku, product_id=point.product_id, available=units,
+                     reorder_point=point.point)
+    return raised
+
+
+def set_reorder_point(uow: UnitOfWork, product: Product, point: int, quantity: int, *, actor: str) -> list[dict]:
+    """Store the product's reorder point (and the quantity to reorder) and check it at once."""
+    if point < 0 or quantity < 1:
+        raise BadReorderPoint("the reorder point must be 0 or more and the quantity to reorder at least 1")
+    db = uow.session
+    stored = db.get(ReorderPoint, product.id)
+    if stored is None:
+        stored = ReorderPoint(product_id=product.id, point=point, quantity=quantity, actor=actor[:64])
+        db.add(stored)
+    elif stored.point != point:
+        stored.alerted_at = None  # a new threshold: judged afresh
+    stored.point, stored.quantity, stored.actor, stored.updated_at = point, quantity, actor[:64], utcnow()
+    db.flush()
+    uow.emit("reorder_point_set", sku=product.sku, product_id=product.id, reorder_point=point,
+             reorder_quantity=quantity, actor=actor)
+    return check_reorder_points(uow, [product.id])
+
+
+def low_stock(session) -> list[dict]:
+    """Every product whose low-stock alert stands (raised, not cleared)."""
+    points = session.scalars(select(ReorderPoint).where(ReorderPoint.alerted_at.is_not(None))
+                             .order_by(ReorderPoint.alerted_at))
+    points = list(points)
+    available = available_of(session, [point.product_id for point in points])
+    return [{"sku": point.product.sku, "name": point.product.name, "available": available[point.product_id],
+             "reorder_point": point.point, "reorder_quantity": point.quantity,
+             "alerted_at": point.alerted_at.isoformat()} for point in points]

@@ -51,3 +51,65 @@ def test_why_cant_i_have_it(app, floor):
     assert "on hand 4, reserved 3, available 1" in shown
     assert f"for {second.reference} (allocated)" in shown and "waiting for a wave" in shown
     assert "held by PICK-01" in shown
+
+
+def alerts_raised(floor) -> list[dict]:
+    from sqlalchemy import select
+
+    from server.models import AuditEvent
+
+    with floor.uow() as uow:
+        return [event.detail for event in uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "low_stock").order_by(AuditEvent.id))]
+
+
+def test_a_low_stock_alert_is_raised_once_at_the_reorder_point_and_again_only_after_restock(app, floor):
+    from server.services import stock
+    from server.services.allocation import cancel_order
+
+    with floor.uow() as uow:
+        mug = add_item(uow, "Mug", on_hand=10)
+        stock.set_reorder_point(uow, stock.find_product(uow.session, mug.sku), 5, 20, actor="test")
+        uow.commit()
+
+    def allocate(units: int) -> int:
+        with floor.uow() as uow:
+            order = add_order(uow, [(mug, units)])
+            allocate_order(uow, order.id)
+            uow.commit()
+            return order.id
+
+    allocate(3)
+    assert alerts_raised(floor) == []  # 7 available: above the point
+    second = allocate(2)
+    assert [(a["sku"], a["available"], a["reorder_point"], a["reorder_quantity"]) for a in alerts_raised(floor)] == [
+        (mug.sku, 5, 5, 20)]
+    allocate(1)
+    assert len(alerts_raised(floor)) == 1  # 4 available: still low, not said again
+
+    web = signed_in(app, floor, "sophie", "supervisor")
+    standing = web.get("/api/v1/stock/alerts").get_json()["low_stock"]
+    assert [(a["sku"], a["available"]) for a in standing] == [(mug.sku, 4)]
+    assert "reorder 20" in app.test_cli_runner().invoke(args=["low-stock"]).output
+
+    with floor.uow() as uow:  # 2 units back: 6 available, above the point again: re-armed
+        cancel_order(uow, second, actor="test")
+        uow.commit()
+    assert web.get("/api/v1/stock/alerts").get_json()["low_stock"] == []
+    allocate(1)
+    assert len(alerts_raised(floor)) == 2  # fell to the point again: said again, once
+
+
+def test_a_reorder_point_set_above_what_is_available_alerts_at_once(app, floor):
+    with floor.uow() as uow:
+        lamp = add_item(uow, "Lampe", on_hand=3)
+        uow.commit()
+    web = signed_in(app, floor, "sophie", "supervisor")
+    reply = web.put(f"/api/v1/stock/{lamp.sku}/reorder-point", json={"point": 4, "quantity": 12})
+    assert reply.status_code == 200 and reply.get_json()["alerts"][0]["available"] == 3
+    assert web.put(f"/api/v1/stock/{lamp.sku}/reorder-point", json={"point": -1, "quantity": 1}).status_code == 400
+    assert web.put("/api/v1/stock/NOPE/reorder-point", json={"point": 1, "quantity": 1}).status_code == 404
+    assert web.get(f"/api/v1/stock/{lamp.sku}").get_json()["reorder"]["point"] == 4
+    result = app.test_cli_runner().invoke(args=["reorder-point", lamp.sku, "2", "--quantity", "10"])
+    assert result.exit_code == 0 and "reorder 10 when 2 or fewer" in result.output
+    assert len(alerts_raised(floor)) == 1  # 3 available is above 2: nothing new

@@ -1,4 +1,4 @@
-"""waves and leases: unreleased pick tasks, waves and release policies, task leases (expiry, taken from)
+"""waves and leases: unreleased pick tasks, waves and release policies, task leases (expiry, taken from), reorder points
 
 Revision ID: 0005_waves_leases
 Revises: 0004_intake
@@ -35,6 +35,16 @@ def upgrade() -> None:
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('kind', name=op.f('pk_release_policies'))
     )
+    op.create_table('reorder_points',
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('point', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('alerted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_reorder_points_product_id_products')),
+    sa.PrimaryKeyConstraint('product_id', name=op.f('pk_reorder_points'))
+    )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('wave_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_orders_wave_id'), ['wave_id'], unique=False)
@@ -67,5 +77,6 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_orders_wave_id_waves'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_orders_wave_id'))
         batch_op.drop_column('wave_id')
+    op.drop_table('reorder_points')
     op.drop_table('release_policies')
     op.drop_table('waves')
