@@ -57,7 +57,8 @@ def test_create_read_list_cancel_an_order(api, floor):
     assert (order["channel"], order["external_id"], order["status"], order["total_cents"]) == ("shop-a", "A-1001", "new", 3980)
     assert order["lines"] == [{"sku": api.item.sku, "quantity": 2, "unit_price_cents": 1990}]
     assert order["ship_to"]["city"] == "Lyon"
-    assert api("GET", f"/api/v1/orders/{order['reference']}", who="reader").json == order
+    read = api("GET", f"/api/v1/orders/{order['reference']}", who="reader").json
+    assert [entry["status"] for entry in read.pop("timeline")] == ["received"] and read == order
     listed = api("GET", "/api/v1/orders?status=new", who="reader").json
     assert [o["reference"] for o in listed["items"]] == [order["reference"]] and listed["next_cursor"] is None
     cancelled = api("POST", f"/api/v1/orders/{order['reference']}/cancellation")
@@ -227,3 +228,42 @@ def test_an_orders_shipments_and_their_tracking(api, floor):
         ("DEMO", "6A00000000001", "shipped", 640)
     assert parcel["shipped_at"] == shipped.isoformat() and parcel["delivered_at"] is None
     assert api("GET", f"/api/v1/orders/{reference}/shipments", who="other").status_code == 404
+
+
+def test_an_orders_timeline_follows_it_through_the_floor(api, floor):
+    from datetime import timedelta
+
+    from server.models import Task
+
+    reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
+    order_id = Order.id_from_reference(reference)
+    with floor.uow() as uow:
+        pick = allocate_order(uow, order_id)
+        uow.commit()
+    t0 = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+    with floor.uow() as uow:
+        order, pick = uow.session.get(Order, order_id), uow.session.get(Task, pick.id)
+        pick.status, pick.assigned_at, order.status = "assigned", t0, "picking"
+        pick.status, pick.completed_at, order.status = "done", t0 + timedelta(minutes=4), "picked"
+        pack = Task(kind="pack", order_id=order_id, status="open")
+        uow.session.add(pack)
+        uow.session.flush()
+        pack.status, pack.assigned_at, order.status = "assigned", t0 + timedelta(minutes=9), "packing"
+        pack.status, pack.completed_at, order.status = "done", t0 + timedelta(minutes=11), "packed"
+        uow.session.add(Package(order_id=order_id, carrier="DEMO", service="STANDARD", weight_g=300,
+                                status="label_pending", created_at=t0 + timedelta(minutes=10)))
+        uow.session.flush()
+        package = uow.session.scalars(select(Package)).one()
+        package.status, package.shipped_at, order.status = "shipped", t0 + timedelta(minutes=30), "shipped"
+        uow.commit()
+    timeline = api("GET", f"/api/v1/orders/{reference}", who="reader").json["timeline"]
+    assert [entry["status"] for entry in timeline] == ["received", "allocated", "picking", "picked", "packing",
+                                                       "packed", "shipped"]
+    assert timeline[2]["at"] == t0.isoformat() and timeline[-1]["at"] == (t0 + timedelta(minutes=30)).isoformat()
+
+
+def test_a_cancelled_orders_timeline_ends_with_the_cancel(api):
+    reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
+    api("POST", f"/api/v1/orders/{reference}/cancellation")
+    timeline = api("GET", f"/api/v1/orders/{reference}", who="reader").json["timeline"]
+    assert [entry["status"] for entry in timeline] == ["received", "cancelled"]

@@ -114,6 +114,18 @@ class OrderOut(ma.Schema):
     lines = fields.List(fields.Nested(LineOut), required=True)
 
 
+class TimelineEntry(ma.Schema):
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["received", "allocated", "released", "picking", "picked", "packing", "packed", "shipped",
+         "delivered", "returned", "cancelled"]))
+    at = fields.AwareDateTime(required=True)
+
+
+class OrderDetailOut(OrderOut):
+    timeline = fields.List(fields.Nested(TimelineEntry), required=True,
+                           metadata={"description": "when the order reached each status, oldest first"})
+
+
 class OrderPage(ma.Schema):
     items = fields.List(fields.Nested(OrderOut), required=True)
     next_cursor = fields.String(required=True, allow_none=True)

@@ -142,16 +142,18 @@ def list_orders(args):
 
 @bp.route("/orders/<reference>", methods=["GET"])
 @requires("read")
-@bp.response(200, schemas.OrderOut)
+@bp.response(200, schemas.OrderDetailOut)
 @problems(401, 403, 404)
 def read_order(reference: str):
-    """One order by its reference (``CO-0000042``) (scope read)."""
+    """One order by its reference (``CO-0000042``), with its life cycle's timeline (scope read)."""
     caller = g.caller
     with _floor().session_factory() as session:
         order = service.order_by_reference(session, reference, None if caller.admin else caller.channel)
         if order is None:
             return problem_response(404, f"no order {reference[:40]!r}")
-        return jsonify(_order_json(order))
+        body = _order_json(order)
+        body["timeline"] = schemas.TimelineEntry(many=True).dump(service.timeline(session, order))
+        return jsonify(body)
 
 
 @bp.route("/orders/<reference>/shipments", methods=["GET"])
