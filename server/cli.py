@@ -253,6 +253,21 @@ def low_stock() -> None:
                    f"{alert['reorder_point']}), reorder {alert['reorder_quantity']}, since {alert['alerted_at']}")
 
 
+@click.command("leases")
+@with_appcontext
+def leases() -> None:
+    """Held tasks whose station went silent past its lease (the next claim takes them over)."""
+    from server.services.dispatch import expired_leases
+
+    with _floor().session_factory() as session:
+        expired = expired_leases(session)
+    if not expired:
+        click.echo("every held task's station is heard from")
+    for lease in expired:
+        click.echo(f"task {lease['task_id']} ({lease['kind']}, {lease['order'] or '-'}) at {lease['station']}: "
+                   f"lease ran out {lease['expired_for_s']:.0f} s ago")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -275,7 +290,8 @@ def run_server(host: str, port: int) -> None:
 
 
 COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, count_bin, run_server,
-            release_wave, auto_release, cancel_order, stock, reorder_point, low_stock)
+            release_wave, auto_release, cancel_order, stock, reorder_point, low_stock,
+            leases)
 
 
 def register_commands(app) -> None:

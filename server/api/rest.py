@@ -165,3 +165,13 @@ def product_stock(sku_or_gtin: str):
         if product is None:
             return _problem(404, f"no product with SKU or GTIN {sku_or_gtin}")
         return jsonify(stock.product_stock(session, product).as_dict())
+
+
+@bp.get("/leases/expired")
+def expired_leases():
+    """Held tasks whose station went silent past its lease (the next claim takes them over)."""
+    from server.services import dispatch
+
+    _supervisor_actor()
+    with current_app.extensions["colis"].session_factory() as session:
+        return jsonify({"expired": dispatch.expired_leases(session)})

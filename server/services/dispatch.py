@@ -125,3 +125,17 @@ def _answer(uow: UnitOfWork, station: Station, session: Session, facts, say=None
     screen = screens.draw(station, session, facts, say)
     uow.commit()
     return screen
+
+
+def expired_leases(db, now: datetime | None = None) -> list[dict]:
+    """Held tasks whose station went silent past the lease, not yet taken over (the next claim
+    of their kind takes them): what a supervisor sees of silent stations."""
+    now = now or utcnow()
+    rows = db.execute(select(Task.id, Task.kind, Task.order_id, Station.code, Task.lease_expires_at)
+                      .join(Station, Station.id == Task.station_id)
+                      .where(Task.status == "assigned", Task.lease_expires_at <= now)
+                      .order_by(Task.lease_expires_at))
+    return [{"task_id": task_id, "kind": kind, "order": Order.reference_of(order_id) if order_id else None,
+             "station": station, "expired_at": expired_at.isoformat(),
+             "expired_for_s": round((now - expired_at).total_seconds(), 1)}
+            for task_id, kind, order_id, station, expired_at in rows]

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import create_engine, func, insert, select, update
 
 from server.models import Address, AuditEvent, Customer, Order, Station, Stock, Task
 from server.services import dispatch, scans
@@ -119,6 +119,21 @@ def test_a_station_that_comes_back_is_told_when_it_asks_for_work(floor, half_pic
     assert screen["message"]["code"] == "task_lost" and screen["state"] == "idle"
     assert request_task(floor, hp["a"], hp["t0"] + timedelta(seconds=LEASE + 3))["message"]["code"] == \
         "waiting_for_work"
+
+
+def test_a_supervisor_sees_the_silent_stations_tasks(app, floor, half_picked):
+    from tests.factories import signed_in
+
+    hp = half_picked
+    with floor.uow() as uow:
+        assert dispatch.expired_leases(uow.session, hp["t0"] + timedelta(seconds=LEASE - 1)) == []
+        [silent] = dispatch.expired_leases(uow.session, hp["t0"] + timedelta(seconds=LEASE + 30))
+    assert (silent["task_id"], silent["station"], silent["expired_for_s"]) == (hp["task_id"], "PICK-A", 30.0)
+    with floor.engine.begin() as connection:  # the lease made to run out, for the live views
+        connection.execute(update(Task).values(lease_expires_at=hp["t0"] - timedelta(seconds=5)))
+    web = signed_in(app, floor, "sophie", "supervisor")
+    assert [lease["station"] for lease in web.get("/api/v1/leases/expired").get_json()["expired"]] == ["PICK-A"]
+    assert "at PICK-A: lease ran out" in app.test_cli_runner().invoke(args=["leases"]).output
 
 
 def test_heartbeats_keep_the_task(floor, half_picked):
