@@ -301,12 +301,16 @@ def test_the_woocommerce_sample_is_held_for_its_line_without_sku_then_taken_once
     assert the_order(shop).status == "cancelled"
 
 
-def test_a_woocommerce_ping_is_answered_and_stores_nothing(app, shop):
-    body = b"webhook_id=3"
-    answer = app.test_client().post("/api/v1/webhooks/woocommerce/woo", data=body,
-                                    headers={"X-WC-Webhook-Signature": sign(SECRET, body),
-                                             "Content-Type": "application/x-www-form-urlencoded"})
+def test_a_woocommerce_ping_unsigned_as_woocommerce_sends_it_gets_200_and_stores_nothing(app, shop):
+    answer = app.test_client().post("/api/v1/webhooks/woocommerce/woo", data=b"webhook_id=3",
+                                    headers={"Content-Type": "application/x-www-form-urlencoded",
+                                             "User-Agent": "WooCommerce/8.0 Hookshot (WordPress/6.3)"})
     assert answer.status_code == 200 and answer.json["outcome"] == "ping"
+    assert count(shop, Delivery) == 0
+    # Anything more than the ping's body is a delivery, and an unsigned one is refused.
+    for body in (b"webhook_id=3&x=1", b"webhook_id=3\n" + WOO_SAMPLE):
+        refused = app.test_client().post("/api/v1/webhooks/woocommerce/woo", data=body)
+        assert refused.status_code == 401
     assert count(shop, Delivery) == 0
 
 
@@ -329,3 +333,10 @@ def test_held_orders_are_replayed_from_their_stored_delivery_once_the_product_ex
     again = app.test_cli_runner().invoke(args=["replay-held"])
     assert "727: held line 1 ('Woo Single #1') has no SKU" in again.output  # still no SKU: still held
     assert count(shop, Order) == 1 and count(shop, Delivery) == 2
+
+
+def test_a_body_over_2_mb_is_refused_and_stores_nothing(app, shop):
+    body = b'{"id": 1, "pad": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    answer = shopify_post(app.test_client(), body)
+    assert answer.status_code == 413 and answer.mimetype == "application/problem+json"
+    assert count(shop, Delivery) == 0
