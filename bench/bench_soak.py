@@ -3,8 +3,9 @@
 bench_load.py's stations and server (python-socketio clients over WebSocket, one scan in flight
 each, against ``load_server.py``: gunicorn with one gevent worker), run minute after minute. Each
 minute prints its scans, unanswered scans, p50 / p99 / max latency, and the gunicorn worker's
-resident memory (VmRSS in /proc/<worker>/status; the worker is the master's child), its CPU, and
-the machine's 1-minute load average (a shared machine's other work shows there, not as drift). At
+resident memory (VmRSS in /proc/<worker>/status; the worker is the master's child), its CPU, the
+share of the minute it was runnable but waiting for a CPU (/proc/<worker>/schedstat), and the
+machine's load average: on a shared machine, other work shows there rather than as drift. At
 the end: every acknowledged scan recorded exactly once, and a verdict on drift:
 
 - latency: the median p99 of the last three minutes against the first three (drift above 1.5x);
@@ -27,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_load import (connect_stations, phase, seed, server_cpu_seconds, server_env,  # noqa: E402
-                              server_rss_mb, start_server, stop_server)
+                              server_rss_mb, start_server, stop_server, worker_pid)
 from bench.bench_scan import percentile, temporary_database  # noqa: E402
 
 P99_DRIFT = 1.5        # last minutes' p99 over the first minutes'
@@ -51,20 +52,24 @@ def run(url: str, count: int, minutes: int) -> None:
     migrate.upgrade(url)
     tokens = seed(url, count, minutes * 60 + 120)
     server, port = start_server(server_env(url))
-    rows = []  # (minute, calls, unanswered, p50, p99, max, rss MB, cpu % of a core, machine load average)
+    rows = []  # (minute, calls, unanswered, p50, p99, max, rss MB, cpu %, cpu wait %, machine load average)
     try:
         stations = connect_stations(f"http://127.0.0.1:{port}", tokens, parallel=8)
         rss_start = server_rss_mb(server.pid)
         print(f"database: postgresql; {count} stations x 1 scan/s for {minutes} min; colis-server serve "
               f"(gunicorn, 1 gevent worker); worker RSS {rss_start:.1f} MB with every station connected", flush=True)
-        print(" min   scans  unanswered   p50 ms   p99 ms   max ms   RSS MB   CPU %   load", flush=True)
+        print(" min   scans  unanswered   p50 ms   p99 ms   max ms   RSS MB   CPU %  CPU wait %   load", flush=True)
+        worker = int(worker_pid(server.pid))
         for minute in range(1, minutes + 1):
-            cpu, started = server_cpu_seconds(server.pid), time.monotonic()
+            cpu, waited, started = server_cpu_seconds(server.pid), cpu_wait_seconds(worker), time.monotonic()
             samples, answered, missed = phase(stations, "scan", 60)
-            cpu_share = 100 * (server_cpu_seconds(server.pid) - cpu) / (time.monotonic() - started)
+            elapsed = time.monotonic() - started
+            cpu_share = 100 * (server_cpu_seconds(server.pid) - cpu) / elapsed
+            wait_share = 100 * (cpu_wait_seconds(worker) - waited) / elapsed
             rows.append((minute, answered, missed, statistics.median(samples), percentile(samples, 99),
-                         max(samples), server_rss_mb(server.pid), cpu_share, os.getloadavg()[0]))
-            print(" {:3d} {:7d} {:11d} {:8.1f} {:8.1f} {:8.1f} {:8.1f} {:7.0f} {:6.1f}".format(*rows[-1]), flush=True)
+                         max(samples), server_rss_mb(server.pid), cpu_share, wait_share, os.getloadavg()[0]))
+            print(" {:3d} {:7d} {:11d} {:8.1f} {:8.1f} {:8.1f} {:8.1f} {:7.0f} {:11.0f} {:6.1f}".format(*rows[-1]),
+                  flush=True)
         for station in stations:
             station.client.disconnect()
     finally:
@@ -106,6 +111,17 @@ def report(url: str, rows: list[tuple], rss_start: float, acked: list[str]) -> N
     if missing or twice or len(acked) < sent:
         verdict.append("scans unacknowledged, unrecorded or doubled")
     print("  verdict: " + ("; ".join(verdict) + "   <-- TARGET MISSED" if verdict else "no drift"))
+
+
+def cpu_wait_seconds(pid: int) -> float:
+    """Seconds the process's threads were runnable but waiting for a CPU (/proc/<pid>/schedstat)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 1e9
 
 
 def _slope(xs: list[float], ys: list[float]) -> float:
