@@ -205,7 +205,7 @@ def test_health_still_answers_and_the_openapi_document_is_served(api):
     operations = {(path, method) for path, item in spec["paths"].items() for method in item if method != "parameters"}
     assert operations == {("/api/v1/orders", "get"), ("/api/v1/orders", "post"), ("/api/v1/orders/{reference}", "get"),
                           ("/api/v1/orders/{reference}/cancellation", "post"), ("/api/v1/stock", "get"),
-                          ("/api/v1/orders/{reference}/shipments", "get")}
+                          ("/api/v1/orders/{reference}/shipments", "get"), ("/api/v1/imports", "post")}
     assert spec["security"] == [{"bearerAuth": []}]
     create = spec["paths"]["/api/v1/orders"]["post"]
     assert {"201", "401", "403", "409", "422"} <= set(create["responses"])
@@ -267,3 +267,20 @@ def test_a_cancelled_orders_timeline_ends_with_the_cancel(api):
     api("POST", f"/api/v1/orders/{reference}/cancellation")
     timeline = api("GET", f"/api/v1/orders/{reference}", who="reader").json["timeline"]
     assert [entry["status"] for entry in timeline] == ["received", "cancelled"]
+
+
+def test_a_csv_export_is_imported_through_the_api_once(api, floor):
+    export = ("Commande;Nom;Adresse;Code postal;Ville;Pays;Réf;Quantité;Prix\n"
+              f"M-1;Éloïse Müller;12 rue de l'Église;69003;Lyon;FR;{api.item.sku};2;12,50\n"
+              f"M-2;Noé;3 place Bellecour;69002;Lyon;FR;{api.item.sku};dix;4,90\n").encode("cp1252")
+    first = api("POST", "/api/v1/imports", data=export, headers={"Content-Type": "text/csv"})
+    assert first.status_code == 200, first.json
+    assert first.json["outcomes"] == {"created": 1} and first.json["channel"] == "shop-a"
+    assert (first.json["encoding"], first.json["delimiter"]) == ("windows-1252", ";")
+    assert first.json["errors"] == [{"row": 3, "reason": "quantity 'dix' is not a whole number from 1 to 10000"}]
+    again = api("POST", "/api/v1/imports", data=export, headers={"Content-Type": "text/csv"})
+    assert again.json["outcomes"] == {"unchanged": 1} and orders_in(floor) == 1
+    bad = api("POST", "/api/v1/imports", data=b"a,b\n1,2\n", headers={"Content-Type": "text/csv"})
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "body"
+    assert api("POST", "/api/v1/imports", who="reader", data=export).status_code == 403
+    assert api("POST", "/api/v1/imports?channel=shop-b", data=export).status_code == 403

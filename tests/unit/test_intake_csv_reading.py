@@ -72,3 +72,9 @@ def test_a_row_with_more_cells_than_the_header_is_bad():
 def test_a_bad_price_is_named(price, reason):
     reading = read_csv((HEADER + f"A-1,a@b.fr,Ana,1 rue,75001,Paris,FR,S1,1,{price}\n").encode())
     assert [(e.row, e.reason) for e in reading.errors] == [(2, reason)]
+
+
+def test_a_row_the_csv_module_cannot_split_refuses_the_file_naming_the_row():
+    huge = '"' + "x" * 200_000 + '"'
+    with pytest.raises(CsvFormatError, match="row 3: field larger than field limit"):
+        read_csv((HEADER + "A-1,a@b.fr,Ana,1 rue,75001,Paris,FR,S1,1,1.00\n" + f"A-2,{huge},B,1,2,P,FR,S,1,1\n").encode())

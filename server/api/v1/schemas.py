@@ -176,3 +176,21 @@ class ShipmentOut(ma.Schema):
 class ShipmentList(ma.Schema):
     order = fields.String(required=True)
     items = fields.List(fields.Nested(ShipmentOut), required=True)
+
+
+class RowErrorOut(ma.Schema):
+    row = fields.Integer(required=True, metadata={"description": "the file's line where the row starts (header: 1)"})
+    reason = fields.String(required=True)
+
+
+class ImportOut(ma.Schema):
+    channel = fields.String(required=True)
+    encoding = fields.String(required=True)
+    delimiter = fields.String(required=True)
+    outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                           metadata={"description": "orders per outcome: created, unchanged, held..."})
+    errors = fields.List(fields.Nested(RowErrorOut), required=True)
+
+
+class ImportArgs(Strict):
+    channel = text(32, metadata={"description": "admin tokens only; others import into their own channel"})

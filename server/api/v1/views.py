@@ -216,3 +216,40 @@ def read_stock(args):
     with _floor().session_factory() as session:
         items, last = service.list_stock(session, args.get("sku"), after, args["limit"])
     return jsonify({"items": items, "next_cursor": service.encode_cursor(last)})
+
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+@bp.route("/imports", methods=["POST"])
+@requires("orders:write")
+@bp.arguments(schemas.ImportArgs, location="query")
+@bp.response(200, schemas.ImportOut)
+@problems(401, 403, 413, 422)
+@bp.doc(requestBody={"required": True, "description": "a marketplace export, one row per order line "
+                     "(UTF-8 or Windows-1252, ',' or ';'; docs/intake.md)",
+                     "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}})
+def import_csv(args):
+    """Import a CSV export (scope orders:write): every bad row named, the same file twice creates nothing."""
+    from datetime import timedelta
+
+    from server.domain.intake.csv_orders import CsvFormatError
+    from server.services.intake.imports import import_orders
+
+    caller = g.caller
+    if not caller.admin and args.get("channel") not in (None, caller.channel):
+        raise ApiProblem(403, "Forbidden", "only an admin token imports into another channel",
+                         [{"field": "channel", "detail": "not this token's channel"}])
+    channel = args.get("channel") or caller.channel
+    data = request.stream.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        return problem_response(413, f"an import is at most {MAX_IMPORT_BYTES} bytes")
+    hours = float(current_app.config.get("INTAKE_SHIP_WITHIN_HOURS", 24))
+    try:
+        report = import_orders(_floor(), channel, data, timedelta(hours=hours))
+    except CsvFormatError as exc:
+        raise ApiProblem(422, "Unprocessable Content", str(exc), [{"field": "body", "detail": str(exc)}]) from None
+    reading = report.reading
+    return jsonify(schemas.ImportOut().dump({
+        "channel": channel, "encoding": reading.encoding, "delimiter": reading.delimiter,
+        "outcomes": dict(report.outcomes), "errors": [{"row": e.row, "reason": e.reason} for e in report.errors]}))

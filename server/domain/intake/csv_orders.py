@@ -89,13 +89,15 @@ def read_csv(data: bytes) -> CsvReading:
         header = next(reader)
     except StopIteration:
         raise CsvFormatError("the file is empty") from None
+    except csv.Error as exc:
+        raise CsvFormatError(f"row 1: {exc}") from None
     columns = _columns(header)
     reading = CsvReading(encoding=encoding, delimiter=delimiter)
     groups: dict[str, list[tuple[int, dict]]] = {}
     bad_orders: dict[str, int] = {}
     order_of_first_seen: list[str] = []
     previous = reader.line_num
-    for raw in reader:
+    for raw in _rows(reader):
         row_number, previous = previous + 1, reader.line_num  # where the row starts (quoted cells span lines)
         if not any(cell.strip() for cell in raw):
             continue
@@ -127,6 +129,17 @@ def read_csv(data: bytes) -> CsvReading:
                 reading.errors.append(RowError(row_number, str(exc)))
     reading.errors.sort(key=lambda e: e.row)
     return reading
+
+
+def _rows(reader):
+    """The reader's rows; a row the csv module cannot split at all refuses the file, naming it."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CsvFormatError(f"row {reader.line_num}: {exc}") from None
 
 
 def _columns(header: list[str]) -> dict[str, int]:
