@@ -78,6 +78,16 @@ def test_cancel_gives_back_reserved_stock_and_refuses_once_picking(api, floor):
         assert session.scalars(select(Stock.reserved)).all() == [0]
     again = api("POST", f"/api/v1/orders/{reference}/cancellation")
     assert again.status_code == 200 and again.json["status"] == "cancelled"
+    # Once a station holds the pick task, the units are leaving their bins: refused.
+    picking = api("POST", "/api/v1/orders", json=order_body(api.item.sku, "A-2002")).json["reference"]
+    with floor.uow() as uow:
+        task = allocate_order(uow, Order.id_from_reference(picking))
+        task.status, uow.session.get(Order, Order.id_from_reference(picking)).status = "assigned", "picking"
+        uow.commit()
+    refused = api("POST", f"/api/v1/orders/{picking}/cancellation")
+    assert refused.status_code == 409 and refused.json["order"] == picking
+    assert "can no longer be cancelled" in refused.json["detail"]
+    assert api("GET", f"/api/v1/orders/{picking}", who="reader").json["status"] == "picking"
 
 
 def test_cursor_pagination_walks_every_order_once_in_order(api):

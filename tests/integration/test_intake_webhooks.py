@@ -340,3 +340,18 @@ def test_a_body_over_2_mb_is_refused_and_stores_nothing(app, shop):
     answer = shopify_post(app.test_client(), body)
     assert answer.status_code == 413 and answer.mimetype == "application/problem+json"
     assert count(shop, Delivery) == 0
+
+
+def test_a_cancel_once_a_station_picks_is_not_applied_and_says_why(app, shop):
+    add_product(shop, "IPOD2008PINK")
+    client = app.test_client()
+    shopify_post(client, shopify_variant())
+    with shop.uow() as uow:
+        order = uow.session.get(Order, the_order(shop).id)
+        task = allocate_order(uow, order.id)
+        task.status, order.status = "assigned", "picking"
+        uow.commit()
+    cancel = shopify_variant(cancelled_at="2022-04-06T09:00:00-04:00", updated_at="2022-04-06T09:00:00-04:00")
+    answer = shopify_post(client, cancel, topic="orders/cancelled")
+    assert answer.json["outcome"] == "not_applied" and "can no longer be cancelled" in answer.json["detail"]
+    assert the_order(shop).status == "picking"

@@ -91,7 +91,7 @@ def list_stock(session, sku: str | None, after_id: int, limit: int) -> tuple[lis
 
 
 def cancel(uow, order: Order, channel: str) -> Order:
-    refused = cancel_order(uow, order, reason=f"cancelled through the API by {channel}")
+    refused = cancel_order(uow, order, actor=f"integration:{channel}", reason="cancelled through the API")
     if refused:
         raise ApiProblem(409, "Conflict", refused, order=order.reference)
     row = uow.session.scalars(select(ChannelOrderRow).where(ChannelOrderRow.order_id == order.id)).first()

@@ -90,7 +90,7 @@ def _settle_existing(uow: UnitOfWork, row: ChannelOrderRow, incoming: ChannelOrd
         return Applied("unchanged", f"{order.reference} is cancelled and is not reopened", row)
     if incoming.cancelled:
         row.cancelled = True
-        refused = cancel_order(uow, order, reason=f"cancelled on {row.channel}")
+        refused = cancel_order(uow, order, actor=f"integration:{row.channel}", reason=f"cancelled on {row.channel}")
         if refused:
             return Applied("not_applied", refused, row)
         row.state = "cancelled"
@@ -177,14 +177,14 @@ def _address(session, customer: Customer, incoming: ChannelOrder) -> Address:
     return address
 
 
-def cancel_order(uow: UnitOfWork, order: Order, reason: str) -> str:
+def cancel_order(uow: UnitOfWork, order: Order, actor: str, reason: str) -> str:
     """Cancel a floor order through the floor's one cancel rule (services/allocation.py); "" when
     done, else why it cannot be (released in a wave, or a station is picking it: a person must
     stop the parcel)."""
     if order.status == OrderStatus.CANCELLED:
         return ""
     try:
-        floor_cancel(uow, order.id, actor=reason.split(" by ")[-1] if " by " in reason else "intake", reason=reason)
+        floor_cancel(uow, order.id, actor=actor, reason=reason)
     except CannotCancel as exc:
         return str(exc)
     return ""
