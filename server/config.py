@@ -63,6 +63,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_GLOBAL_RATE_LIMIT": "10 per second",  # every address together (CPU: one scrypt each)
         # A socket that has not signed in to /station or /dashboard by then is closed (0: never).
         "SOCKET_SIGN_IN_TIMEOUT": 10.0,
+        # A 429 is answered after this many seconds (a client flooding sign-in is slowed to it).
+        "LOGIN_REFUSAL_DELAY": 1.0,
         "LOGIN_FREE_FAILURES": 5,
         "LOGIN_LOCKOUT_BASE": 30,
         "LOGIN_LOCKOUT_MAX": 900,

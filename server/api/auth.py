@@ -112,11 +112,8 @@ def _sign_in():
     guard: LoginGuard = current_app.extensions["colis_login_guard"]
     wait = guard.locked_for(username, address)
     if wait:
-        log.warning("sign-in of %r from %s refused: locked for %d s more", username, address, wait)
-        flash(texts.text("web.too_many_attempts", current_locale(), seconds=wait))
-        response = current_app.make_response((render_template("login.html"), 429))
-        response.headers["Retry-After"] = str(wait)
-        return response
+        _refusals_log.note("sign-in of %r from %s refused: locked for %d s more", username, address, wait)
+        return _too_many_answer(wait)
     with current_app.extensions["colis"].uow() as uow:
         user = users.check_login(uow, username, password)
         web_user = WebUser(user) if user else None
@@ -274,6 +271,11 @@ def init_doors(state) -> None:
     app.extensions["colis_refusals"] = RefusalFeed(publish, float(config["LOGIN_FAILURE_FEED_EVERY"]))
     app.after_request(security_headers)
     app.register_error_handler(RateLimitExceeded, too_many)
+    if config.get("SOCKETIO_ASYNC_MODE") == "gevent":
+        import gevent
+
+        # Password checks off the event loop (see users.cpu_runner).
+        users.cpu_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
     timeout = float(config.get("SOCKET_SIGN_IN_TIMEOUT") or 0)
     if timeout > 0 and socketio.server is not None:
         from server.api.sockets_registry import IdleSocketCloser
@@ -282,10 +284,41 @@ def init_doors(state) -> None:
 
 
 def too_many(exc: RateLimitExceeded):
-    """The per-address limit's answer: the sign-in page, and when to come back (at most a window)."""
-    seconds = int(exc.limit.limit.get_expiry())
-    log.warning("sign-in attempts from %s over the limit (%s)", client_address(), exc.limit.limit)
+    """The limits' answer: the sign-in page, and when to come back (at most a window)."""
+    _refusals_log.note("sign-in attempts from %s over the limit (%s)", client_address(), exc.limit.limit)
+    return _too_many_answer(int(exc.limit.limit.get_expiry()))
+
+
+def _too_many_answer(seconds: int):
+    """429, after LOGIN_REFUSAL_DELAY seconds: a client that floods and waits for each answer
+    (as browsers and scripts do) is slowed to about one attempt per delay, instead of taking
+    the CPU that the stations' scans need by asking thousands of times a second (bench_security)."""
+    delay = float(current_app.config.get("LOGIN_REFUSAL_DELAY") or 0)
+    if delay > 0:
+        socketio.sleep(delay)  # a greenlet under gevent, a thread with the development server
     flash(texts.text("web.too_many_attempts", current_locale(), seconds=seconds))
     response = current_app.make_response((render_template("login.html"), 429))
     response.headers["Retry-After"] = str(seconds)
     return response
+
+
+class ThrottledLog:
+    """One warning per ``every`` seconds, saying how many were folded into it (a flood of refusals
+    must not become a flood of log lines: writing them cost more than refusing)."""
+
+    def __init__(self, logger, every: float = 10.0, clock=time.monotonic):
+        self._log, self._every, self._clock = logger, every, clock
+        self._lock = threading.Lock()
+        self._last, self._folded = float("-inf"), 0
+
+    def note(self, message: str, *args) -> None:
+        with self._lock:
+            now = self._clock()
+            if now - self._last < self._every:
+                self._folded += 1
+                return
+            folded, self._folded, self._last = self._folded, 0, now
+        self._log.warning(message + (f" (and {folded} more since the last such line)" if folded else ""), *args)
+
+
+_refusals_log = ThrottledLog(log)

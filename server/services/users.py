@@ -52,12 +52,24 @@ def dummy_hash() -> str:
         return _dummy_hash
 
 
+# How a password check (scrypt: ~50 ms of CPU) is run. Under gevent the web layer sets it to
+# gevent's thread pool (server/api/auth.py): hashlib's scrypt releases the GIL, so the event loop
+# keeps serving the stations' scans meanwhile instead of stopping for each sign-in.
+cpu_runner = None
+
+
+def _verify(stored: str, password: str) -> bool:
+    if cpu_runner is None:
+        return check_password_hash(stored, password)
+    return cpu_runner(check_password_hash, stored, password)
+
+
 def check_login(uow: UnitOfWork, username: str, password: str) -> User | None:
     user = uow.session.scalars(select(User).where(User.username == username)).first()
     if user is None or not user.active:
-        check_password_hash(dummy_hash(), password)  # one verify, as for a known user
+        _verify(dummy_hash(), password)  # one verify, as for a known user
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if _verify(user.password_hash, password) else None
 
 
 def _user(uow: UnitOfWork, username: str) -> User:

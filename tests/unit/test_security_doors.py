@@ -263,3 +263,22 @@ def test_with_redis_the_limits_are_kept_in_redis(make_app, monkeypatch, tmp_path
     fresh = Flask("probe2", instance_path=str(tmp_path / "b"))
     load(fresh)
     assert fresh.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_a_flood_of_refusals_is_one_log_line_per_interval():
+    from server.api.auth import ThrottledLog
+
+    class Collect:
+        def __init__(self):
+            self.lines = []
+
+        def warning(self, message, *args):
+            self.lines.append(message % args)
+
+    clock, out = Clock(), Collect()
+    throttled = ThrottledLog(out, every=10, clock=clock)
+    for n in range(1000):
+        throttled.note("refused %s", n)
+    clock.now += 10
+    throttled.note("refused %s", "last")
+    assert out.lines == ["refused 0", "refused last (and 999 more since the last such line)"]
