@@ -11,7 +11,7 @@ from datetime import datetime
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, union_all, update
+from sqlalchemy import Integer, Select, and_, bindparam, case, false, func, select, true, union_all, update
 from sqlalchemy.orm import Session
 
 from server.models import Bin, Order, Stock, Task, TaskLine
@@ -88,7 +88,8 @@ def _claim_statement(row_locks: bool, by_units: bool):
         return (query.with_for_update(skip_locked=True) if row_locks else query).cte(name)
 
     expired = candidates("expired", _tasks.c.status == "assigned", _tasks.c.lease_expires_at <= bindparam("now"))
-    waiting = candidates("waiting", _tasks.c.status == "open", _tasks.c.released.is_(True))
+    # "= true", not "IS true": only an equality lets the queue index give the priority order.
+    waiting = candidates("waiting", _tasks.c.status == "open", _tasks.c.released == true())
     chosen = union_all(select(expired.c.id), select(waiting.c.id)).limit(limit).cte("chosen")
     station = bindparam("station", type_=Integer)
     taken_over = and_(_tasks.c.status == "assigned", _tasks.c.station_id != station)
@@ -128,7 +129,7 @@ def renew_leases(session: Session, station_id: int, expires_at: datetime) -> int
 def lock_unreleased_pick_tasks(session: Session, order_ids: list[int]) -> list[Task]:
     """The still unreleased pick tasks of these orders, locked (a wave being released; rows
     another release or a cancellation holds are skipped, never waited for)."""
-    query = (select(Task).where(Task.kind == "pick", Task.status == "open", Task.released.is_(False),
+    query = (select(Task).where(Task.kind == "pick", Task.status == "open", Task.released == false(),
                                 Task.order_id.in_(order_ids)).order_by(Task.id))
     return list(session.scalars(_lockable(session, query, skip_locked=True)))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select, true
 
 from server.domain import waves as rules
 from server.models import Order, Task
@@ -52,7 +52,7 @@ def release_wave(uow: UnitOfWork, max_orders: int, *, actor: str = "system", tri
     rows = db.execute(
         select(Task.order_id, Order.promised_ship_by, Order.service_level, Task.priority)
         .join(Order, Order.id == Task.order_id)
-        .where(Task.kind == "pick", Task.status == "open", Task.released.is_(False), Order.status == "allocated")
+        .where(Task.kind == "pick", Task.status == "open", Task.released == false(), Order.status == "allocated")
         .order_by(Order.promised_ship_by, Task.priority, Order.id).limit(max_orders * 2)).all()
     chosen = rules.plan_wave((rules.Candidate(*row) for row in rows), max_orders)
     tasks = sorted(lock_unreleased_pick_tasks(db, chosen), key=lambda task: chosen.index(task.order_id))
@@ -104,12 +104,12 @@ def set_policy(uow: UnitOfWork, kind: str, keep: int | None, *, actor: str) -> W
 
 def waiting_tasks(uow: UnitOfWork, kind: str) -> int:
     return uow.session.scalar(select(func.count()).select_from(Task).where(
-        Task.kind == kind, Task.status == "open", Task.released.is_(True)))
+        Task.kind == kind, Task.status == "open", Task.released == true()))
 
 
 def backlog(uow: UnitOfWork, kind: str = "pick") -> Backlog:
     unreleased = uow.session.scalar(select(func.count()).select_from(Task).where(
-        Task.kind == kind, Task.status == "open", Task.released.is_(False)))
+        Task.kind == kind, Task.status == "open", Task.released == false()))
     return Backlog(kind, keep_waiting(uow, kind), unreleased, waiting_tasks(uow, kind))
 
 
