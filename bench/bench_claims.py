@@ -9,13 +9,16 @@ product: ``dispatch.claim_next``, each claim its own unit of work: the expired-l
 
 Both run on the same table of the same temporary database, in the same run, with 1, 4 and 16
 claimers (threads, one connection each), for a fixed time each; the table is reset between
-runs. Prints claims/s and the product/bare ratio; asserts nothing.
+runs. Bare and product alternate for ``--rounds`` rounds and the median of each is printed
+(a shared machine's load drifts: alternating keeps it from favouring one side), with the
+product/bare ratio. Asserts nothing.
 
-    python bench/bench_claims.py [--postgres postgresql+psycopg://127.0.0.1/test] [--seconds 5]
+    python bench/bench_claims.py [--postgres postgresql+psycopg://127.0.0.1/test] [--seconds 3] [--rounds 3]
 """
 from __future__ import annotations
 
 import argparse
+import statistics
 import threading
 import time
 import uuid
@@ -146,7 +149,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", metavar="ADMIN_URL", default="postgresql+psycopg://127.0.0.1/test",
                         help="a temporary database is created (and dropped) through this URL")
-    parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
+    parser.add_argument("--seconds", type=float, default=3.0, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/product rounds (median)")
     parser.add_argument("--tasks", type=int, default=20000, help="tasks in the queue (reset between runs)")
     args = parser.parse_args()
     with temporary_database(args.postgres) as url:
@@ -156,16 +160,19 @@ def main() -> None:
         floor = app.extensions["colis"]
         try:
             stations = seed(floor, args.tasks)
-            print(f"claims/s on PostgreSQL, {args.tasks} open pick tasks, {args.seconds:g} s per run")
+            print(f"claims/s on PostgreSQL, {args.tasks} open pick tasks, {args.seconds:g} s per run, "
+                  f"median of {args.rounds} alternating rounds")
             print(f"{'claimers':>8} {'bare':>10} {'product':>10} {'ratio':>7}")
+            claimers = {"bare": bare_claimer(floor.engine), "product": product_claimer(floor)}
             for n in CLAIMERS:
-                rates = {}
-                for name, claim_one in (("bare", bare_claimer(floor.engine)), ("product", product_claimer(floor))):
-                    reset(floor)
-                    claims, elapsed = run_claimers(claim_one, stations[:n], args.seconds)
-                    rates[name] = claims / elapsed
-                print(f"{n:>8} {rates['bare']:>10.0f} {rates['product']:>10.0f} {rates['product'] / rates['bare']:>6.2f}x",
-                      flush=True)
+                rates: dict[str, list[float]] = {"bare": [], "product": []}
+                for _ in range(args.rounds):
+                    for name, claim_one in claimers.items():
+                        reset(floor)
+                        claims, elapsed = run_claimers(claim_one, stations[:n], args.seconds)
+                        rates[name].append(claims / elapsed)
+                bare, product = statistics.median(rates["bare"]), statistics.median(rates["product"])
+                print(f"{n:>8} {bare:>10.0f} {product:>10.0f} {product / bare:>6.2f}x", flush=True)
         finally:
             floor.close()
 
