@@ -24,7 +24,7 @@ class OrderStatus(StrEnum):
     NEW = "new"                  # taken from a channel, nothing reserved yet
     BACKORDERED = "backordered"  # a line is short: reserves nothing, waits for stock
     ALLOCATED = "allocated"      # every unit reserved in a bin, pick task queued
-    RELEASED = "released"        # sent to the floor in a wave (dispatch does not use waves yet)
+    RELEASED = "released"        # sent to the floor in a wave (server/services/waves.py)
     PICKING = "picking"          # a picker holds the pick task
     PICKED = "picked"            # all units in the tote, pack task queued
     PACKING = "packing"          # a packer holds the pack task
@@ -122,7 +122,8 @@ O, T, P, R, J = OrderStatus, TaskStatus, PackageStatus, ReturnStatus, PrintJobSt
 ORDER = _life_cycle("order", OrderStatus, {O.NEW}, {
     O.NEW: {O.ALLOCATED, O.BACKORDERED, O.CANCELLED},
     O.BACKORDERED: {O.ALLOCATED, O.CANCELLED},  # stock arrived: allocated on a later run
-    # Dispatch hands the pick task straight out (allocated -> picking); waves would release first.
+    # Without waves (the default policy) the pick task is claimable at once (allocated -> picking);
+    # with waves an order is released first (allocated -> released -> picking).
     O.ALLOCATED: {O.RELEASED, O.PICKING, O.CANCELLED},
     O.RELEASED: {O.PICKING, O.CANCELLED},
     # From picking on, units have left their bins: undoing that is a put-away, not a status.
