@@ -190,6 +190,7 @@ def client_process(conn, server_url: str, stations: list[tuple[str, str]], outbo
     drain_deadline = time.monotonic() + drain_seconds
     while time.monotonic() < drain_deadline and any(core.outbox.count() for _, core, _ in built):
         time.sleep(0.2)
+    drained_at = None if any(core.outbox.count() for _, core, _ in built) else time.monotonic()
     stacks = _thread_stacks(work_dir=outbox_dir) if any(core.outbox.count() for _, core, _ in built) else None
     results = {code: {"state": _link_state(core), "scanning": code in gtins, "generated": record.generated, "connected": record.connected, "emptied": record.emptied,
                       "disconnected": record.disconnected, "acked": record.acked,
@@ -202,7 +203,7 @@ def client_process(conn, server_url: str, stations: list[tuple[str, str]], outbo
     for thread in stoppers:
         thread.join(15)
     printer.stop()
-    conn.send(("results", results, stacks))
+    conn.send(("results", results, stacks, drained_at))
 
 
 # --- the server -----------------------------------------------------------------------------
@@ -354,23 +355,30 @@ def run(url: str, args, signals: list[int]) -> None:
               f"new one answering {up_at - started_at:.2f} s after its start "
               f"({up_at - killed_at:.2f} s without a server)", flush=True)
         time.sleep(args.after)
+    stopped_at = time.monotonic()
     for pipe in pipes:
         pipe.send("stop")
     results: dict[str, dict] = {}
+    drained: list[float | None] = []  # when each client process had every outbox empty, after the stop
     for pipe in pipes:
-        kind, part, stacks = pipe.recv()
+        kind, part, stacks, drained_at = pipe.recv()
         results.update(part)
+        drained.append(drained_at)
         if stacks:
             print(f"a client process did not drain: its threads' stacks are in {stacks}")
     for process in clients:
         process.join(30)
     server.kill(signal.SIGTERM)
     if args.dump:
-        Path(args.dump).write_text(json.dumps({"restarts": restarts, "stations": results}))
-    report(url, args, restarts, results, work / "server.log")
+        Path(args.dump).write_text(json.dumps({"restarts": restarts, "stations": results, "stopped": stopped_at}))
+    report(url, args, restarts, results, work / "server.log", stopped_at)
+    if None in drained:
+        print(f"  after the stations stopped scanning, outboxes were still not empty {args.drain:g} s later")
+    else:
+        print(f"  after the stations stopped scanning, every outbox was empty {max(drained) - stopped_at:.1f} s later")
 
 
-def report(url: str, args, restarts, results: dict[str, dict], server_log: Path) -> None:
+def report(url: str, args, restarts, results: dict[str, dict], server_log: Path, stopped_at: float) -> None:
     print(f"\ndatabase: postgresql; {args.stations} stations x {args.rate:g} scan/s; colis-server serve "
           f"(gunicorn, 1 gevent worker); {args.clients} client processes; pause {args.pause:g} s")
     first_kill = restarts[0][1] if restarts else float("inf")
@@ -386,7 +394,7 @@ def report(url: str, args, restarts, results: dict[str, dict], server_log: Path)
     idle = sorted(code for code, r in results.items() if not r["scanning"])
     if idle:
         print(f"  {len(idle)} stations never got a pick task and did not scan: {idle[:10]}")
-    ends = [r[1] for r in restarts[1:]] + [float("inf")]
+    ends = [r[1] for r in restarts[1:]] + [stopped_at]  # each restart watched until the next, or the end
     for (name, killed_at, gone_at, started_at, up_at), window_end in zip(restarts, ends):
         connected, drained, not_back, behind, dropped = [], [], [], [], []
         attempts = Counter()
@@ -419,8 +427,7 @@ def report(url: str, args, restarts, results: dict[str, dict], server_log: Path)
             print(f"  stations dropped by the old server {min(dropped):.2f} to {max(dropped):.2f} s after the signal "
                   f"({len(dropped)} disconnects; {served} scans acknowledged between the signal and the first drop); "
                   f"{up_at - killed_at - min(dropped):.2f} s from the first drop to the new server answering")
-        window = (window_end if window_end < float("inf") else max(
-            (t for r in results.values() for _, t in r["generated"]), default=up_at)) - up_at
+        window = window_end - up_at
         if connected:
             print(f"  from the new server answering: {len(connected)} of {len(scanning)} stations connected again, "
                   f"the last after {max(connected):.2f} s (median {statistics.median(connected):.2f} s)"
