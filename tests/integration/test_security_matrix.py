@@ -1,0 +1,113 @@
+"""Who may use what: every route × every identity, every station event × every station role and a
+supervisor's dashboard socket (issue 10, "Checked"; docs/security.md).
+
+A route that is in no row of POLICY fails the test: a new route must say who may use it.
+"""
+from __future__ import annotations
+
+import pytest
+
+from server.domain.roles import STATION_ROLES, USER_ROLES
+from server.extensions import socketio
+from tests.factories import PASSWORD, add_station, add_user
+from wire.contract import ClientEvent
+
+SUPERVISING = {"supervisor", "admin"}
+# endpoint, or blueprint prefix ending in ".", → who may use it
+POLICY = {
+    "static": "public", "dashboard.home": "public", "auth.login": "public", "rest.health": "public",
+    "intake-api-docs.openapi_json": "public",
+    "auth.logout": "signed-in",
+    "dashboard.page": "supervisors", "dashboard.snapshot": "supervisors", "rest.": "supervisors",
+    "api_v1.": "bearer token",  # integrations: a cookie, even a supervisor's, is not enough
+    "intake_webhooks.receive": "signed webhook",  # HMAC of the body; no cookie opens it
+}
+ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-00001", "platform": "shopify",
+        "name": "main"}
+
+
+def _policy(endpoint: str) -> str:
+    if endpoint in POLICY:
+        return POLICY[endpoint]
+    prefix = next((p for p in POLICY if p.endswith(".") and endpoint.startswith(p)), None)
+    assert prefix, f"route {endpoint} is in no row of the matrix: say who may use it (POLICY)"
+    return POLICY[prefix]
+
+
+def _refused(reply) -> bool:
+    # Flask-Login sends the anonymous to /login?next=<where they were>; a sign-out goes to /login.
+    return reply.status_code in (401, 403) or (
+        reply.status_code == 302 and "/login?next=" in reply.headers.get("Location", ""))
+
+
+def test_every_route_answers_each_identity_as_the_matrix_says(app, floor):
+    with floor.uow() as uow:
+        for role in USER_ROLES:
+            add_user(uow, f"who-{role}", role)
+        uow.commit()
+    identities = {"anonymous": app.test_client()}
+    for role in USER_ROLES:
+        web = app.test_client()
+        assert web.post("/login", data={"username": f"who-{role}", "password": PASSWORD}).status_code == 302
+        identities[role] = web
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.logout")  # logout last
+    checked = 0
+    for rule in rules:
+        policy = _policy(rule.endpoint)
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<{arg}>", ARGS[arg]).replace(f"<path:{arg}>", ARGS[arg])
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for who, web in identities.items():
+                reply = web.open(url, method=method, json={} if method != "GET" else None)
+                assert reply.status_code != 500, (rule.endpoint, method, who)
+                if policy == "public":
+                    allowed = True
+                elif policy == "signed-in":
+                    allowed = who != "anonymous"
+                elif policy == "supervisors":
+                    allowed = who in SUPERVISING
+                else:  # bearer token, signed webhook: no web identity opens them
+                    allowed = False
+                if policy == "signed webhook":
+                    assert reply.status_code in (401, 404), (rule.endpoint, who, reply.status_code)
+                elif rule.endpoint == "auth.login" and method == "POST":
+                    assert reply.status_code == 401, (who, reply.status_code)  # open to all; {} is a bad login
+                elif allowed:
+                    assert not _refused(reply), (rule.endpoint, method, who, reply.status_code)
+                else:
+                    assert _refused(reply), (rule.endpoint, method, who, reply.status_code)
+                checked += 1
+    assert checked >= len(identities) * len(POLICY)
+
+
+@pytest.mark.parametrize("role", STATION_ROLES)
+def test_every_station_event_from_every_station_role_is_answered_never_a_server_error(app, floor, role):
+    with floor.uow() as uow:
+        _, token = add_station(uow, f"{role[:4].upper()}-M1", role)
+        uow.commit()
+    client = socketio.test_client(app, namespace="/station", auth={"station": f"{role[:4].upper()}-M1",
+                                                                    "token": token})
+    assert client.is_connected("/station")
+    for event in ClientEvent:
+        reply = client.emit(str(event), {}, namespace="/station", callback=True)
+        assert isinstance(reply, dict), (role, event)
+        assert (reply.get("error") or {}).get("code") != "server_error", (role, event, reply)
+    client.disconnect(namespace="/station")
+
+
+def test_station_events_on_a_supervisors_dashboard_socket_do_nothing(app, floor):
+    from tests.factories import signed_in
+
+    web = signed_in(app, floor, "sophie", "supervisor")
+    dashboard = socketio.test_client(app, namespace="/dashboard", flask_test_client=web)
+    assert dashboard.is_connected("/dashboard")
+    for event in ClientEvent:
+        # The namespace has no handler for it: an empty ack, nothing run.
+        assert dashboard.emit(str(event), {}, namespace="/dashboard", callback=True) in (None, []), event
+    assert dashboard.is_connected("/dashboard")
+
+
+def test_no_station_event_reaches_a_socket_that_did_not_sign_in(app):
+    client = socketio.test_client(app, namespace="/station", auth={"station": "NOPE-01", "token": "x" * 43})
+    assert not client.is_connected("/station")
