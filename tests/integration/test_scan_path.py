@@ -6,6 +6,7 @@ while time belongs to bench/ (profile_scan.py, bench_scan.py).
 """
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -23,10 +24,13 @@ def stock_of(floor, item) -> tuple[int, int]:
 
 
 def statements_of(floor, call) -> list[str]:
+    """The statements ``call`` sent from this thread (the dashboard's snapshot runs on its own)."""
     sent: list[str] = []
+    caller = threading.get_ident()
 
     def note(conn, cursor, statement, *args):
-        sent.append(" ".join(statement.split()[:3]).upper())
+        if threading.get_ident() == caller:
+            sent.append(" ".join(statement.split()[:3]).upper())
 
     event.listen(floor.engine, "before_cursor_execute", note)
     try:
