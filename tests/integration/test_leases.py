@@ -244,3 +244,27 @@ def test_sixteen_claimers_over_two_thousand_tasks_claim_each_exactly_once(pg_flo
     engine.dispose()
     assert open_left == 0
     assert all(holders[task] == station for station, tasks in claimed.items() for task in tasks)
+
+
+def test_a_cart_takes_over_a_silent_stations_small_order_first_and_leaves_big_ones(floor):
+    """Batch claims see expired leases too, within the cart's unit limit, before open orders."""
+    with floor.uow() as uow:
+        lamp = add_item(uow, "Lampe", on_hand=50)
+        small, big, other = (add_order(uow, [(lamp, n)]) for n in (2, 9, 1))
+        for placed in (small, big, other):
+            allocate_order(uow, placed.id)
+        single = add_station(uow, "PICK-A", "pick")[0]
+        cart = add_station(uow, "CART-01", "pick_batch")[0]
+        uow.commit()
+    t0 = datetime.now(timezone.utc)
+    with floor.uow() as uow:  # PICK-A holds the small order, then falls silent; the big one too
+        for order in (small, big):
+            task = uow.session.scalars(select(Task).where(Task.order_id == order.id)).one()
+            task.status, task.station_id, task.lease_expires_at = "assigned", single, t0
+        uow.commit()
+    screen = request_task(floor, cart, t0 + timedelta(seconds=1))
+    assert screen["state"] == "bind_totes"
+    assert [entry["order"] for entry in screen["batch"]["orders"]] == [small.reference, other.reference]
+    with floor.uow() as uow:
+        held_by = dict(uow.session.execute(select(Task.order_id, Task.station_id)).all())
+    assert (held_by[small.id], held_by[big.id], held_by[other.id]) == (cart, single, cart)
