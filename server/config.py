@@ -92,6 +92,18 @@ def defaults(instance_path: str) -> dict:
         # N tasks waiting; 0, only the waves a supervisor releases. A policy set from the CLI or
         # REST (release_policies) overrides it (docs/picking.md).
         "WAVE_KEEP_WAITING": None,
+        # Refund policy (server/domain/refunds.py, docs/returns.md): the return window in days
+        # from delivery; restocking fees in basis points (1000 = 10 %) for the listed reasons and
+        # for a unit graded damaged by the customer; the reasons that are the merchant's fault
+        # (no fee, outbound shipping refunded); refunds above this many cents wait for a supervisor.
+        "REFUND_WINDOW_DAYS": 30,
+        "REFUND_MERCHANT_FAULT_IGNORES_WINDOW": True,
+        "REFUND_RESTOCKING_FEE_BP": 1000,
+        "REFUND_RESTOCKING_FEE_REASONS": ["changed_mind"],
+        "REFUND_DAMAGED_FEE_BP": 5000,
+        "REFUND_MERCHANT_FAULT_REASONS": ["damaged", "wrong_item"],
+        "REFUND_SHIPPING_ON_MERCHANT_FAULT": True,
+        "REFUND_APPROVAL_ABOVE_CENTS": 20000,
     }
 
 
