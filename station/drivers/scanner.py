@@ -68,25 +68,53 @@ def _has_control_chars(text: str) -> bool:
     )
 
 
+FRAMINGS = ("crlf", "cr", "lf", "tab", "none")
+# The read suffix a scanner is set to. CR and LF end a read in every framing: a barcode never
+# holds them (they would be rejected as control characters), and a scanner set to CR that
+# also sends LF must not lose scans. "tab" adds TAB; "none" ends a read after `char_timeout`
+# seconds of silence (the inter-character timeout).
+_CR, _LF, _TAB = 0x0D, 0x0A, 0x09
+
+
 class ScanFramer:
     """Pure framing: bytes in, reads and rejects out. No I/O, no clock.
 
     Rules (see docs/drivers.md):
-    - a line ends at CR, LF or CRLF (CRLF counts once); empty lines are ignored;
-    - bytes left without terminator for longer than `incomplete_after`
-      seconds are rejected as "incomplete" and never glued to the next scan,
-      because scanners send a whole read in one burst;
+    - `framing` "crlf" (default), "cr" or "lf": a read ends at CR, LF or CRLF (CRLF counts
+      once); "tab": also at TAB; empty lines are ignored;
+    - "none": a read ends after `char_timeout` seconds with no byte (CR, LF and TAB still
+      end it at once if the scanner sends them);
+    - with a terminator framing, bytes left without terminator for longer than
+      `incomplete_after` seconds are rejected as "incomplete" and never glued to the
+      next scan, because scanners send a whole read in one burst;
     - lines longer than `max_line` bytes are rejected as "too_long" and the
-      rest up to the next terminator is discarded;
+      rest up to the next terminator (or silence) is discarded;
     - text must be strict UTF-8 (ASCII is a subset), else "not_text".
     """
 
-    def __init__(self, incomplete_after: float = 0.3, max_line: int = MAX_LINE):
+    def __init__(self, incomplete_after: float = 0.3, max_line: int = MAX_LINE,
+                 framing: str = "crlf", char_timeout: float = 0.1):
+        if framing not in FRAMINGS:
+            raise ValueError(f"unknown scanner framing {framing!r}; use one of: {', '.join(FRAMINGS)}")
+        if char_timeout <= 0 or incomplete_after <= 0:
+            raise ValueError("scanner timeouts must be positive")
+        self.framing = framing
         self.incomplete_after = incomplete_after
+        self.char_timeout = char_timeout
         self.max_line = max_line
+        self._ends = (_CR, _LF, _TAB) if framing in ("tab", "none") else (_CR, _LF)
         self._buf = bytearray()
         self._last_at = 0.0
         self._discarding = False  # inside an over-long line, until a terminator
+
+    @property
+    def quiet_after(self) -> float:
+        """Seconds of silence after which pending bytes are settled (a read or a reject)."""
+        return self.char_timeout if self.framing == "none" else self.incomplete_after
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._buf) or self._discarding
 
     def feed(self, data: bytes, now: float) -> list[ScanEvent]:
         events = self.expire(now)
@@ -100,10 +128,20 @@ class ScanFramer:
         return events
 
     def expire(self, now: float) -> list[ScanEvent]:
-        """Reject a stale half line. Call it when the port has been silent."""
-        stale = now - self._last_at > self.incomplete_after
+        """Settle a stale half line. Call it when the port has been silent.
+
+        With framing "none" silence ends a read, so the bytes become a read;
+        otherwise they are rejected as "incomplete"."""
+        stale = now - self._last_at > self.quiet_after
         if not stale:
             return []
+        if self.framing == "none":
+            event = self._end_line(self._last_at)
+            return [event] if event is not None else []
+        return self.abandon(now)
+
+    def abandon(self, now: float) -> list[ScanEvent]:
+        """Reject whatever is pending as "incomplete" (the port failed mid-read)."""
         self._discarding = False
         if not self._buf:
             return []
@@ -114,7 +152,7 @@ class ScanFramer:
     def _feed_byte(self, byte: int, now: float) -> ScanEvent | None:
         # CR, LF and CRLF all end a line; the empty "line" inside CRLF is
         # dropped with the other empty lines.
-        if byte in (0x0D, 0x0A):
+        if byte in self._ends:
             return self._end_line(now)
         if self._discarding:
             return None
@@ -154,39 +192,82 @@ def decode_line(raw: bytes, now: float) -> ScanEvent:
 PORT_ERRORS = (serial.SerialException, OSError)
 
 
+@dataclass(frozen=True)
+class ScannerStatus:
+    """What the station shows about its serial scanner.
+
+    port: the device open (connected) or last tried; None when auto-detection
+    finds no scanner. detail: why it is not connected (the port error).
+    """
+
+    connected: bool
+    port: str | None
+    detail: str = ""
+
+
 class SerialScanner:
     """Reads a serial scanner on a daemon thread and calls back per read.
 
     Callbacks run on the reader thread; keep them short (hand off to a queue).
-    If the port fails (unplugged) `on_error` is called and the port is reopened
-    every `retry_interval` seconds until `stop()`.
+    If the port fails (unplugged), `on_error` is called once per outage,
+    `on_status` gets ScannerStatus(connected=False, ...), and the port is
+    reopened after `retry_interval` seconds, doubling up to
+    `max_retry_interval`, until `stop()`. With `find_port` (auto-detection)
+    the device is looked up again before every attempt, so a scanner that
+    comes back under another /dev name is found; `url` is then only the first
+    guess and may be None.
     """
 
     def __init__(
         self,
-        url: str,
+        url: str | None,
         on_read: Callable[[ScanRead], None],
         on_reject: Callable[[ScanRejected], None] | None = None,
         baudrate: int = 9600,
         on_error: Callable[[Exception], None] | None = None,
         incomplete_after: float = 0.3,
         retry_interval: float = 1.0,
+        *,
+        framing: str = "crlf",
+        char_timeout: float = 0.1,
+        max_line: int = MAX_LINE,
+        max_retry_interval: float | None = None,
+        on_status: Callable[[ScannerStatus], None] | None = None,
+        find_port: Callable[[], str | None] | None = None,
     ):
+        if url is None and find_port is None:
+            raise ValueError("a scanner needs a device URL or a find_port (auto-detection)")
         self.url = url
         self.baudrate = baudrate
         self.retry_interval = retry_interval
+        self.max_retry_interval = max(retry_interval, 5.0 if max_retry_interval is None else max_retry_interval)
         self._on_read = on_read
         self._on_reject = on_reject
         self._on_error = on_error
-        self._framer = ScanFramer(incomplete_after=incomplete_after)
+        self._on_status = on_status
+        self._find_port = find_port
+        self._framer = ScanFramer(incomplete_after=incomplete_after, max_line=max_line,
+                                  framing=framing, char_timeout=char_timeout)
+        # Short enough that a silence-framed read ends on time and stop() is prompt.
+        self._read_timeout = min(0.1, self._framer.quiet_after / 2)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._status: ScannerStatus | None = None
         self.connected = threading.Event()  # set while the port is open
+
+    @property
+    def framing(self) -> str:
+        return self._framer.framing
+
+    @property
+    def status(self) -> ScannerStatus | None:
+        """The last status reported (None before the first attempt)."""
+        return self._status
 
     def start(self) -> SerialScanner:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._run, name=f"scanner {self.url}", daemon=True
+                target=self._run, name=f"scanner {self.url or 'auto'}", daemon=True
             )
             self._thread.start()
         return self
@@ -203,38 +284,83 @@ class SerialScanner:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _run(self) -> None:
-        reported_open_failure = False
-        while not self._stop.is_set():
-            try:
-                port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=0.1)
-            except PORT_ERRORS as exc:
-                # Report an outage once, not every retry, to keep logs readable.
-                if not reported_open_failure:
-                    self._report_error(exc)
-                    reported_open_failure = True
-                self._stop.wait(self.retry_interval)
-                continue
-            reported_open_failure = False
-            try:
-                self._read_until_error_or_stop(port)
-            except PORT_ERRORS as exc:
-                self._report_error(exc)
-            finally:
-                self.connected.clear()
-                port.close()
-            # A half line from before the failure is dead: reject it now.
-            self._dispatch(self._framer.expire(float("inf")))
-            self._stop.wait(self.retry_interval)
+    def _device(self) -> str | None:
+        if self._find_port is None:
+            return self.url
+        try:
+            return self._find_port() or None
+        except Exception as exc:  # a detection bug must not kill the reader
+            log.exception("scanner detection failed")
+            self._set_status(False, None, f"detection failed: {exc}")
+            return None
 
-    def _read_until_error_or_stop(self, port: serial.SerialBase) -> None:
-        self.connected.set()
+    def _run(self) -> None:
+        delay = self.retry_interval
+        outage_reported = False  # report an outage once, not every retry
         while not self._stop.is_set():
-            data = port.read(port.in_waiting or 1)  # returns b"" after 0.1 s
-            self._dispatch(self._framer.feed(data, time.monotonic()))
+            device = self._device()
+            if device is None:
+                self._set_status(False, None, "no scanner found")
+            else:
+                try:
+                    port = serial.serial_for_url(device, baudrate=self.baudrate, timeout=self._read_timeout)
+                except PORT_ERRORS as exc:
+                    if not outage_reported:
+                        self._report_error(exc)
+                        outage_reported = True
+                    self._set_status(False, device, str(exc))
+                else:
+                    self.url, delay, outage_reported = device, self.retry_interval, False
+                    failure = self._read_port(port, device)
+                    if failure is not None:
+                        self._report_error(failure)
+                        outage_reported = True
+                        self._set_status(False, device, str(failure))
+            if self._stop.wait(delay):
+                return
+            delay = min(delay * 2, self.max_retry_interval)
+
+    def _read_port(self, port: serial.SerialBase, device: str) -> Exception | None:
+        """Read until stop() (None) or a port error (returned)."""
+        try:
+            self.connected.set()
+            self._set_status(True, device)
+            while not self._stop.is_set():
+                data = port.read(port.in_waiting or 1)  # b"" after the read timeout
+                self._dispatch(self._framer.feed(data, time.monotonic()))
+            return None
+        except PORT_ERRORS as exc:
+            return exc
+        finally:
+            self.connected.clear()
+            try:
+                port.close()
+            except PORT_ERRORS:
+                pass
+            # A half read from before the failure is dead: reject it now, never
+            # glue it to the first read from the replugged scanner.
+            self._dispatch(self._framer.abandon(time.monotonic()))
+
+    def _set_status(self, connected: bool, port: str | None, detail: str = "") -> None:
+        previous = self._status
+        if previous is not None and (previous.connected, previous.port) == (connected, port):
+            return  # the same state again (every retry): not news
+        self._status = status = ScannerStatus(connected, port, detail)
+        if connected:
+            log.info("scanner connected on %s", port)
+        else:
+            log.warning("scanner disconnected (%s): %s", port or "no port", detail)
+        if self._on_status is None:
+            return
+        try:
+            self._on_status(status)
+        except Exception:
+            log.exception("scanner on_status callback failed")
 
     def _dispatch(self, events: list[ScanEvent]) -> None:
         for event in events:
+            if isinstance(event, ScanRejected):
+                log.info("scanner %s: dropped %s %r", self.url, event.reason, event.raw[:64])
             try:
                 if isinstance(event, ScanRead):
                     self._on_read(event)
