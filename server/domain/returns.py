@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-RETURN_REASONS = ("changed_mind", "wrong_size", "damaged", "not_as_described", "late", "other")
+# wrong_item: the merchant sent the wrong product (a merchant fault, server/domain/refunds.py).
+RETURN_REASONS = ("changed_mind", "wrong_size", "damaged", "not_as_described", "wrong_item", "late", "other")
 
 
 @dataclass(frozen=True)
