@@ -8,10 +8,12 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from station.config import ConfigError, StationConfig, load_config
 from station.core import StationCore
 from station.drivers import open_printer, open_scanner
+from station.drivers.detect import parse_vendor_ids
 from station.link import ServerLink
 from station.outbox import Outbox
 from station.ui.server import UiServer
@@ -45,11 +47,26 @@ def run_station(config: StationConfig) -> RunningStation:
     core = StationCore(link, printer, outbox, station_code=config.station_code,
                        locale=config.locale, ack_timeout=config.ack_timeout)
     if config.scanner_url:
-        core.attach_scanner(open_scanner(config.scanner_url, core.submit_read, core.submit_rejected,
-                                         on_error=_log_scanner_error))
+        core.attach_scanner(open_scanner(
+            config.scanner_url, core.submit_read, core.submit_rejected, on_error=_log_scanner_error,
+            on_status=core.submit_scanner_status, baudrate=config.scanner_baudrate,
+            framing=config.scanner_framing, char_timeout=config.scanner_char_timeout,
+            **_scanner_detection(config)))
     core.start()
     ui = UiServer(core, config.ui_host, config.ui_port)
     return RunningStation(core, ui, outbox, printer)
+
+
+def _scanner_detection(config: StationConfig) -> dict:
+    """For scanner_url "auto": the vendor ids to look for, and the serial printer's port
+    (never taken for a scanner)."""
+    detection: dict = {}
+    if config.scanner_usb_vendors.strip():
+        detection["vendors"] = parse_vendor_ids(config.scanner_usb_vendors)
+    printer = urlsplit(config.printer_url)
+    if printer.scheme.lower() == "serial" and printer.path:
+        detection["exclude"] = (unquote(printer.path),)
+    return detection
 
 
 def _log_scanner_error(exc: Exception) -> None:

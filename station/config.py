@@ -3,7 +3,9 @@
     server_url   = "http://colis.local:5000"
     station_code = "PACK-01"
     token        = "..."                    # from `colis-server create-station`
-    scanner_url  = "/dev/serial/by-id/..."  # optional: no serial scanner, keyboard only
+    scanner_url  = "/dev/serial/by-id/..."  # optional: no serial scanner, keyboard only;
+                                            # "auto": found by USB vendor id (docs/drivers.md)
+    scanner_framing = "crlf"                # the scanner's suffix: crlf, cr, lf, tab or none
     printer_url  = "tcp://10.0.0.7:9100"    # see docs/drivers.md
     ui_port      = 8800                     # 0 = any free port
     outbox_path  = "/var/lib/colis/outbox.sqlite"
@@ -35,6 +37,11 @@ class StationConfig:
     outbox_path: str = "station-outbox.sqlite"
     locale: str = "fr"
     ack_timeout: float = ACK_TIMEOUT_SECONDS
+    # Serial scanner (docs/drivers.md). An explicit scanner_url overrides detection.
+    scanner_framing: str = "crlf"      # crlf, cr, lf, tab, or none (a read ends after silence)
+    scanner_char_timeout: float = 0.1  # framing "none": seconds of silence that end a read
+    scanner_baudrate: int = 9600
+    scanner_usb_vendors: str = ""      # scanner_url "auto": hex vendor ids; empty = the built-in list
 
 
 ENV_VARS = {
@@ -45,9 +52,13 @@ ENV_VARS = {
     "printer_url": "COLIS_STATION_PRINTER",
     "ui_port": "COLIS_STATION_UI_PORT",
     "outbox_path": "COLIS_STATION_OUTBOX",
+    "scanner_framing": "COLIS_STATION_SCANNER_FRAMING",
+    "scanner_char_timeout": "COLIS_STATION_SCANNER_CHAR_TIMEOUT",
+    "scanner_baudrate": "COLIS_STATION_SCANNER_BAUDRATE",
+    "scanner_usb_vendors": "COLIS_STATION_SCANNER_USB_VENDORS",
 }
 REQUIRED = ("server_url", "station_code", "token", "printer_url")
-CONVERTERS = {"ui_port": int, "ack_timeout": float}
+CONVERTERS = {"ui_port": int, "ack_timeout": float, "scanner_char_timeout": float, "scanner_baudrate": int}
 
 
 def load_config(path: str | None, env: Mapping[str, str] = os.environ) -> StationConfig:
@@ -61,7 +72,28 @@ def load_config(path: str | None, env: Mapping[str, str] = os.environ) -> Statio
         raise ConfigError("missing station setting(s): " + "; ".join(
             f"{key} (set it in the config file or {ENV_VARS[key]})" for key in missing))
     values.setdefault("scanner_url", None)
-    return StationConfig(**values)
+    config = StationConfig(**values)
+    _check_scanner(config)
+    return config
+
+
+def _check_scanner(config: StationConfig) -> None:
+    # Imported here: the settings module stays light for tools that only read a file.
+    from station.drivers.detect import parse_vendor_ids
+    from station.drivers.scanner import FRAMINGS
+
+    config.scanner_framing = config.scanner_framing.strip().lower()
+    if config.scanner_framing not in FRAMINGS:
+        raise ConfigError(f"scanner_framing {config.scanner_framing!r}: use one of {', '.join(FRAMINGS)}")
+    if config.scanner_char_timeout <= 0:
+        raise ConfigError("scanner_char_timeout must be more than 0 seconds")
+    if config.scanner_baudrate <= 0:
+        raise ConfigError("scanner_baudrate must be positive")
+    if config.scanner_usb_vendors.strip():
+        try:
+            parse_vendor_ids(config.scanner_usb_vendors)
+        except ValueError as exc:
+            raise ConfigError(f"scanner_usb_vendors: {exc}") from None
 
 
 def _read_toml(path: str) -> dict:

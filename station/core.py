@@ -83,6 +83,10 @@ class StationCore:
     def submit_rejected(self, rejected) -> None:
         self._inbox.put(("rejected", rejected))
 
+    def submit_scanner_status(self, status) -> None:
+        """A ScannerStatus from the scanner thread (unplugged, replugged, not found)."""
+        self._inbox.put(("scanner_status", status))
+
     def submit_action(self, name: str, params: dict | None = None) -> None:
         """An operator key pressed on the kiosk (with what was typed, e.g. a counted quantity);
         a malformed name or params raise BadPayload (a ValueError)."""
@@ -113,6 +117,7 @@ class StationCore:
     def attach_scanner(self, scanner) -> None:
         """The core starts and stops it; its callbacks should be submit_*."""
         self._scanner = scanner
+        self.board.set(scanner=None)  # unknown until the driver's first status
 
     def start(self) -> StationCore:
         if self._started:
@@ -150,7 +155,8 @@ class StationCore:
         handlers = {"scan": self._on_scan, "rejected": self._on_rejected, "connected": self._sync,
                     "disconnected": self._on_disconnected, "tasks_waiting": self._on_tasks_waiting,
                     "action": self._on_action, "reprint": self._on_reprint,
-                    "printer_status": self._on_printer_status, "tick": self._on_tick}
+                    "printer_status": self._on_printer_status, "scanner_status": self._on_scanner_status,
+                    "tick": self._on_tick}
         while True:
             try:
                 kind, *args = self._inbox.get(timeout=self.retry_interval / 2)
@@ -403,6 +409,13 @@ class StationCore:
         if status is not None:
             self._inbox.put(("printer_status", status))  # the kiosk and dashboard see it at once
         return printed, reason
+
+    # --- scanner status ---------------------------------------------------------------
+
+    def _on_scanner_status(self, status) -> None:
+        """The kiosk shows the serial scanner's state with its port (station-side only)."""
+        self.board.set(scanner={"connected": bool(status.connected), "port": status.port,
+                                "detail": str(status.detail or "")[:MAX_PRINT_ERROR_CHARS]})
 
     # --- printer status ---------------------------------------------------------------
 

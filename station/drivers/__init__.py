@@ -18,9 +18,13 @@ from .printers import (
     TcpPrinter,
     parse_host_status,
 )
-from .scanner import ScanFramer, ScanRead, ScanRejected, SerialScanner, find_serial_scanners
+from .detect import SCANNER_VENDORS, DetectedScanner, detect_scanners, port_finder
+from .scanner import (
+    FRAMINGS, ScanFramer, ScannerStatus, ScanRead, ScanRejected, SerialScanner, find_serial_scanners,
+)
 
 __all__ = [
+    "FRAMINGS", "SCANNER_VENDORS", "DetectedScanner", "ScannerStatus", "detect_scanners", "port_finder",
     "CupsPrinter", "FilePrinter", "MemoryPrinter", "Printer", "PrinterError",
     "PrinterNotReady", "PrinterOffline", "PrinterStatus", "ScanFramer", "ScanRead",
     "ScanRejected", "SerialPrinter", "SerialScanner", "TcpPrinter",
@@ -29,6 +33,7 @@ __all__ = [
 
 PRINTER_SCHEMES = ("tcp", "cups", "serial", "file", "memory")
 # pyserial's own URL handlers (serial.protocol_handler_packages).
+AUTO_SCANNER = ("auto", "auto://")  # detect by USB vendor id
 SCANNER_SCHEMES = ("serial", "loop", "socket", "rfc2217", "spy", "alt", "hwgrep", "cp2110")
 
 
@@ -74,21 +79,37 @@ def open_scanner(
     **options,
 ) -> SerialScanner:
     """A scanner for a device path ("/dev/ttyACM0", "COM3"), any pyserial URL
-    ("loop://", "socket://host:port") or serial:///dev/ttyACM0?baudrate=9600.
+    ("loop://", "socket://host:port"), serial:///dev/ttyACM0?baudrate=9600&framing=tab,
+    or "auto": the first serial port with a scanner maker's USB vendor id,
+    looked up again before every reconnection (see detect.py).
 
     Returned not started: call start() or use it as a context manager.
-    `options` go to SerialScanner (baudrate, incomplete_after, retry_interval).
+    `options` go to SerialScanner (baudrate, framing, char_timeout,
+    incomplete_after, retry_interval, max_retry_interval, on_status); for
+    "auto" also `vendors` ({vid: maker}), `exclude` (devices that are not the
+    scanner, e.g. a serial printer) and `comports` (a list_ports.comports stand-in).
     """
+    detection = {key: options.pop(key) for key in ("vendors", "exclude", "comports") if key in options}
+    if url.strip().lower() in AUTO_SCANNER:
+        return SerialScanner(None, on_read, on_reject, on_error=on_error,
+                             find_port=port_finder(**detection), **options)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     # One-letter "schemes" are Windows drive letters; no "://" means a path.
     if "://" in url and scheme not in SCANNER_SCHEMES:
         raise ValueError(
-            f"unsupported scanner URL {url!r}; use a device path or one of: "
+            f"unsupported scanner URL {url!r}; use \"auto\", a device path or one of: "
             + ", ".join(f"{s}://" for s in SCANNER_SCHEMES)
         )
     if scheme == "serial":
-        options.setdefault("baudrate", int(_query(parts).get("baudrate", 9600)))
+        query = _query(parts)  # the URL's own settings win over the caller's defaults
+        options.setdefault("baudrate", 9600)
+        if "baudrate" in query:
+            options["baudrate"] = int(query["baudrate"])
+        if "framing" in query:
+            options["framing"] = query["framing"].lower()
+        if "char_timeout" in query:
+            options["char_timeout"] = float(query["char_timeout"])
         url = _serial_device(url, parts)
     return SerialScanner(url, on_read, on_reject, on_error=on_error, **options)
 
