@@ -1,6 +1,6 @@
 """Statuses of what moves through the warehouse, and the moves each one may make.
 
-One StrEnum per entity (order, task, package, return, print job) and one life cycle
+One StrEnum per entity (order, task, package, return, refund, print job) and one life cycle
 per entity, declared once below: where it may start (``initial``) and, for every
 status, the statuses it may go to next. ``check_transition`` is the only judge; the
 ORM calls it on every status assignment (server/models/_types.py). Assigning the
@@ -54,6 +54,14 @@ class ReturnStatus(StrEnum):
     INSPECTED = "inspected"    # every line graded (resellable, damaged, missing)
     REFUNDED = "refunded"      # money sent back
     CLOSED = "closed"          # nothing more to do (refunded, nothing due, or never came)
+
+
+class RefundStatus(StrEnum):
+    # One refund per return (server/services/refunds.py); the return stays inspected until it is paid.
+    AWAITING_APPROVAL = "awaiting_approval"  # above the policy's amount: a supervisor approves it
+    APPROVED = "approved"                    # approved (who: approved_by), the provider not paid yet
+    PAID = "paid"                            # the payment provider took it (provider_ref)
+    REJECTED = "rejected"                    # a supervisor refused it: the return is closed
 
 
 class PrintJobStatus(StrEnum):
@@ -117,7 +125,7 @@ def _life_cycle(entity: str, statuses: type[StrEnum], initial: set, moves: dict)
                      {status: frozenset(targets) for status, targets in moves.items()})
 
 
-O, T, P, R, J = OrderStatus, TaskStatus, PackageStatus, ReturnStatus, PrintJobStatus
+O, T, P, R, J, F = OrderStatus, TaskStatus, PackageStatus, ReturnStatus, PrintJobStatus, RefundStatus
 
 ORDER = _life_cycle("order", OrderStatus, {O.NEW}, {
     O.NEW: {O.ALLOCATED, O.BACKORDERED, O.CANCELLED},
@@ -158,6 +166,15 @@ RETURN = _life_cycle("return", ReturnStatus, {R.AUTHORIZED}, {
     R.CLOSED: set(),
 })
 
+REFUND = _life_cycle("refund", RefundStatus, {F.AWAITING_APPROVAL, F.APPROVED}, {
+    F.AWAITING_APPROVAL: {F.APPROVED, F.REJECTED},
+    # Approved but not paid: the provider call failed or the process stopped; paying it again
+    # reuses the refund's idempotency key, so the provider pays it once.
+    F.APPROVED: {F.PAID},
+    F.PAID: set(),
+    F.REJECTED: set(),
+})
+
 PRINT_JOB = _life_cycle("print job", PrintJobStatus, {J.QUEUED}, {
     J.QUEUED: {J.PRINTED, J.FAILED, J.CANCELLED},
     J.FAILED: {J.PRINTED, J.CANCELLED},  # reprinted after paper out
@@ -167,10 +184,10 @@ PRINT_JOB = _life_cycle("print job", PrintJobStatus, {J.QUEUED}, {
     J.CANCELLED: set(),
 })
 
-del O, T, P, R, J
+del O, T, P, R, J, F
 
 LIFE_CYCLES: dict[type[StrEnum], LifeCycle] = {
-    cycle.statuses: cycle for cycle in (ORDER, TASK, PACKAGE, RETURN, PRINT_JOB)}
+    cycle.statuses: cycle for cycle in (ORDER, TASK, PACKAGE, RETURN, REFUND, PRINT_JOB)}
 
 
 def life_cycle(statuses: type[StrEnum]) -> LifeCycle:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
-from server.domain.statuses import ReturnStatus
+from server.domain.statuses import RefundStatus, ReturnStatus
 from server.models._types import StatusType, UtcDateTime, utcnow
 from server.models.orders import Order, OrderLine
 
@@ -49,14 +49,43 @@ class ReturnLine(Base):
 
 
 class Refund(Base):
+    """The refund of one return, recorded once (server/services/refunds.py): the unique
+    ``return_id`` refuses a second row whatever races, and the provider is called with the
+    row's ``idempotency_key``, so a retried call never pays twice."""
+
     __tablename__ = "refunds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True, unique=True)
     amount_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     method: Mapped[str] = mapped_column(String(16), default="original")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Every assignment is checked against its life cycle (server/domain/statuses.py).
+    status: Mapped[RefundStatus] = mapped_column(StatusType(RefundStatus, 24), default=RefundStatus.APPROVED)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    requested_by: Mapped[str] = mapped_column(String(64), default="")  # "user:alice", "station:R1", "cli"
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    breakdown: Mapped[dict | None] = mapped_column(JSON)  # the policy's RefundBreakdown.as_dict()
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)
+
+
+class LocalPayment(Base):
+    """What the local payment provider paid out (server/services/payments.py), one row per
+    idempotency key: a real provider keeps the same record on its side."""
+
+    __tablename__ = "local_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)

@@ -10,7 +10,7 @@ import pytest
 
 from server.domain import statuses
 from server.domain.statuses import (
-    LIFE_CYCLES, IllegalTransition, OrderStatus, PackageStatus, PrintJobStatus, ReturnStatus, TaskStatus,
+    LIFE_CYCLES, IllegalTransition, OrderStatus, PackageStatus, PrintJobStatus, RefundStatus, ReturnStatus, TaskStatus,
     UnknownStatus, check_transition, mermaid, parse_status,
 )
 
@@ -42,6 +42,7 @@ FINAL = {
     TaskStatus: {TaskStatus.DONE, TaskStatus.CANCELLED},
     PackageStatus: {PackageStatus.DELIVERED},
     ReturnStatus: {ReturnStatus.CLOSED},
+    RefundStatus: {RefundStatus.PAID, RefundStatus.REJECTED},
     PrintJobStatus: {PrintJobStatus.PRINTED, PrintJobStatus.CANCELLED},
 }
 
@@ -113,7 +114,7 @@ def test_a_new_entity_starts_only_in_an_initial_status():
     assert refused.value.old is None
     assert {cycle.entity: {str(s) for s in cycle.initial} for cycle in CYCLES} == {
         "order": {"new"}, "task": {"open"}, "package": {"label_pending"}, "return": {"authorized"},
-        "print job": {"queued"}}
+        "refund": {"awaiting_approval", "approved"}, "print job": {"queued"}}
 
 
 @pytest.mark.parametrize("cycle", CYCLES, ids=lambda c: c.entity)
@@ -135,6 +136,7 @@ def test_the_existing_strings_are_kept_exactly():
         "task": ["open", "assigned", "done", "cancelled"],
         "package": ["label_pending", "shipped", "delivered"],
         "return": ["authorized", "received", "inspected", "refunded", "closed"],
+        "refund": ["awaiting_approval", "approved", "paid", "rejected"],
         "print job": ["queued", "printed", "failed", "cancelled"],
     }
 
