@@ -260,6 +260,11 @@ class SerialScanner:
         return self._framer.framing
 
     @property
+    def pending(self) -> bool:
+        """True while bytes of an unfinished read are buffered (a read split across USB packets)."""
+        return self._framer.pending
+
+    @property
     def status(self) -> ScannerStatus | None:
         """The last status reported (None before the first attempt)."""
         return self._status

@@ -123,3 +123,72 @@ def test_text_starting_with_bracket_but_not_aim_is_left_alone():
     assert split_aim_prefix("]]12") == (None, "]]12")
     assert split_aim_prefix("]e") == (None, "]e")
     assert split_aim_prefix("]d2XYZ") == ("]d2", "XYZ")
+
+
+# --- framings: the read suffix the scanner is set to ---------------------------------------
+
+import pytest  # noqa: E402
+
+from station.drivers.scanner import FRAMINGS  # noqa: E402
+
+
+def test_a_tab_suffix_is_lost_as_incomplete_with_the_default_framing_and_read_with_tab():
+    default = ScanFramer()
+    assert default.feed(b"4006381333931\t", 1.0) == []
+    assert default.expire(2.0) == [ScanRejected(b"4006381333931\t", "incomplete", 2.0)]
+    tab = ScanFramer(framing="tab")
+    assert tab.feed(b"4006381333931\t", 1.0) == [ScanRead("4006381333931", None, 1.0)]
+
+
+def test_tab_framing_takes_tab_then_crlf_as_one_suffix_and_keeps_aim_and_gs():
+    events = feed_all(ScanFramer(framing="tab"), b"]E04006381333931\t\r\n", b"]C101095011015300031\x1d10AB\t")
+    assert events == [ScanRead("4006381333931", "]E0", 100.0),
+                      ScanRead("01095011015300031\x1d10AB", "]C1", 100.01)]
+
+
+@pytest.mark.parametrize("framing", FRAMINGS)
+def test_cr_and_lf_end_a_read_in_every_framing(framing):
+    assert codes(feed_all(ScanFramer(framing=framing), b"AAA\rBBB\nCCC\r\n")) == ["AAA", "BBB", "CCC"]
+
+
+def test_no_suffix_a_read_ends_after_the_inter_character_timeout():
+    framer = ScanFramer(framing="none", char_timeout=0.1)
+    assert framer.feed(b"40063", 10.0) == []
+    assert framer.feed(b"81333931", 10.05) == []  # the rest of the same burst: buffered
+    assert framer.expire(10.12) == []  # 0.07 s since the last byte: not over yet
+    assert framer.expire(10.2) == [ScanRead("4006381333931", None, 10.05)]  # stamped at its last byte
+    assert framer.expire(11.0) == []
+
+
+def test_no_suffix_two_scans_apart_are_two_reads_never_glued():
+    framer = ScanFramer(framing="none", char_timeout=0.1)
+    framer.feed(b"]E04006381333931", 10.0)
+    events = framer.feed(b"5901234123457", 10.5)  # the next trigger pull, after silence
+    assert events == [ScanRead("4006381333931", "]E0", 10.0)]
+    assert framer.expire(11.0) == [ScanRead("5901234123457", None, 10.5)]
+
+
+def test_no_suffix_noise_and_over_long_input_are_rejected_and_the_next_scan_is_clean():
+    framer = ScanFramer(framing="none", char_timeout=0.1, max_line=16)
+    framer.feed(b"\x07\x07AB", 1.0)
+    assert framer.expire(2.0) == [ScanRejected(b"\x07\x07AB", "control_chars", 1.0)]
+    (too_long,) = framer.feed(b"9" * 40, 3.0)
+    assert (too_long.reason, too_long.raw) == ("too_long", b"9" * 17)
+    assert framer.expire(4.0) == []  # the rest of the over-long burst is discarded
+    framer.feed(b"GOOD", 5.0)
+    assert framer.expire(6.0) == [ScanRead("GOOD", None, 5.0)]
+
+
+def test_abandon_rejects_the_half_read_whatever_the_framing():
+    for framing in FRAMINGS:
+        framer = ScanFramer(framing=framing)
+        framer.feed(b"HALF", 1.0)
+        assert framer.abandon(1.01) == [ScanRejected(b"HALF", "incomplete", 1.01)]
+        assert not framer.pending
+
+
+def test_an_unknown_framing_or_a_zero_timeout_is_refused():
+    with pytest.raises(ValueError, match="framing"):
+        ScanFramer(framing="etx")
+    with pytest.raises(ValueError):
+        ScanFramer(framing="none", char_timeout=0)
