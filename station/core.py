@@ -51,6 +51,7 @@ class StationCore:
         self._synced = False  # hello answered since the last outage
         self._next_sync = 0.0
         self._retry_at: float | None = None  # the server failed on the oldest scan: next try
+        self._ask_again_at: float | None = None  # request_task answered "try again": next try
         self._unanswered_scan: str | None = None  # its ack timed out on a connection that stayed up
         self._report_due = True  # dead letters the server may not know about yet
         self._printed_unreported: set[int] = set()  # printed, print_result not acked yet
@@ -219,6 +220,9 @@ class StationCore:
                 self._sync()
         elif self._retry_at is not None and now >= self._retry_at:
             self._flush()
+        elif self._ask_again_at is not None and now >= self._ask_again_at:
+            self._ask_again_at = None
+            self._request_task_if_idle()
 
     def _heartbeat_if_due(self) -> None:
         """Renew the leases of the tasks held; a screen in the ack (a task taken away while
@@ -340,6 +344,8 @@ class StationCore:
         except ServerUnavailable:
             return self._go_offline()
         if _error_of(reply):
+            if is_retryable(reply):  # nothing else would ask again (no nudge comes for old tasks)
+                self._ask_again_at = time.monotonic() + self.retry_interval
             return self._show_server_error(_error_of(reply))
         shown, incoming = self.board.get("message"), reply.get("message")
         if shown and (incoming is None or incoming.get("level") == MessageLevel.INFO):

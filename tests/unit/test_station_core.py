@@ -556,6 +556,18 @@ def test_an_idle_station_asks_for_work_when_told_tasks_are_waiting(make_core, li
     link.wait_calls("request_task", 2)
 
 
+def test_an_idle_station_whose_request_for_work_failed_asks_again_by_itself(make_core, link):
+    # After a server restart 200 stations ask at once; one answered "busy, try again" must not
+    # stay idle until some new task happens to nudge it (bench/bench_storm.py found them so).
+    link.replies["hello"] = lambda p: screen("idle")
+    answers = iter([error_reply(ErrorCode.SERVER_ERROR, "database busy or unreachable, try again"),
+                    screen("pick", task={"id": 1, "kind": "pick"})])
+    link.replies["request_task"] = lambda p: next(answers)
+    core = make_core()
+    link.wait_calls("request_task", 2)  # no nudge, no scan, no key in between
+    wait_screen(core, lambda v: v["state"] == "pick")
+
+
 def test_a_busy_station_ignores_tasks_waiting(make_core, link):
     core = make_core()
     link.wait_calls("hello", 1)
