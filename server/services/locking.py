@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, Select, and_, bindparam, case, false, func, select, true, union_all, update
 from sqlalchemy.orm import Session
 
-from server.models import Bin, Order, Stock, Task, TaskLine
+from server.models import Bin, Order, Return, Stock, Task, TaskLine
 from server.models.orders import ReorderPoint
 
 
@@ -161,3 +161,10 @@ def lock_stock_in_bin(session: Session, bin_id: int) -> list[Stock]:
     """Every stock row of one bin, locked in id order (the same order as allocation's)."""
     query = select(Stock).where(Stock.bin_id == bin_id).order_by(Stock.id)
     return list(session.scalars(_lockable(session, query)))
+
+
+def lock_return(session: Session, return_id: int) -> Return | None:
+    """The return (RMA), locked: two clerks refunding one parcel wait for each other, and the
+    second sees the first one's refund (server/services/refunds.py)."""
+    query = select(Return).where(Return.id == return_id).execution_options(populate_existing=True)
+    return session.scalars(_lockable(session, query)).first()
