@@ -116,6 +116,49 @@ def authorize_return(order_ref: str, reason: str) -> None:
         click.echo(case.rma)
 
 
+@click.command("refund")
+@click.argument("rma")
+@click.option("--approve", is_flag=True, help="As a supervisor: approve (and pay) a refund above the approval amount.")
+@click.option("--dry-run", is_flag=True, help="Print what the policy gives; record nothing.")
+@with_appcontext
+def refund(rma: str, approve: bool, dry_run: bool) -> None:
+    """Refund a received, graded return once (docs/returns.md); prints the breakdown and status."""
+    from server.domain.refunds import RefundPolicy
+    from server.services import refunds
+
+    policy = RefundPolicy.from_mapping(current_app.config)
+    with _floor().uow() as uow:
+        case = refunds.find_return(uow.session, rma)
+        if case is None:
+            raise click.BadParameter(f"no return {rma}")
+        if dry_run:
+            breakdown = refunds.quote(uow.session, case, policy).as_dict()
+            _echo_refund(case.rma, "quote", breakdown["total_cents"], case.order.currency, breakdown)
+            return
+        try:
+            if approve and refunds.find_refund(uow.session, case) is not None:
+                outcome = refunds.approve_refund(uow, case.id, actor=_cli_actor(), role="supervisor")
+            else:  # --approve on a return not refunded yet: a supervisor's own request, paid at once
+                outcome = refunds.request_refund(uow, case.id, actor=_cli_actor(), policy=policy,
+                                                 role="supervisor" if approve else "returns_clerk")
+        except refunds.RefundRefused as exc:
+            raise click.ClickException(str(exc)) from exc
+        uow.commit()
+    who = f"requested by {outcome.requested_by}" + (f", approved by {outcome.approved_by}" if outcome.approved_by else "")
+    _echo_refund(outcome.rma, outcome.status, outcome.amount_cents, outcome.currency, outcome.breakdown,
+                 who if outcome.requested_by else "", "" if outcome.created else "(already recorded)")
+
+
+def _echo_refund(rma: str, status: str, cents: int, currency: str, breakdown: dict | None, *notes: str) -> None:
+    click.echo(" ".join([rma, status, f"{cents / 100:.2f}", currency, *[note for note in notes if note]]))
+    for line in (breakdown or {}).get("lines", []):
+        click.echo(f"  line {line['line_id']} x{line['quantity']} {line['grade'] or 'ungraded'} {line['reason']}: "
+                   f"base {line['base_cents'] / 100:.2f} fee {line['fee_cents'] / 100:.2f} "
+                   f"{line['fee_rule'] or '-'} -> {line['amount_cents'] / 100:.2f} ({line['note']})")
+    if breakdown and breakdown.get("shipping_cents"):
+        click.echo(f"  shipping {breakdown['shipping_cents'] / 100:.2f} ({breakdown['shipping_note']})")
+
+
 @click.command("count-bin")
 @click.argument("bin_code")
 @click.option("--reason", required=True, help="Why this bin is counted (kept in the audit trail).")
@@ -289,7 +332,8 @@ def run_server(host: str, port: int) -> None:
     socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True)
 
 
-COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, count_bin, run_server,
+COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, refund, count_bin,
+            run_server,
             release_wave, auto_release, cancel_order, stock, reorder_point, low_stock,
             leases)
 

@@ -201,6 +201,11 @@ def _locked(session, return_id: int) -> Return:
     return case
 
 
+def find_refund(session, case: Return) -> Refund | None:
+    """The return's refund, if one was recorded (at most one: ``refunds.return_id`` is unique)."""
+    return _refund_of(session, case)
+
+
 def _refund_of(session, case: Return) -> Refund | None:
     return session.scalar(select(Refund).where(Refund.return_id == case.id)
                           .execution_options(populate_existing=True))

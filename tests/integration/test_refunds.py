@@ -252,3 +252,23 @@ def test_two_stations_on_one_parcel_make_one_refund(floor):
     loser, = [outcome for outcome in outcomes if not outcome.created]
     assert loser.requested_by == winner.requested_by and loser.provider_ref == winner.provider_ref
     assert count(floor, Refund) == 1 and count(floor, LocalPayment) == 1
+
+
+def test_the_cli_quotes_refunds_and_approves(app, floor):
+    app.config["REFUND_APPROVAL_ABOVE_CENTS"] = 10_000
+    parcel = make_parcel(floor, reasons=("changed_mind", "wrong_size"))
+    runner = app.test_cli_runner()
+    quoted = runner.invoke(args=["refund", parcel["rma"], "--dry-run"])
+    assert quoted.exit_code == 0 and quoted.output.startswith(f"{parcel['rma']} quote 127.90 EUR")  # 108.00 + 19.90
+    assert "fee 12.00 restocking:changed_mind -> 108.00" in quoted.output and count(floor, Refund) == 0
+    asked = runner.invoke(args=["refund", parcel["rma"].lower()])
+    assert asked.exit_code == 0 and "awaiting_approval 127.90 EUR requested by" in asked.output
+    approved = runner.invoke(args=["refund", parcel["rma"], "--approve"])
+    assert approved.exit_code == 0 and " paid 127.90 EUR " in approved.output and "approved by" in approved.output
+    again = runner.invoke(args=["refund", parcel["rma"], "--approve"])
+    assert "(already recorded)" in again.output and count(floor, LocalPayment) == 1
+    unknown = runner.invoke(args=["refund", "RMA99999999"])
+    assert unknown.exit_code == 2 and "no return" in unknown.output
+    waiting = make_parcel(floor, status="authorized")
+    refused = runner.invoke(args=["refund", waiting["rma"]])
+    assert refused.exit_code == 1 and "not been received" in refused.output
