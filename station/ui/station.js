@@ -208,6 +208,16 @@ function drawPrinter(printer) {
   node.textContent = `${K.printer} — ${printerWords(printer)}`;
 }
 
+// The serial scanner's state from the driver (absent: keyboard-wedge only, nothing to show).
+function drawScanner(scanner) {
+  const node = $("scanner");
+  node.hidden = !scanner;
+  if (!scanner) return;
+  node.className = scanner.connected ? "" : "problem";
+  const words = scanner.connected ? K.scanner_ok : scanner.port ? K.scanner_disconnected : K.scanner_not_found;
+  node.textContent = `${K.scanner} — ${fill(words, { port: scanner.port || "" })}`;
+}
+
 function drawDeadScans(count) {
   const node = $("dead-scans");
   node.hidden = !count;
@@ -249,6 +259,7 @@ function draw(screen) {
   $("offline").hidden = !screen.offline;
   $("station").textContent = `${K.title} ${station.code || ""} ${station.name ? "— " + station.name : ""}`;
   drawPrinter(screen.printer);
+  drawScanner(screen.scanner);
   drawDeadScans(screen.dead_scans);
   drawMessage(screen);
   const task = $("task");
