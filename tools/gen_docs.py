@@ -75,7 +75,7 @@ def statuses_doc() -> str:
            "against the moves below (`StatusType` and one mapper listener in `server/models/_types.py`). "
            "Assigning the same status again is always allowed (replays).\n\n"]
     for enum in (statuses.OrderStatus, statuses.TaskStatus, statuses.PackageStatus, statuses.ReturnStatus,
-                 statuses.PrintJobStatus):
+                 statuses.RefundStatus, statuses.PrintJobStatus):
         out += [f"## {statuses.life_cycle(enum).entity}\n\n```mermaid\n", statuses.mermaid(enum).rstrip(), "\n```\n\n"]
     return "".join(out).rstrip() + "\n"
 
