@@ -19,5 +19,8 @@ def rma_number(return_id: int) -> str:
 
 
 def refund_due(units: Iterable[ReturnedUnit]) -> int:
-    """Goods value of the returned lines, in cents. Shipping is not refunded here."""
+    """Goods value of the returned lines, in cents (list price x quantity, no policy).
+
+    What the policy gives (window, fees, discounts, shipping, grades) is
+    server/domain/refunds.py's ``refund_breakdown`` (docs/returns.md)."""
     return sum(unit.unit_price_cents * unit.quantity for unit in units)
