@@ -101,9 +101,13 @@ def revoked_sockets() -> list[str]:
     revoked = []
     for app, sockets in by_app.items():
         ids = {owner.user_id for owner in sockets.values()}
-        with app.extensions["colis"].session_factory() as session:
-            rows = session.execute(select(User.id, User.session_version, User.active, User.role)
-                                   .where(User.id.in_(ids))).all()
+        try:
+            with app.extensions["colis"].session_factory() as session:
+                rows = session.execute(select(User.id, User.session_version, User.active, User.role)
+                                       .where(User.id.in_(ids))).all()
+        except Exception:  # noqa: BLE001 - one floor's database down: the others are still checked
+            log.exception("dashboard sockets: could not revalidate %d socket(s)", len(sockets))
+            continue
         valid = {row.id: row.session_version for row in rows if row.active and row.role in SUPERVISING_ROLES}
         revoked += [sid for sid, owner in sockets.items() if valid.get(owner.user_id) != owner.session_version]
     return revoked

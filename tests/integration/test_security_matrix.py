@@ -106,6 +106,7 @@ def test_station_events_on_a_supervisors_dashboard_socket_do_nothing(app, floor)
         # The namespace has no handler for it: an empty ack, nothing run.
         assert dashboard.emit(str(event), {}, namespace="/dashboard", callback=True) in (None, []), event
     assert dashboard.is_connected("/dashboard")
+    dashboard.disconnect(namespace="/dashboard")
 
 
 def test_no_station_event_reaches_a_socket_that_did_not_sign_in(app):

@@ -58,11 +58,12 @@ def test_a_change_made_elsewhere_ends_the_dashboard_at_the_next_revalidation(app
     one, and its periodic revalidation (dashboard.REVALIDATE_EVERY) ends the socket."""
     web = signed_in(app, floor, "sophie", "supervisor")
     live = _dashboard(app, web)
-    assert dashboard.revalidate() == 0 and live.is_connected("/dashboard")
+    dashboard.revalidate()  # (the process's other sockets, other tests' apps, are checked too)
+    assert live.is_connected("/dashboard")
     with floor.uow() as uow:
         change(uow)
         uow.commit()
-    assert dashboard.revalidate() == 1
+    assert dashboard.revalidate() >= 1
     assert not live.is_connected("/dashboard")
 
 
