@@ -327,24 +327,29 @@ class SerialScanner:
 
     def _read_port(self, port: serial.SerialBase, device: str) -> Exception | None:
         """Read until stop() (None) or a port error (returned)."""
+        failure: Exception | None = None
         try:
             self.connected.set()
             self._set_status(True, device)
             while not self._stop.is_set():
                 data = port.read(port.in_waiting or 1)  # b"" after the read timeout
                 self._dispatch(self._framer.feed(data, time.monotonic()))
-            return None
         except PORT_ERRORS as exc:
-            return exc
+            failure = exc
         finally:
             self.connected.clear()
             try:
                 port.close()
             except PORT_ERRORS:
                 pass
+        if failure is None and self._framer.framing == "none":
+            # Stopped, not unplugged: with no suffix the bytes read so far are a whole read.
+            self._dispatch(self._framer.expire(float("inf")))
+        else:
             # A half read from before the failure is dead: reject it now, never
             # glue it to the first read from the replugged scanner.
             self._dispatch(self._framer.abandon(time.monotonic()))
+        return failure
 
     def _set_status(self, connected: bool, port: str | None, detail: str = "") -> None:
         previous = self._status

@@ -282,3 +282,16 @@ def test_unplug_reports_disconnected_and_replug_under_a_new_name_resumes_without
         first.close()
         if second is not None:
             second.close()
+
+
+def test_no_suffix_a_read_buffered_when_the_station_stops_is_delivered_not_dropped(pty, got):
+    scanner = got.scanner(pty.device, framing="none", char_timeout=5.0).start()  # silence never comes in time
+    try:
+        wait_connected(scanner)
+        pty.write_raw(b"]E04006381333931")
+        wait_until(lambda: scanner.pending, "the reader buffered the read")
+    finally:
+        scanner.stop()
+    read = got.read()
+    assert (read.code, read.symbology) == ("4006381333931", "]E0")
+    assert got.rejects.empty()
