@@ -188,6 +188,19 @@ def reject_refund(uow: UnitOfWork, return_id: int, *, actor: str, role: str, rea
     return _outcome(case, refund, created=False)
 
 
+def refund_view(session, case: Return, policy: RefundPolicy | None = None) -> dict:
+    """What the desk shows for ``case``: the policy's breakdown now (a preview until every line
+    is graded) and the refund already recorded, if any (status, who asked, who approved, when)."""
+    refund = find_refund(session, case)
+    recorded = None if refund is None else {
+        "status": str(refund.status), "amount_cents": refund.amount_cents, "currency": refund.currency,
+        "requested_by": refund.requested_by, "approved_by": refund.approved_by,
+        "approved_at": refund.approved_at.isoformat() if refund.approved_at else None,
+        "paid_at": refund.paid_at.isoformat() if refund.paid_at else None, "provider_ref": refund.provider_ref}
+    return {"quote": quote(session, case, policy or RefundPolicy()).as_dict(), "currency": case.order.currency,
+            "recorded": recorded}
+
+
 def waiting_for_approval(session) -> list[Refund]:
     """Refunds a supervisor has to look at (the dashboard's exceptions), oldest first."""
     return list(session.scalars(select(Refund).where(Refund.status == RefundStatus.AWAITING_APPROVAL)

@@ -272,3 +272,21 @@ def test_the_cli_quotes_refunds_and_approves(app, floor):
     waiting = make_parcel(floor, status="authorized")
     refused = runner.invoke(args=["refund", waiting["rma"]])
     assert refused.exit_code == 1 and "not been received" in refused.output
+
+
+def test_the_desk_view_shows_the_quote_then_the_recorded_refund(floor):
+    from server.services.refunds import refund_view
+
+    parcel = make_parcel(floor, grades=(None, "resellable"))
+    with floor.uow() as uow:
+        view = refund_view(uow.session, uow.session.get(Return, parcel["return_id"]))
+    assert (view["quote"]["total_cents"], view["quote"]["graded"], view["recorded"]) == (LAMP + MUG, False, None)
+    with floor.uow() as uow:
+        uow.session.get(Return, parcel["return_id"]).lines[0].grade = "damaged"
+        uow.commit()
+    refund(floor, parcel["return_id"], actor="station:RET-01")
+    with floor.uow() as uow:
+        view = refund_view(uow.session, uow.session.get(Return, parcel["return_id"]))
+    # the lamp graded damaged, reason wrong_size (not a merchant fault): 12000 - 50 % = 6000
+    assert view["recorded"]["status"] == "paid" and view["recorded"]["amount_cents"] == 6000 + MUG
+    assert view["recorded"]["approved_by"] == "station:RET-01" and view["recorded"]["paid_at"]
