@@ -21,7 +21,6 @@ Call inside ``with uow:`` and commit after, like every use case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError

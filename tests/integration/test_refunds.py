@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.domain.refunds import RefundPolicy
-from server.models import AuditEvent, Package, Refund, Return, ReturnLine
+from server.models import AuditEvent, Order, Package, Refund, Return, ReturnLine
 from server.models.returns import LocalPayment
 from server.services.payments import IdempotencyConflict, LocalPaymentProvider, ProviderRefund
 from server.services.refunds import (
@@ -31,7 +31,6 @@ def make_parcel(floor, *, lamp_back=1, grades=("resellable", "resellable"), reas
             mug = add_item(uow, "Mug", price_cents=MUG)
             order = add_order(uow, [(lamp, 2), (mug, 1)])
         else:
-            from server.models import Order
             order = session.get(Order, order_id)
         lamp_line, mug_line = order.lines
         case = Return(order_id=order.id, reason=reasons[0])
@@ -103,7 +102,6 @@ def test_fees_merchant_fault_and_delivery_reach_the_recorded_amount(floor):
     # the order's total is 495 above its goods -> 495 of outbound shipping refunded
     parcel = make_parcel(floor, reasons=("changed_mind", "wrong_item"))
     with floor.uow() as uow:
-        from server.models import Order
         order = uow.session.get(Order, parcel["order_id"])
         order.total_cents = 2 * LAMP + MUG + 495
         uow.session.add(Package(order_id=order.id, carrier="colissimo", service="standard", weight_g=900,
