@@ -292,6 +292,12 @@ class StationCore:
         if error.get("code") == ErrorCode.NOT_CONNECTED:
             self._go_offline()  # the server did not look at the scan: it is not at fault
             return False
+        if error.get("code") == ErrorCode.BUSY:
+            # An overloaded server (pool exhausted, restarting under a storm) is never the
+            # scan's fault: it waits its turn and is not counted towards setting it aside.
+            log.info("server busy, scan %s waits: %s", scan.uuid, error.get("text"))
+            self._retry_at = time.monotonic() + self.retry_interval
+            return False
         log.warning("server could not take scan %s %r: %s", scan.uuid, scan.raw, error)
         dead = self.outbox.record_failure(scan.uuid, str(error.get("code", ErrorCode.SERVER_ERROR)),
                                           str(error.get("text", "")), retry=is_retryable(reply))

@@ -91,9 +91,12 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"        # it names something that is not this station's
     SERVER_ERROR = "server_error"  # the server failed: the station may send it again
     NOT_CONNECTED = "not_connected"  # the socket is not a signed-in station
+    # The server could not look at it now (database busy or unreachable, too many events in
+    # flight): not the event's fault, so a station sends it again later and never sets it aside.
+    BUSY = "busy"
 
 
-RETRYABLE_ERRORS = frozenset({ErrorCode.SERVER_ERROR})
+RETRYABLE_ERRORS = frozenset({ErrorCode.SERVER_ERROR, ErrorCode.BUSY})
 
 
 class Action(StrEnum):

@@ -98,7 +98,7 @@ def always_answers(handler):
             return error_reply(ErrorCode.NOT_CONNECTED, "this socket is not a signed-in station")
         except scans.TRANSIENT_ERRORS as exc:  # pool exhausted, connection lost: the station retries
             log.warning("station event %s: database unavailable (%s)", handler.__name__, exc)
-            return error_reply(ErrorCode.SERVER_ERROR, "database busy or unreachable, try again")
+            return error_reply(ErrorCode.BUSY, "database busy or unreachable, try again")
         except Exception:  # noqa: BLE001 - the station must always get an answer
             signed = _connected.get(request.sid)
             log.exception("station event %s failed (sid %s, station %s)", handler.__name__, request.sid,
@@ -121,7 +121,7 @@ class StationNamespace(Namespace):
         if running is None:
             log.warning("station %s: more than %d events waiting, %r answered busy", signed.station_id,
                         gate.max_waiting, event)
-            return error_reply(ErrorCode.SERVER_ERROR, "too many events in flight from this station, try again")
+            return error_reply(ErrorCode.BUSY, "too many events in flight from this station, try again")
         try:
             return super().trigger_event(event, *args)
         finally:

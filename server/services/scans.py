@@ -63,7 +63,7 @@ def _after_failure(uow: UnitOfWork, station_id: int, station_code: str, cmd: Sca
         exc = unreachable  # cannot even tell whether it is a replay: the station retries
     if isinstance(exc, TRANSIENT_ERRORS):
         log.warning("scan %s at %s: database unavailable, the station will retry: %s", cmd.uuid, station_code, exc)
-        return error_reply(ErrorCode.SERVER_ERROR, "database unavailable, try again")
+        return error_reply(ErrorCode.BUSY, "database unavailable, try again")
     log.exception("scan %s at %s refused: the server failed on it", cmd.uuid, station_code, exc_info=exc)
     return _refuse(uow, station_id, cmd, exc)
 

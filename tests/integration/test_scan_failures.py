@@ -79,7 +79,7 @@ def test_a_database_that_is_briefly_gone_answers_an_error_the_station_retries(fl
     monkeypatch.setitem(effects.APPLY, "count_unit", connection_lost)
     scan_id = str(uuid.uuid4())
     reply = scan(floor, order_ready["pick"], order_ready["mug"].gtin, scan_id)
-    assert reply["error"]["code"] == "server_error" and reply["error"]["retry"] is True
+    assert reply["error"]["code"] == "busy" and reply["error"]["retry"] is True
     with floor.uow() as uow:  # nothing recorded, so the retry is applied
         assert uow.session.scalar(select(ScanEvent.id).where(ScanEvent.uuid == scan_id)) is None
     monkeypatch.undo()
@@ -179,7 +179,7 @@ def test_any_scan_at_any_station_through_the_service_gets_a_screen(floor, order_
 
 @pytest.mark.postgres
 def test_a_scan_that_cannot_get_a_database_connection_in_time_is_answered_retry(postgres_url):
-    """Pool exhausted (DB_POOL_SIZE 1, no overflow): the scan answers server_error/retry within the
+    """Pool exhausted (DB_POOL_SIZE 1, no overflow): the scan answers busy/retry within the
     pool's timeout, well inside the station's 5 s ack timeout, instead of hanging or saying nothing."""
     from server import create_app
     from tests.conftest import empty_tables
@@ -198,7 +198,7 @@ def test_a_scan_that_cannot_get_a_database_connection_in_time_is_answered_retry(
             started = time.monotonic()
             reply = client.emit("scan", payload, namespace="/station", callback=True)
             waited = time.monotonic() - started
-        assert reply["error"]["code"] == "server_error" and reply["error"]["retry"] is True
+        assert reply["error"]["code"] == "busy" and reply["error"]["retry"] is True
         assert 0.4 < waited < 3
         retried = client.emit("scan", payload, namespace="/station", callback=True)  # the connection is back
         assert retried["state"] == "idle" and retried["duplicate"] is False

@@ -132,7 +132,7 @@ def test_another_stations_scan_uuid_is_not_a_duplicate_but_a_replay_at_the_same_
 
 def test_a_flooding_station_is_answered_busy_past_its_queue_and_others_are_not_held(app, floor, two_stations):
     """Events run one at a time per station, at most gate.max_waiting queued; past that, at once
-    server_error (the station's outbox retries). Another station's events pass beside the flood."""
+    busy (the station's outbox retries, never sets it aside). Another station's events pass beside the flood."""
     from server.api.station_ns import gate
 
     flooder_id, flooder_token = two_stations["PICK-01"]
@@ -142,7 +142,7 @@ def test_a_flooding_station_is_answered_busy_past_its_queue_and_others_are_not_h
     gate._waiting[flooder_id] = gate.max_waiting  # ...and a full queue behind it
     try:
         busy = flooder.emit("hello", {}, namespace="/station", callback=True)
-        assert busy["error"]["code"] == "server_error" and "too many" in busy["error"]["text"] and busy["error"]["retry"]
+        assert busy["error"]["code"] == "busy" and "too many" in busy["error"]["text"] and busy["error"]["retry"]
         assert hello(other)["station"]["code"] == "PACK-02"  # not behind PICK-01's queue
     finally:
         gate._waiting[flooder_id] = 1

@@ -335,6 +335,20 @@ def test_a_server_error_that_clears_on_a_retry_is_applied_and_nothing_set_aside(
     assert raws(link) == ["A1", "A1"] and outbox.dead_count() == 0 and view["dead_scans"] == 0
 
 
+def test_a_busy_server_never_gets_a_scan_set_aside_however_long_it_stays_busy(make_core, link, outbox):
+    """Overload (pool exhausted, a restart's storm) is not the scan's fault: it waits its turn,
+    more times than it would take to set a failing scan aside, then is applied, in order."""
+    core = make_core()
+    link.wait_calls("hello", 1)
+    answers = iter([error_reply(ErrorCode.BUSY, "database busy or unreachable, try again")] * (N + 2))
+    link.scan_reply = lambda p: next(answers, None) or screen("pick", ok(f"OK: {p['raw']}"))
+    core.submit_typed("A1")
+    core.submit_typed("B2")
+    view = wait_screen(core, lambda v: v["waiting_scans"] == 0 and v["message"]["text"] == "OK: B2")
+    assert raws(link) == ["A1"] * (N + 3) + ["B2"]
+    assert outbox.dead_count() == 0 and view["dead_scans"] == 0 and not view["offline"]
+
+
 def test_a_scan_the_server_never_acks_while_answering_hello_is_set_aside_and_the_next_applied(
         make_core, link, outbox):
     core = make_core()
