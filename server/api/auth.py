@@ -289,13 +289,18 @@ def too_many(exc: RateLimitExceeded):
     return _too_many_answer(int(exc.limit.limit.get_expiry()))
 
 
+def hold_refusal(seconds: float) -> None:
+    """Wait before a refusal: a greenlet under gevent, a thread with the development server."""
+    socketio.sleep(seconds)
+
+
 def _too_many_answer(seconds: int):
     """429, after LOGIN_REFUSAL_DELAY seconds: a client that floods and waits for each answer
     (as browsers and scripts do) is slowed to about one attempt per delay, instead of taking
     the CPU that the stations' scans need by asking thousands of times a second (bench_security)."""
     delay = float(current_app.config.get("LOGIN_REFUSAL_DELAY") or 0)
     if delay > 0:
-        socketio.sleep(delay)  # a greenlet under gevent, a thread with the development server
+        hold_refusal(delay)
     flash(texts.text("web.too_many_attempts", current_locale(), seconds=seconds))
     response = current_app.make_response((render_template("login.html"), 429))
     response.headers["Retry-After"] = str(seconds)
