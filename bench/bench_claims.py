@@ -19,38 +19,26 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import create_engine, delete, insert, text, update
+from sqlalchemy import delete, insert, text, update
 
-from server import create_app, migrate
-from server.models import Address, AuditEvent, Customer, Order, Station, Task
-from server.services import dispatch
-from server.services.stations import register_station
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bench_scan import temporary_database  # noqa: E402
+from server import create_app, migrate  # noqa: E402
+from server.models import Address, AuditEvent, Customer, Order, Station, Task  # noqa: E402
+from server.services import dispatch  # noqa: E402
+from server.services.stations import register_station  # noqa: E402
 
 CLAIMERS = (1, 4, 16)
 BARE_CLAIM = text("SELECT id FROM tasks WHERE kind = 'pick' AND status = 'open' AND released "
                   "ORDER BY priority, id LIMIT 1 FOR UPDATE SKIP LOCKED")
 BARE_ASSIGN = text("UPDATE tasks SET status = 'assigned', station_id = :station WHERE id = :id")
-
-
-@contextmanager
-def temporary_database(admin_url: str):
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"colis_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seed(floor, tasks: int) -> list[int]:
