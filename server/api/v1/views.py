@@ -146,9 +146,8 @@ def list_orders(args):
 @problems(401, 403, 404)
 def read_order(reference: str):
     """One order by its reference (``CO-0000042``), with its life cycle's timeline (scope read)."""
-    caller = g.caller
     with _floor().session_factory() as session:
-        order = service.order_by_reference(session, reference, None if caller.admin else caller.channel)
+        order = _callers_order(session, reference)
         if order is None:
             return problem_response(404, f"no order {reference[:40]!r}")
         body = _order_json(order)
@@ -162,16 +161,11 @@ def read_order(reference: str):
 @problems(401, 403, 404)
 def read_shipments(reference: str):
     """An order's parcels: carrier, service, tracking number, SSCC and where each stands (scope read)."""
-    from sqlalchemy import select
-
-    from server.models import Package
-
-    caller = g.caller
     with _floor().session_factory() as session:
-        order = service.order_by_reference(session, reference, None if caller.admin else caller.channel)
+        order = _callers_order(session, reference)
         if order is None:
             return problem_response(404, f"no order {reference[:40]!r}")
-        packages = session.scalars(select(Package).where(Package.order_id == order.id).order_by(Package.id)).all()
+        packages = service.packages_of(session, order)
         items = schemas.ShipmentOut(many=True).dump([{
             "sscc": p.sscc, "carrier": p.carrier, "service": p.service, "tracking_number": p.tracking_number,
             "status": str(p.status), "weight_g": p.weight_g, "created_at": p.created_at,
@@ -195,7 +189,7 @@ def cancel_order(reference: str):
                                       service.request_fingerprint("POST", request.path, request.get_data()))
             if first is not None:
                 return _replay(first)
-        order = service.order_by_reference(uow.session, reference, None if caller.admin else caller.channel)
+        order = _callers_order(uow.session, reference)
         if order is None:
             return problem_response(404, f"no order {reference[:40]!r}")
         service.cancel(uow, order, caller.channel)
@@ -253,3 +247,9 @@ def import_csv(args):
     return jsonify(schemas.ImportOut().dump({
         "channel": channel, "encoding": reading.encoding, "delimiter": reading.delimiter,
         "outcomes": dict(report.outcomes), "errors": [{"row": e.row, "reason": e.reason} for e in report.errors]}))
+
+
+def _callers_order(session, reference: str):
+    """The order named, if the calling integration may see it (an admin token sees every channel)."""
+    caller = g.caller
+    return service.order_by_reference(session, reference, None if caller.admin else caller.channel)

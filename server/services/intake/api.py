@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.domain.intake import ChannelOrder
 from server.models import ChannelOrder as ChannelOrderRow
-from server.models import IdempotencyRecord, Order, Product, Stock
+from server.models import IdempotencyRecord, Order, Package, Product, Stock
 from server.services.intake.orders import SHIP_WITHIN, apply_channel_order, cancel_order, resolve
 
 MAX_ID = 2**31 - 1
@@ -53,6 +53,10 @@ def order_by_reference(session, reference: str, channel: str | None) -> Order | 
     if order is None or (channel is not None and order.channel != channel):
         return None
     return order
+
+
+def packages_of(session, order: Order) -> list[Package]:
+    return list(session.scalars(select(Package).where(Package.order_id == order.id).order_by(Package.id)))
 
 
 def list_orders(session, channel: str | None, status: str | None, external_id: str | None,
