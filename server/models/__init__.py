@@ -4,13 +4,13 @@ from server.models.catalog import Bin, Product, Stock
 from server.models.orders import Address, Customer, Order, OrderLine
 from server.models.tasks import Task, TaskLine
 from server.models.shipping import Package, PrintJob
-from server.models.returns import Refund, Return, ReturnLine
+from server.models.returns import QuarantineUnit, Refund, Return, ReturnLine
 from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
 from server.models.intake import ApiToken, ChannelOrder, Delivery, IdempotencyRecord, Integration
 
 __all__ = [
     "Address", "ApiToken", "AuditEvent", "Base", "Bin", "ChannelOrder", "Customer", "Delivery", "IdempotencyRecord",
     "Integration", "Order", "OrderLine", "Package",
-    "PrintJob", "Product", "Refund", "Return",
+    "PrintJob", "Product", "QuarantineUnit", "Refund", "Return",
     "ReturnLine", "ScanEvent", "Station", "StationSession", "Stock", "Task", "TaskLine", "User",
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
@@ -25,6 +25,9 @@ class Return(Base):
     reason: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    received_by: Mapped[str | None] = mapped_column(String(64))  # "station:RET-01": the amber "already received"
+    created_by: Mapped[str] = mapped_column(String(64), default="")  # "user:claire", "customer", "cli:…"
+    source: Mapped[str] = mapped_column(String(16), default="")  # customer_service, self_service, api, cli
 
     order: Mapped[Order] = relationship()
     lines: Mapped[list[ReturnLine]] = relationship(back_populates="rma_case", order_by="ReturnLine.id")
@@ -41,6 +44,12 @@ class ReturnLine(Base):
     reason: Mapped[str] = mapped_column(String(32), default="")
     grade: Mapped[str | None] = mapped_column(String(16))  # resellable, damaged, missing
     disposition: Mapped[str | None] = mapped_column(String(16))  # restock, quarantine
+    location: Mapped[str | None] = mapped_column(String(32))  # the bin restocked to, or the quarantine location
+    graded_by: Mapped[str | None] = mapped_column(String(64))
+    graded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(String(200), default="")
+    # An item that came back without being on the RMA, accepted at the desk with a reason.
+    extra: Mapped[bool] = mapped_column(Boolean, default=False)
 
     rma_case: Mapped[Return] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine] = relationship()
@@ -89,3 +98,20 @@ class LocalPayment(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)
+
+
+class QuarantineUnit(Base):
+    """Returned units graded damaged: kept at a quarantine location, never stock. Allocation
+    reads ``stock`` only, so nothing here can ever be promised to an order."""
+
+    __tablename__ = "quarantine_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    location: Mapped[str] = mapped_column(String(32))
+    quantity: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="qty"),)
