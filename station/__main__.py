@@ -53,7 +53,9 @@ def run_station(config: StationConfig) -> RunningStation:
             framing=config.scanner_framing, char_timeout=config.scanner_char_timeout,
             **_scanner_detection(config)))
     core.start()
-    ui = UiServer(core, config.ui_host, config.ui_port)
+    ui = UiServer(core, config.ui_host, config.ui_port, wedge={
+        "max_gap_ms": config.wedge_max_gap_ms, "min_length": config.wedge_min_length,
+        "gs_keys": config.wedge_gs_keys})
     return RunningStation(core, ui, outbox, printer)
 
 

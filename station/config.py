@@ -42,6 +42,13 @@ class StationConfig:
     scanner_char_timeout: float = 0.1  # framing "none": seconds of silence that end a read
     scanner_baudrate: int = 9600
     scanner_usb_vendors: str = ""      # scanner_url "auto": hex vendor ids; empty = the built-in list
+    # Keyboard-wedge (HID) scanners in the kiosk page (docs/drivers.md).
+    wedge_max_gap_ms: int = 50         # keys closer than this are a scanner's burst, not a person
+    wedge_min_length: int = 4          # shorter bursts are not scans
+    wedge_gs_keys: str = "Control+BracketRight"  # the key chord(s) the scanner sends for GS1's GS
+    # Serial scale (docs/drivers.md): unset = no scale, the weight is not checked at this station.
+    scale_url: str | None = None
+    scale_protocol: str = "mt-sics"    # mt-sics (asked with "S") or continuous (the scale streams)
 
 
 ENV_VARS = {
@@ -56,9 +63,13 @@ ENV_VARS = {
     "scanner_char_timeout": "COLIS_STATION_SCANNER_CHAR_TIMEOUT",
     "scanner_baudrate": "COLIS_STATION_SCANNER_BAUDRATE",
     "scanner_usb_vendors": "COLIS_STATION_SCANNER_USB_VENDORS",
+    "wedge_gs_keys": "COLIS_STATION_WEDGE_GS_KEYS",
+    "scale_url": "COLIS_STATION_SCALE",
+    "scale_protocol": "COLIS_STATION_SCALE_PROTOCOL",
 }
 REQUIRED = ("server_url", "station_code", "token", "printer_url")
-CONVERTERS = {"ui_port": int, "ack_timeout": float, "scanner_char_timeout": float, "scanner_baudrate": int}
+CONVERTERS = {"ui_port": int, "ack_timeout": float, "scanner_char_timeout": float, "scanner_baudrate": int,
+              "wedge_max_gap_ms": int, "wedge_min_length": int}
 
 
 def load_config(path: str | None, env: Mapping[str, str] = os.environ) -> StationConfig:
@@ -87,6 +98,8 @@ def _check_scanner(config: StationConfig) -> None:
         raise ConfigError(f"scanner_framing {config.scanner_framing!r}: use one of {', '.join(FRAMINGS)}")
     if config.scanner_char_timeout <= 0:
         raise ConfigError("scanner_char_timeout must be more than 0 seconds")
+    if not 1 <= config.wedge_max_gap_ms <= 1000 or not 1 <= config.wedge_min_length <= 64:
+        raise ConfigError("wedge_max_gap_ms must be 1 to 1000 and wedge_min_length 1 to 64")
     if config.scanner_baudrate <= 0:
         raise ConfigError("scanner_baudrate must be positive")
     if config.scanner_usb_vendors.strip():

@@ -26,7 +26,10 @@ from wire.contract import PRINTER_PROBLEMS, Action
 from wire.texts import DEFAULT_LOCALE, section
 
 UI_DIR = os.path.dirname(os.path.abspath(__file__))
-STATIC_FILES = {"station.js": "text/javascript", "station.css": "text/css"}
+STATIC_FILES = {"station.js": "text/javascript", "wedge.js": "text/javascript", "station.css": "text/css"}
+# Keyboard-wedge scanners (wedge.js, docs/drivers.md): a burst of keys this fast is a scan; GS1's
+# GS arrives as this key chord (Ctrl+], the ASCII control-key convention most scanners follow).
+DEFAULT_WEDGE = {"max_gap_ms": 50, "min_length": 4, "gs_keys": "Control+BracketRight"}
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "127.0.0.1", "::1"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -52,7 +55,8 @@ def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
         return False
 
 
-def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...] = ()) -> Flask:
+def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...] = (),
+                wedge: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=UI_DIR, static_folder=None)
     app.json.ensure_ascii = False  # labels embedded in the page stay readable UTF-8
     allowed = frozenset(h.lower() for h in allowed_hosts if h and h not in ("0.0.0.0", "::"))
@@ -82,9 +86,9 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
         locale = core.screen()["station"].get("locale") or DEFAULT_LOCALE
         return render_template("index.html", locale=locale, texts=page_texts(locale),
                                contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT,
-                                         "count": Action.COUNT})
+                                         "count": Action.COUNT, "wedge": {**DEFAULT_WEDGE, **(wedge or {})}})
 
-    @app.get("/<any(station.js, station.css):name>")
+    @app.get("/<any(station.js, wedge.js, station.css):name>")
     def static_file(name):
         response = send_from_directory(UI_DIR, name, mimetype=STATIC_FILES[name])
         response.cache_control.no_cache = True  # a kiosk never restarts its browser
@@ -148,8 +152,8 @@ class UiServer:
     """Werkzeug's threaded server on a daemon thread (long polls need threads)."""
 
     def __init__(self, core, host: str = "127.0.0.1", port: int = 0, poll_timeout: float = 20.0,
-                 allowed_hosts: tuple[str, ...] = ()):
-        app = make_ui_app(core, poll_timeout, allowed_hosts=(host, *allowed_hosts))
+                 allowed_hosts: tuple[str, ...] = (), wedge: dict | None = None):
+        app = make_ui_app(core, poll_timeout, allowed_hosts=(host, *allowed_hosts), wedge=wedge)
         self._server = make_server(host, port, app, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name="station-ui",

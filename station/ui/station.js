@@ -307,7 +307,6 @@ $("actions").addEventListener("click", (event) => {
   const name = button.dataset.action;
   if (name === CONTRACT.reprint) post("/reprint");
   else post("/action", { name });
-  $("scan-input").focus();
 });
 $("task").addEventListener("click", (event) => {
   const key = event.target.closest("button.count-key");
@@ -318,7 +317,6 @@ $("task").addEventListener("click", (event) => {
   key.disabled = true;
   post("/action", { name: CONTRACT.count,
                     params: { line_id: Number(key.dataset.lineId), quantity: Number(quantity) } });
-  $("scan-input").focus();
 });
 $("task").addEventListener("keydown", (event) => {
   const input = event.target.closest("input.count-qty");
@@ -327,11 +325,7 @@ $("task").addEventListener("keydown", (event) => {
     $("task").querySelector(`button.count-key[data-line-id="${input.dataset.lineId}"]`).click();
   }
 });
-// Keyboard-wedge scanners type into whatever has focus: keep it on the input (but for a
-// quantity being typed on a counted line).
-const typing = (node) => !!(node && node.classList && node.classList.contains("count-qty"));
-document.addEventListener("click", (event) => { if (!typing(event.target)) $("scan-input").focus(); });
-setInterval(() => {
-  if (document.activeElement !== $("scan-input") && !typing(document.activeElement)) $("scan-input").focus();
-}, 1000);
+// Keyboard-wedge scanners: a burst of physical keys is a scan wherever the focus is (wedge.js).
+const wedge = new window.ColisWedge.WedgeReader(CONTRACT.wedge || {}, (code) => post("/scan", { code }));
+document.addEventListener("keydown", (event) => wedge.keydown(event), true);
 poll();

@@ -140,7 +140,6 @@ def test_the_return_inspection_shows_reasons_received_counts_and_the_done_key(ki
         done.click()
     assert posted.value.status == 202
     expect(done).to_be_disabled()  # one press, one action
-    page.wait_for_function("() => document.activeElement.id === 'scan-input'")  # the wedge scanner types there
     assert core.actions == ["done"]
 
 
