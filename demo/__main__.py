@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from demo.floor import LiveFloor, start_floor
+from server import queue as background
 from demo.shift import Habits, Operator, run_out_of_paper_now_and_then
 
 log = logging.getLogger("demo")
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     floor = start_floor(app, args.host, _free_port(args.host, args.port))
+    workers = background.start_in_process(app)  # webhooks, routing, notifications: in this process
     try:
         for code, _, locale, _ in STATIONS:
             floor.add_station(code, tokens[code], home, locale)
@@ -48,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nStopping the floor…", flush=True)
         stopping.set()
         floor.stop()
+        if workers:
+            workers.stop()
         app.extensions["colis"].close()
         print("Stopped.", flush=True)
     return 0

@@ -35,4 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from server.cli import register_commands
 
     register_commands(app)
+    from server import queue
+
+    queue.configure(app)  # after register(): every module defining jobs is imported by then
     return app

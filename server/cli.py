@@ -6,7 +6,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from server import migrate
+from server import migrate, queue
 from server.cli_people import cli_actor, end_user_sessions
 from server.domain.roles import STATION_ROLES
 
@@ -195,11 +195,29 @@ def run_server(host: str, port: int) -> None:
     # FlaskGroup sets FLASK_RUN_FROM_CLI=true, and then app.run() (which socketio.run calls in
     # threading mode) prints "Ignoring a call to 'app.run()'" and returns without serving.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True)
+    app = current_app._get_current_object()
+    workers = queue.start_in_process(app)  # threads mode: background jobs in this process
+    try:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+    finally:
+        if workers:
+            workers.stop()
+
+
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, help="jobs run at the same time")
+@with_appcontext
+def worker(threads: int) -> None:
+    """Run background jobs (webhooks, routing, notifications, watchers) from the Redis queue."""
+    app = current_app._get_current_object()
+    if queue.queue_mode(app.config) != "redis":
+        raise click.ClickException("colis-server worker takes jobs from Redis: set COLIS_REDIS_URL "
+                                   "(without it, `colis-server run` runs them in its own threads)")
+    queue.run_workers(app, threads)
 
 
 COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize_return, refund, count_bin,
-            run_server)
+            run_server, worker)
 
 
 def register_commands(app) -> None:

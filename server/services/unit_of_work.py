@@ -7,15 +7,18 @@ never disagree. Scans have their own trail (``scan_events``).
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.domain.refunds import RefundPolicy
 from server.models import AuditEvent
 from server.models._types import utcnow
 
+log = logging.getLogger(__name__)
 Publisher = Callable[[list[dict]], None]
 NOT_AUDITED = ("scan_recorded", "tasks_waiting")  # scans: scan_events; nudges change nothing
 SUBJECT_KEYS = ("rma", "order", "task_id", "job_id", "station")
@@ -33,6 +36,8 @@ class FloorSettings:
     label_dpi: int = 203
     task_lease_seconds: float = 90.0  # server/domain/leases.py
     wave_keep_waiting: int | None = None  # server/domain/waves.py: None releases orders at once
+    refund_policy: RefundPolicy = field(default_factory=RefundPolicy)  # REFUND_* keys (docs/returns.md)
+    quarantine_location: str = "Q-RETOURS"  # where damaged returned units wait, never stock
 
     @classmethod
     def from_config(cls, config) -> FloorSettings:
@@ -41,7 +46,9 @@ class FloorSettings:
                    sscc_extension_digit=int(config["SSCC_EXTENSION_DIGIT"]),
                    label_dpi=int(config["LABEL_DPI"]),
                    task_lease_seconds=float(config.get("TASK_LEASE_SECONDS", 90.0)),
-                   wave_keep_waiting=config.get("WAVE_KEEP_WAITING"))
+                   wave_keep_waiting=config.get("WAVE_KEEP_WAITING"),
+                   refund_policy=RefundPolicy.from_mapping(config),
+                   quarantine_location=str(config.get("RETURNS_QUARANTINE_LOCATION", "Q-RETOURS")))
 
 
 class UnitOfWork:
@@ -52,11 +59,13 @@ class UnitOfWork:
         self.settings = settings or FloorSettings()
         self.session: Session
         self.events: list[dict] = []
+        self._after_commit: list[Callable[[], None]] = []
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         self.events = []
+        self._after_commit = []
         self._committed = False
         return self
 
@@ -68,6 +77,20 @@ class UnitOfWork:
             self.session.close()
         if self._committed and exc_type is None and self.events and self._publish:
             self._publish(list(self.events))
+        if self._committed and exc_type is None:
+            self._run_after_commit()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once this unit of work has committed (enqueue a job); dropped on rollback."""
+        self._after_commit.append(action)
+
+    def _run_after_commit(self) -> None:
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            try:
+                action()
+            except Exception:  # noqa: BLE001 - the change is committed; a failed enqueue is logged
+                log.exception("after-commit action failed (the change itself is committed)")
 
     def emit(self, event_type: str, **payload) -> None:
         """Queue an event for after the commit (dashboards, station nudges)."""
@@ -87,6 +110,7 @@ class UnitOfWork:
         self.session.rollback()
         self.session.info.clear()  # rows cached for the transaction (station sessions) are void
         self.events = []
+        self._after_commit = []
 
 
 AUDIT_INSERT = insert(AuditEvent.__table__)
