@@ -104,6 +104,10 @@ def defaults(instance_path: str) -> dict:
         "REFUND_MERCHANT_FAULT_REASONS": ["damaged", "wrong_item"],
         "REFUND_SHIPPING_ON_MERCHANT_FAULT": True,
         "REFUND_APPROVAL_ABOVE_CENTS": 20000,
+        # Returns desk (docs/returns.md): where damaged units wait (never stock), and how often one
+        # address may try the customers' self-service return page (Flask-Limiter syntax).
+        "RETURNS_QUARANTINE_LOCATION": "Q-RETOURS",
+        "RETURNS_SELF_SERVICE_LIMIT": "10 per minute",
     }
 
 
