@@ -66,6 +66,7 @@ class RefundStatus(StrEnum):
 
 class PrintJobStatus(StrEnum):
     QUEUED = "queued"        # waiting for the station's printer
+    SENT = "sent"            # handed to a fleet printer that said it was ready; not yet seen printed
     PRINTED = "printed"      # the station says the label came out
     FAILED = "failed"        # paper out, head open...: the station prints it again
     CANCELLED = "cancelled"  # given up (a supervisor reprints it elsewhere)
@@ -176,8 +177,11 @@ REFUND = _life_cycle("refund", RefundStatus, {F.AWAITING_APPROVAL, F.APPROVED}, 
 })
 
 PRINT_JOB = _life_cycle("print job", PrintJobStatus, {J.QUEUED}, {
-    J.QUEUED: {J.PRINTED, J.FAILED, J.CANCELLED},
-    J.FAILED: {J.PRINTED, J.CANCELLED},  # reprinted after paper out
+    J.QUEUED: {J.SENT, J.PRINTED, J.FAILED, J.CANCELLED},
+    # Sent to a fleet printer: printed once its ~HS shows the format left its buffer, failed if
+    # it faulted meanwhile (the spooler sends it again, to the backup if there is one).
+    J.SENT: {J.PRINTED, J.FAILED},
+    J.FAILED: {J.SENT, J.PRINTED, J.CANCELLED},  # reprinted after paper out
     # Printed is final: a failure reported after the print is stale (confirm_print ignores
     # it), or the parcel would get a second label after it was marked shipped.
     J.PRINTED: set(),

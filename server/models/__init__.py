@@ -6,11 +6,12 @@ from server.models.tasks import Task, TaskLine
 from server.models.shipping import Package, PrintJob
 from server.models.returns import QuarantineUnit, Refund, Return, ReturnLine
 from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
+from server.models.printers import Printer
 from server.models.intake import ApiToken, ChannelOrder, Delivery, IdempotencyRecord, Integration
 
 __all__ = [
     "Address", "ApiToken", "AuditEvent", "Base", "Bin", "ChannelOrder", "Customer", "Delivery", "IdempotencyRecord",
     "Integration", "Order", "OrderLine", "Package",
-    "PrintJob", "Product", "QuarantineUnit", "Refund", "Return",
+    "PrintJob", "Printer", "Product", "QuarantineUnit", "Refund", "Return",
     "ReturnLine", "ScanEvent", "Station", "StationSession", "Stock", "Task", "TaskLine", "User",
 ]

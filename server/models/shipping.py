@@ -40,8 +40,11 @@ class PrintJob(Base):
     __tablename__ = "print_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
+    # The station that prints it on its own printer (pack flow), or NULL for a job the
+    # server's spooler sends to a fleet printer (reprints, return labels): never both.
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
     package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
     kind: Mapped[str] = mapped_column(String(16))  # shipping, return
     zpl: Mapped[str] = mapped_column(Text)
     # Every assignment is checked against its life cycle (server/domain/statuses.py).
@@ -50,3 +53,11 @@ class PrintJob(Base):
     error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The fleet (server/services/printers.py): which printer, who asked, how many tries,
+    # when to try again, and the job it reprints.
+    printer_id: Mapped[int | None] = mapped_column(ForeignKey("printers.id"), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reprint_of: Mapped[int | None] = mapped_column(ForeignKey("print_jobs.id"))

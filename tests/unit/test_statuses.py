@@ -137,7 +137,7 @@ def test_the_existing_strings_are_kept_exactly():
         "package": ["label_pending", "shipped", "delivered"],
         "return": ["authorized", "received", "inspected", "refunded", "closed"],
         "refund": ["awaiting_approval", "approved", "paid", "rejected"],
-        "print job": ["queued", "printed", "failed", "cancelled"],
+        "print job": ["queued", "sent", "printed", "failed", "cancelled"],
     }
 
 
@@ -156,7 +156,7 @@ def test_parse_status_turns_a_string_into_its_member_and_refuses_anything_else()
         with pytest.raises(UnknownStatus, match="is not a known order status") as refused:
             parse_status(OrderStatus, bad)
         assert isinstance(refused.value, ValueError) and refused.value.value == bad
-    expected = r"'lost' is not a known print job status \(one of: queued, printed"
+    expected = r"'lost' is not a known print job status \(one of: queued, sent, printed"
     with pytest.raises(UnknownStatus, match=expected):
         check_transition("lost", PrintJobStatus.QUEUED)
 
