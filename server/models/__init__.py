@@ -6,6 +6,7 @@ from server.models.tasks import Task, TaskLine
 from server.models.shipping import Package, PrintJob
 from server.models.returns import QuarantineUnit, Refund, Return, ReturnLine
 from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
+from server.models.printers import Printer
 from server.models.intake import ApiToken, ChannelOrder, Delivery, IdempotencyRecord, Integration
 from server.models.customer_updates import (Notification, NotificationOptOut, OrderPromise, PromiseDecision,
                                             TrackingEvent)
@@ -13,7 +14,7 @@ from server.models.customer_updates import (Notification, NotificationOptOut, Or
 __all__ = [
     "Address", "ApiToken", "AuditEvent", "Base", "Bin", "ChannelOrder", "Customer", "Delivery", "IdempotencyRecord",
     "Integration", "Order", "OrderLine", "Package",
-    "PrintJob", "Product", "QuarantineUnit", "Refund", "Return",
+    "PrintJob", "Printer", "Product", "QuarantineUnit", "Refund", "Return",
     "ReturnLine", "ScanEvent", "Station", "StationSession", "Stock", "Task", "TaskLine", "User",
     "Notification", "NotificationOptOut", "OrderPromise", "PromiseDecision", "TrackingEvent",
 ]

@@ -1,7 +1,7 @@
 """customer updates: carrier tracking events, the notification outbox and opt-outs, promised delivery dates and the promise watcher's decisions (issue 11)
 
-Revision ID: 0009_customer_updates
-Revises: 0008_returns_desk
+Revision ID: 0010_customer_updates
+Revises: 0009_printer_fleet
 Create Date: 2026-11-29
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0009_customer_updates'
-down_revision: Union[str, Sequence[str], None] = '0008_returns_desk'
+revision: str = '0010_customer_updates'
+down_revision: Union[str, Sequence[str], None] = '0009_printer_fleet'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
