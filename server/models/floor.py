@@ -23,6 +23,9 @@ class Station(Base):
     online: Mapped[bool] = mapped_column(default=False)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     printer_status: Mapped[dict | None] = mapped_column(JSON)
+    # What the station last said of its other devices in its heartbeat: {"scanner": "connected"
+    # | "disconnected", "outbox": scans queued on its disk} (the dashboard's station table).
+    device_status: Mapped[dict | None] = mapped_column(JSON)
 
 
 class StationSession(Base):
@@ -53,6 +56,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on logout so every socket opened under the old session can be refused.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    # SHA-256 of the badge code printed on the operator's card (BADGE-...), for signing in at a
+    # station by scanning it (server/services/users.py issue_badge / user_for_badge).
+    badge_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ScanEvent(Base):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
@@ -131,3 +131,17 @@ class OrderLine(Base):
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
+
+
+class OrderHold(Base):
+    """An order a supervisor put on hold (server/services/holds.py): its tasks are kept off the
+    floor until the hold is released; the row goes with the release (the audit keeps both)."""
+
+    __tablename__ = "order_holds"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(64))
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The tasks that were claimable when the hold began: released again with the hold.
+    task_ids: Mapped[list] = mapped_column(JSON, default=list)
