@@ -7,11 +7,13 @@ the same system calls as with real hardware.
 from __future__ import annotations
 
 import os
+import select
 import socket
 import threading
+import time
 import tty
 
-from .status import HOST_STATUS
+from .status import ERROR_BITS, ERROR_STATUS, HOST_STATUS
 
 LABEL_START, LABEL_END = b"^XA", b"^XZ"
 
@@ -25,6 +27,8 @@ class FakeZebraPrinter:
     status. With paper out or head open, labels cannot print: they are counted
     in `dropped` instead of `jobs`. A paused printer holds labels, so they are
     still appended. `answer_status = False` emulates models that stay silent.
+    `faults` names ~HQES errors ~HS has no flag for ("cutter_fault", "head_too_hot").
+    `received` keeps every byte in arrival order (status requests included).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
@@ -32,6 +36,8 @@ class FakeZebraPrinter:
         self.port = 0
         self.paper_out = self.paused = self.head_open = self.ribbon_out = False
         self.answer_status = True
+        self.faults: set[str] = set()
+        self.received = bytearray()
         self.jobs: list[bytes] = []
         self.dropped = 0
         self.status_requests = 0
@@ -75,14 +81,21 @@ class FakeZebraPrinter:
     def host_status_reply(self) -> bytes:
         """A ~HS reply in the ZPL II guide layout, from the current flags."""
         po, pa, ho, ro = (int(f) for f in (self.paper_out, self.paused, self.head_open, self.ribbon_out))
-        with self._cond:
-            remaining = 0 if self.paper_out else 1
+        # An idle printer: nothing in its buffer (eee) and nothing left of a batch (uuuuuuuu).
         strings = (
             f"030,{po},{pa},1218,000,0,0,0,000,0,0,0",
-            f"001,0,{ho},{ro},0,2,6,0,{remaining:08d},1,000",
+            f"001,0,{ho},{ro},0,2,6,0,00000000,1,000",
             "1234,0",
         )
         return b"".join(b"\x02" + s.encode() + b"\x03\r\n" for s in strings)
+
+    def error_status_reply(self) -> bytes:
+        """A ~HQES reply in the ZPL II guide layout, from the current flags and `faults`."""
+        flags = (self.paper_out * 0x1) | (self.ribbon_out * 0x2) | (self.head_open * 0x4)
+        flags |= sum(bit for bit, name in ERROR_BITS.items() if name in self.faults)
+        return (b"\x02\r\n  PRINTER STATUS\r\n"
+                + f"   ERRORS:         {int(bool(flags))} 00000000 {flags:08X}\r\n".encode()
+                + b"   WARNINGS:       0 00000000 00000000\r\n\x03\r\n")
 
     def _spawn(self, target, *args) -> None:
         thread = threading.Thread(target=target, args=args, daemon=True, name="fake-zebra")
@@ -114,16 +127,19 @@ class FakeZebraPrinter:
                 if not data:
                     return  # an unfinished label is discarded, like a reset
                 buffer += data
+                with self._cond:
+                    self.received += data
                 self._answer_status_requests(buffer, conn)
                 self._take_jobs(buffer)
 
     def _answer_status_requests(self, buffer: bytearray, conn: socket.socket) -> None:
-        while (at := buffer.find(HOST_STATUS)) >= 0:
-            del buffer[at:at + len(HOST_STATUS)]
-            with self._cond:
-                self.status_requests += 1
-            if self.answer_status:
-                conn.sendall(self.host_status_reply())
+        for request, reply in ((HOST_STATUS, self.host_status_reply), (ERROR_STATUS, self.error_status_reply)):
+            while (at := buffer.find(request)) >= 0:
+                del buffer[at:at + len(request)]
+                with self._cond:
+                    self.status_requests += 1
+                if self.answer_status:
+                    conn.sendall(reply())
 
     def _take_jobs(self, buffer: bytearray) -> None:
         while (start := buffer.find(LABEL_START)) >= 0:
@@ -174,3 +190,52 @@ class PtyScanner:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class PtyScale(PtyScanner):
+    """A pseudo-terminal standing in for a serial scale (docs/drivers.md, "Scales").
+
+    ``mt-sics``: a thread answers every ``S`` command with the next of ``answers`` (the last
+    one repeats), each written in ``chunks`` pieces to split it across reads. ``continuous``:
+    the test writes the stream itself (``write_raw`` / ``stream``). ``commands`` keeps what
+    the station sent.
+    """
+
+    def __init__(self, answers: list[str] | None = None, chunks: int = 1):
+        super().__init__()
+        self.answers = list(answers or ["S S      1.234 kg"])
+        self.chunks = chunks
+        self.commands: list[str] = []
+        self._thread = threading.Thread(target=self._answer_commands, name="pty-scale", daemon=True)
+        self._thread.start()
+
+    def stream(self, *lines: str) -> None:
+        for line in lines:
+            self.write_raw(line.encode("ascii") + b"\r\n")
+
+    def _answer_commands(self) -> None:
+        pending = b""
+        while not self.closed:
+            try:
+                ready, _, _ = select.select([self._master], [], [], 0.05)
+                if not ready or self.closed:
+                    continue
+                data = os.read(self._master, 64)
+            except (OSError, ValueError):
+                return  # closed: unplugged
+            pending += data
+            while b"\n" in pending:
+                command, pending = pending.split(b"\n", 1)
+                self.commands.append(command.strip().decode("ascii", "replace"))
+                if command.strip() == b"S":
+                    self._reply(self.answers.pop(0) if len(self.answers) > 1 else self.answers[0])
+
+    def _reply(self, answer: str) -> None:
+        data = answer.encode("ascii") + b"\r\n"
+        size = max(1, -(-len(data) // self.chunks))
+        for start in range(0, len(data), size):
+            try:
+                self.write_raw(data[start:start + size])
+            except OSError:
+                return
+            time.sleep(0.01)  # apart, so the station reads the answer in pieces
