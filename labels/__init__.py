@@ -14,6 +14,7 @@ from labels.gs1 import (
     validate_sscc,
 )
 from labels.layout import MEDIA, LabelSize
+from labels.packing_slip import PackingSlipData, SlipLine, packing_slip
 from labels.preview import barcode_svg
 from labels.returns import ReturnLabelData, return_label
 from labels.shipping import ShippingLabelData, shipping_label
@@ -25,7 +26,9 @@ __all__ = [
     "LabelAddress",
     "LabelDataError",
     "LabelSize",
+    "PackingSlipData",
     "ReturnLabelData",
+    "SlipLine",
     "ShippingLabelData",
     "ZplLabel",
     "barcode_svg",
@@ -35,6 +38,7 @@ __all__ = [
     "is_valid_sscc",
     "make_gtin13",
     "make_sscc",
+    "packing_slip",
     "printable",
     "return_label",
     "shipping_label",
