@@ -30,7 +30,10 @@ class Floor:
     @classmethod
     def from_config(cls, config) -> Floor:
         engine = make_engine(config["DATABASE_URL"], **pool_settings(config))
-        return cls(engine, make_session_factory(engine), FloorSettings.from_config(config))
+        settings, factory = FloorSettings.from_config(config), make_session_factory(engine)
+        # Screens price returns as the refund will (services/screens.py reads it from the session).
+        factory.configure(info={"refund_policy": settings.refund_policy})
+        return cls(engine, factory, settings)
 
     def attach_broadcaster(self, socketio, max_rate: float, snapshot_every: float = 2.0) -> None:
         self.broadcaster = FloorBroadcaster(socketio, max_rate, snapshot=self.snapshot,

@@ -105,6 +105,8 @@ class Action(StrEnum):
     DONE = "done"          # returns desk: inspection finished, next parcel
     REPRINT = "reprint"    # station-side: print the pending label again
     COUNT = "count"        # cycle count: {"line_id": int, "quantity": int} typed for multiples
+    RESELLABLE = "resellable"  # returns desk: the unit just scanned is resellable (then scan the bin shown)
+    DAMAGED = "damaged"        # returns desk: the unit just scanned is damaged (quarantine)
 
 
 # The printer's condition as the station reports it (from ~HS), and as dashboards show it.

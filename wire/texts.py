@@ -29,7 +29,8 @@ CATALOG: dict[str, dict[str, str]] = {
                       "en": "Finish the current label first (reprint)"},
     "scan_rma": {"fr": "Scannez l'étiquette retour du colis", "en": "Scan the parcel's return label"},
     "rma_found": {"fr": "Retour {rma} : commande {order}", "en": "Return {rma}: order {order}"},
-    "rma_already_received": {"fr": "Retour {rma} déjà reçu le {when}", "en": "Return {rma} already received on {when}"},
+    "rma_already_received": {"fr": "Retour {rma} déjà reçu le {when} par {who}",
+                             "en": "Return {rma} already received on {when} by {who}"},
     "rma_unknown": {"fr": "Retour inconnu : {code}", "en": "Unknown return: {code}"},
     "not_an_rma": {"fr": "Scannez une étiquette retour (RMA), pas {kind}", "en": "Scan a return label (RMA), not {kind}"},
     "return_item_ok": {"fr": "Reçu : {name} ({seen}/{quantity})", "en": "Received: {name} ({seen}/{quantity})"},
@@ -191,3 +192,9 @@ def section(prefix: str, locale: str) -> dict[str, str]:
 
 def placeholders(key: str, locale: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(CATALOG[key][locale]) if name}
+
+
+# The returns desk and the returns pages (kept in their own module, like the web pages').
+from wire.texts_returns import CATALOG as _RETURNS_CATALOG  # noqa: E402 - after CATALOG, which it extends
+
+CATALOG.update({key: entry for key, entry in _RETURNS_CATALOG.items() if key not in CATALOG})

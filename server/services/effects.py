@@ -56,6 +56,8 @@ APPLY: dict[str, Callable[..., None]] = {
     "complete_pick": picking.complete_pick,
     "close_parcel": packing.close_parcel,
     "receive_return": returns.receive_return,
+    "grade_return_unit": returns.grade_at_desk,
+    "finish_return": returns.finish_at_desk,
     "close_count": counting.close_count,
 }
 

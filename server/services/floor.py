@@ -11,7 +11,7 @@ from server.models._types import utcnow
 # Scan outcomes that are work done, not exceptions (tests/unit/test_domain_scenarios.py checks
 # that every outcome a scenario accepts is here and no refusal is).
 GOOD_SCANS = ("counted", "task_complete", "rma_found", "rma_already_received", "return_item_seen",
-              "tote_bound", "put_ok", "batch_done", "bin_ok")
+              "tote_bound", "put_ok", "batch_done", "bin_ok", "item_noted", "restocked", "already_inspected")
 
 OPEN_ORDER_STATES = ("new", "backordered", "allocated", "picking", "picked", "packing", "packed")
 

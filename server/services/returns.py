@@ -1,43 +1,167 @@
-"""Returns: authorize an RMA, and receive the parcel at the returns desk by its label."""
+"""Returns: open an RMA, receive the parcel at the desk, grade each unit (restock to a bin,
+quarantine, missing), and finish the inspection by asking for the refund once.
+
+Call inside ``with uow:`` and commit after, like every use case (docs/returns.md).
+"""
 from __future__ import annotations
 
-from server.domain.returns import RETURN_REASONS, rma_number
-from server.models import Order, OrderLine, Return, ReturnLine, Station
+from sqlalchemy import func, select, update
+
+from server.domain.returns import (DAMAGED, DISPOSITIONS, GRADES, MISSING, RESELLABLE, ReturnNotAllowed, WantedLine,
+                                   check_wanted, rma_number)
+from server.domain.statuses import ReturnStatus
+from server.models import Bin, Order, OrderLine, QuarantineUnit, Return, ReturnLine, Station, Stock
 from server.models._types import utcnow
+from server.services import refunds
+from server.services.locking import lock_return
 from server.services.unit_of_work import UnitOfWork
 
+__all__ = ["ReturnNotAllowed", "authorize_return", "open_return", "receive_return", "grade_unit",
+           "finish_inspection", "returnable", "restock_bin", "grade_at_desk", "finish_at_desk"]
+RETURNABLE_ORDER = ("shipped", "delivered")
+_stock = Stock.__table__
 
-class ReturnNotAllowed(ValueError):
-    pass
 
-
-def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]], reason: str,
-                     actor: str = "system") -> Return:
-    """Open an RMA for (order_line_id, quantity) pairs of a shipped order (call inside ``with uow``)."""
+def open_return(uow: UnitOfWork, order_id: int, wanted: list[WantedLine], *, actor: str,
+                source: str = "customer_service") -> Return:
+    """Open an RMA for some units of a shipped order, each line with its reason. Units already
+    on another return (and not found missing there) cannot be asked twice."""
     session = uow.session
     order = session.get(Order, order_id)
-    if order is None or order.status not in ("shipped", "delivered"):
+    if order is None or order.status not in RETURNABLE_ORDER:
         raise ReturnNotAllowed("only a shipped order can be returned")
-    if reason not in RETURN_REASONS:
-        raise ReturnNotAllowed(f"unknown return reason {reason!r}; one of {', '.join(RETURN_REASONS)}")
-    case = Return(order_id=order.id, reason=reason)
-    for order_line_id, quantity in lines:
-        line = session.get(OrderLine, order_line_id)
-        if line is None or line.order_id != order.id or not 0 < quantity <= line.quantity:
-            raise ReturnNotAllowed(f"line {order_line_id} x{quantity} is not returnable on {order.reference}")
-        case.lines.append(ReturnLine(order_line_id=line.id, quantity=quantity, reason=reason))
+    lines = check_wanted(wanted, returnable(session, order))
+    case = Return(order_id=order.id, reason=lines[0].reason, created_by=actor[:64], source=source[:16])
+    for line in lines:
+        case.lines.append(ReturnLine(order_line_id=line.order_line_id, quantity=line.quantity, reason=line.reason))
     session.add(case)
     session.flush()
     case.rma = rma_number(case.id)
     session.flush()
-    uow.emit("return_authorized", rma=case.rma, order=order.reference, reason=reason, actor=actor)
+    uow.emit("return_authorized", rma=case.rma, order=order.reference, reason=case.reason, source=source,
+             units=sum(line.quantity for line in lines), actor=actor)
     return case
 
 
+def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]], reason: str,
+                     actor: str = "system") -> Return:
+    """One reason for every (order_line_id, quantity) pair: the desk's and the demo's short form."""
+    return open_return(uow, order_id, [WantedLine(line_id, quantity, reason) for line_id, quantity in lines],
+                       actor=actor, source="system")
+
+
+def returnable(session, order: Order) -> dict[int, int]:
+    """Order line id → units that may still be returned (ordered less those on other returns,
+    except units found missing: they never came back)."""
+    taken = dict(session.execute(
+        select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
+        .join(Return, ReturnLine.return_id == Return.id)
+        .where(Return.order_id == order.id, ReturnLine.extra.is_(False),
+               (ReturnLine.grade.is_(None)) | (ReturnLine.grade != MISSING))
+        .group_by(ReturnLine.order_line_id)).all())
+    return {line.id: max(0, line.quantity - int(taken.get(line.id) or 0)) for line in order.lines}
+
+
 def receive_return(uow: UnitOfWork, station: Station, *, return_id: int) -> None:
-    """The parcel is on the returns desk."""
+    """The parcel is on the returns desk: kept with when and where, for the amber "already received"."""
     case = uow.session.get(Return, return_id)
     if case.status == "authorized":
-        case.status, case.received_at = "received", utcnow()
+        case.status, case.received_at, case.received_by = "received", utcnow(), f"station:{station.code}"
         uow.emit("return_received", rma=case.rma, order=case.order.reference, reason=case.reason,
                  station=station.code)
+
+
+def restock_bin(session, product_id: int) -> str | None:
+    """Where a resellable unit goes back: the bin holding most of the product, else the first bin."""
+    held = session.scalar(select(Bin.code).join(Stock, Stock.bin_id == Bin.id)
+                          .where(Stock.product_id == product_id).order_by(Stock.on_hand.desc(), Bin.code))
+    return held or session.scalar(select(Bin.code).order_by(Bin.code))
+
+
+def grade_unit(uow: UnitOfWork, return_id: int, line_id: int, grade: str, *, actor: str,
+               location: str | None = None, note: str = "") -> ReturnLine:
+    """Grade one unit of ``line_id``: resellable goes back on hand in ``location`` (a bin),
+    damaged to the quarantine location, missing nowhere. The return is locked, so two clerks
+    grading one parcel cannot grade more units than came back."""
+    if grade not in GRADES:
+        raise ReturnNotAllowed(f"unknown grade {grade!r}; one of {', '.join(GRADES)}")
+    session = uow.session
+    case = _received(session, return_id)
+    line = next((line for line in case.lines if line.id == line_id), None)
+    if line is None or line.grade is not None:
+        raise ReturnNotAllowed(f"{case.rma}: line {line_id} has no unit left to grade")
+    if grade == DAMAGED:
+        location = uow.settings.quarantine_location
+    graded = _split_one(session, case, line)
+    graded.grade, graded.disposition = grade, DISPOSITIONS[grade]
+    graded.location, graded.graded_by, graded.graded_at, graded.note = location, actor[:64], utcnow(), note[:200]
+    session.flush()
+    product_id = line.order_line.product_id
+    if grade == RESELLABLE:
+        _restock(session, product_id, location)
+    elif grade == DAMAGED:
+        session.add(QuarantineUnit(return_line_id=graded.id, product_id=product_id, location=location,
+                                   quantity=1, actor=actor[:64]))
+    uow.emit("return_item_graded", rma=case.rma, sku=line.order_line.product.sku, grade=grade,
+             location=location, actor=actor)
+    return graded
+
+
+def finish_inspection(uow: UnitOfWork, return_id: int, *, actor: str, role: str = "returns_clerk"):
+    """Done: units still ungraded did not come back (missing), then the refund is asked for
+    once (services/refunds.py). A replayed Done answers the same refund."""
+    case = _received(uow.session, return_id, allow_done=True)
+    for line in case.lines:
+        if line.grade is None:
+            line.grade, line.graded_by, line.graded_at = MISSING, actor[:64], utcnow()
+            uow.emit("return_item_graded", rma=case.rma, sku=line.order_line.product.sku, grade=MISSING,
+                     quantity=line.quantity, actor=actor)
+    uow.session.flush()
+    return refunds.request_refund(uow, case.id, actor=actor, role=role, policy=uow.settings.refund_policy)
+
+
+def grade_at_desk(uow: UnitOfWork, station: Station, *, return_id: int, line_id: int, grade: str,
+                  location: str | None = None) -> None:
+    """The station's effect: a unit graded at the returns desk (scenarios/returns.py)."""
+    grade_unit(uow, return_id, line_id, grade, actor=f"station:{station.code}", location=location)
+
+
+def finish_at_desk(uow: UnitOfWork, station: Station, *, return_id: int) -> None:
+    """The station's effect: Done pressed at the desk; the refund is asked for by the station."""
+    finish_inspection(uow, return_id, actor=f"station:{station.code}")
+
+
+def _received(session, return_id: int, allow_done: bool = False) -> Return:
+    case = lock_return(session, return_id)
+    if case is None:
+        raise ReturnNotAllowed(f"no return {return_id}")
+    if case.status is ReturnStatus.AUTHORIZED:
+        raise ReturnNotAllowed(f"{case.rma} has not been received yet")
+    if case.status is not ReturnStatus.RECEIVED and not allow_done:
+        raise ReturnNotAllowed(f"{case.rma} is already inspected")
+    return case
+
+
+def _split_one(session, case: Return, line: ReturnLine) -> ReturnLine:
+    """One unit of ``line`` as its own line (the line itself when it holds one unit), so each
+    unit of a line of three can get its own grade and the refund prices each grade."""
+    if line.quantity == 1:
+        return line
+    line.quantity -= 1
+    unit = ReturnLine(order_line_id=line.order_line_id, quantity=1, reason=line.reason, extra=line.extra)
+    case.lines.append(unit)
+    session.flush()
+    return unit
+
+
+def _restock(session, product_id: int, bin_code: str | None) -> None:
+    bin_id = session.scalar(select(Bin.id).where(Bin.code == (bin_code or "")))
+    if bin_id is None:
+        raise ReturnNotAllowed(f"no bin {bin_code!r} to restock to")
+    # on_hand + 1 computed by the database: a pick from the same bin at the same time loses nothing.
+    done = session.connection().execute(
+        update(_stock).where(_stock.c.product_id == product_id, _stock.c.bin_id == bin_id)
+        .values(on_hand=_stock.c.on_hand + 1))
+    if done.rowcount == 0:
+        session.add(Stock(product_id=product_id, bin_id=bin_id, on_hand=1, reserved=0))
+        session.flush()

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import Callable
 
+from sqlalchemy import select
+
 from server.domain.returns import ReturnedUnit, refund_due
 from server.domain.scenarios import SCENARIOS, Say, Session
 from server.domain.scenarios.pick_batch import next_line
 from server.models import PrintJob, Return, Station
+from server.services.refunds import find_refund, refund_view
 from server.services.sessions import DbFacts, HeldLine, HeldTask
 from wire import texts
 from wire.contract import ScreenState, empty_screen
@@ -63,7 +66,7 @@ def _draw_labels(screen: dict, session: Session, facts: DbFacts) -> None:
 def _draw_return(screen: dict, session: Session, facts: DbFacts) -> None:
     case = facts.return_row(session.context.get("return_id"))
     if case is not None:
-        screen["rma"] = rma_view(case, session.context.get("seen") or {})
+        screen["rma"] = desk_view(facts.db, case, session.context)
 
 
 def _draw_count(screen: dict, session: Session, facts: DbFacts) -> None:
@@ -125,16 +128,20 @@ def print_view(job: PrintJob) -> dict:
 
 
 def rma_view(case: Return, seen: dict | None = None) -> dict:
+    """The parcel, its order and customer and the lines expected back (without the refund)."""
     order = case.order
     customer, address = order.customer, order.ship_address
     seen = seen or {}
     lines = [{"id": line.id, "sku": line.order_line.product.sku, "name": line.order_line.product.name,
               "gtin": line.order_line.product.gtin, "quantity": line.quantity,
               "unit_price_cents": line.order_line.unit_price_cents, "reason": line.reason, "grade": line.grade,
-              "seen": int(seen.get(str(line.id), 0))} for line in case.lines]
+              "location": line.location, "extra": line.extra,
+              "seen": line.quantity if line.grade not in (None, "missing") else int(seen.get(str(line.id), 0))}
+             for line in case.lines]
     return {
-        "rma": case.rma, "status": case.status, "reason": case.reason,
+        "rma": case.rma, "status": str(case.status), "reason": case.reason,
         "received_at": case.received_at.isoformat() if case.received_at else None,
+        "received_by": case.received_by,
         "order": {"reference": order.reference, "channel": order.channel, "external_id": order.external_id,
                   "total_cents": order.total_cents, "currency": order.currency},
         "customer": {"name": customer.name, "email": customer.email,
@@ -144,6 +151,35 @@ def rma_view(case: Return, seen: dict | None = None) -> dict:
         "lines": lines,
         "refund": {"amount_cents": refund_for(case), "currency": order.currency},
     }
+
+
+def desk_view(db, case: Return, context: dict | None = None) -> dict:
+    """What the returns desk shows: ``rma_view``, the refund the policy gives now (a preview until
+    every unit is graded) and the one recorded, the order's other returns, and the unit in hand."""
+    context = context or {}
+    view = rma_view(case)
+    refund = refund_view(db, case, db.info.get("refund_policy"))
+    view["refund"] = {"amount_cents": refund["quote"]["total_cents"], **refund}
+    view["history"] = order_history(db, case)
+    unit, put = context.get("unit"), context.get("put")
+    view["unit"] = unit if isinstance(unit, int) else None
+    view["put"] = put if isinstance(put, dict) else None
+    return view
+
+
+def order_history(db, case: Return) -> list[dict]:
+    """The order's other returns: what was already sent back and refunded."""
+    others = db.scalars(select(Return).where(Return.order_id == case.order_id, Return.id != case.id)
+                        .order_by(Return.id))
+    history = []
+    for other in others:
+        refund = find_refund(db, other)
+        history.append({"rma": other.rma, "status": str(other.status),
+                        "received_at": other.received_at.isoformat() if other.received_at else None,
+                        "units": sum(line.quantity for line in other.lines if line.grade != "missing"),
+                        "refund": None if refund is None else {"status": str(refund.status),
+                                                               "amount_cents": refund.amount_cents}})
+    return history
 
 
 def refund_for(case: Return) -> int:

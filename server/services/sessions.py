@@ -21,6 +21,7 @@ from server.domain.statuses import TaskStatus
 from server.domain.verification import LineProgress
 from server.models import (Bin, Order, OrderLine, PrintJob, Product, Return, ReturnLine, Station, StationSession,
                            Task, TaskLine)
+from server.services import return_desk, returns
 from wire.contract import ScreenState
 
 
@@ -179,9 +180,15 @@ class DbFacts:
                                                            PrintJob.status.in_(("queued", "failed")))
                                     .order_by(PrintJob.id)))
 
-    def find_return(self, code: ScannedCode) -> ReturnFacts | None:
-        case = self.db.scalars(select(Return).where(Return.rma == code.value)).first()
+    def find_return(self, code: ScannedCode, items: tuple[str, ...] = ()) -> ReturnFacts | None:
+        case = return_desk.find_for_desk(self.db, code.value or code.raw, items)
         return _return_facts(case) if case is not None else None
+
+    def restock_bin(self, return_id: int, line_id: int) -> str | None:
+        line = self.db.get(ReturnLine, line_id)
+        if line is None or line.return_id != return_id:
+            return None
+        return returns.restock_bin(self.db, line.order_line.product_id)
 
     def return_by_id(self, return_id) -> ReturnFacts | None:
         case = self.return_row(return_id)
@@ -217,5 +224,6 @@ class DbFacts:
 
 def _return_facts(case: Return) -> ReturnFacts:
     lines = tuple(ReturnLineFacts(line.id, gtin14(line.order_line.product.gtin), line.order_line.product.name,
-                                  line.quantity) for line in case.lines)
-    return ReturnFacts(case.id, case.rma or "", case.order.reference, case.received_at, lines)
+                                  line.quantity, line.grade) for line in case.lines)
+    return ReturnFacts(case.id, case.rma or "", case.order.reference, case.received_at, lines,
+                       case.received_by, str(case.status))

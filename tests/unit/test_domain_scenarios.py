@@ -41,8 +41,11 @@ class Floor:
     def pending_labels(self):
         return self.labels
 
-    def find_return(self, code):
+    def find_return(self, code, items=()):
         return self.returns.get(code.value)
+
+    def restock_bin(self, return_id, line_id):
+        return "A-01-02-1"
 
     def return_by_id(self, return_id):
         return next((case for case in self.returns.values() if case.id == return_id), None)
@@ -146,54 +149,7 @@ def test_a_stored_pack_session_follows_the_floor_when_resumed():
     assert PACK.resume(at(PACK, ScreenState.PRINT_LABEL), Floor()).state == ScreenState.IDLE
 
 
-# --- returns ------------------------------------------------------------------------------
-
-def test_scanning_a_return_label_receives_the_parcel_and_opens_its_inspection():
-    step = RECEIVE.handle(RECEIVE.start(), scan("RMA00000004"), Floor(returns={"RMA00000004": a_return()}))
-    assert (step.scenario, step.state, step.outcome) == (INSPECT.name, ScreenState.RETURN_INSPECT, "rma_found")
-    assert step.context == {"return_id": 4, "seen": {}}
-    assert [e.kind for e in step.effects] == ["receive_return"]
-
-
-def test_a_parcel_already_received_says_so_in_amber_with_when():
-    floor = Floor(returns={"RMA00000004": a_return(received=True)})
-    step = RECEIVE.handle(RECEIVE.start(), scan("RMA00000004"), floor)
-    assert step.say.level is MessageLevel.WARN and step.say.key == "rma_already_received"
-    assert step.say.params["when"] == "20/11/2026 14:30 UTC" and step.effects == ()
-
-
-@pytest.mark.parametrize(("code", "outcome"), [("RMA00000009", "rma_unknown"), (LAMP, "not_an_rma")])
-def test_the_desk_refuses_what_is_not_a_known_return_label(code, outcome):
-    step = RECEIVE.handle(RECEIVE.start(), scan(code), Floor(returns={"RMA00000004": a_return()}))
-    assert step.outcome == outcome and step.state == ScreenState.RETURN_SCAN and step.say.level is MessageLevel.ERROR
-
-
-def test_inspection_ticks_each_returned_unit_and_refuses_what_is_not_on_the_return():
-    floor = Floor(returns={"RMA00000004": a_return(received=True)})
-    session = at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4, seen={})
-    first = INSPECT.handle(session, scan(LAMP), floor)
-    assert first.context["seen"] == {"51": 1} and first.say.params["seen"] == 1
-    second = INSPECT.handle(Session(INSPECT.name, first.state, first.context), scan(LAMP), floor)
-    assert second.context["seen"] == {"51": 2}
-    third = INSPECT.handle(Session(INSPECT.name, second.state, second.context), scan(LAMP), floor)
-    assert third.outcome == "too_many" and third.context["seen"] == {"51": 2}
-    stranger = INSPECT.handle(session, scan(MUG), floor)
-    assert stranger.outcome == "not_on_rma" and stranger.say.level is MessageLevel.ERROR
-
-
-def test_done_sends_the_clerk_back_to_the_next_parcel_and_another_label_opens_that_one():
-    floor = Floor(returns={"RMA00000004": a_return(received=True),
-                           "RMA00000005": ReturnFacts(5, "RMA00000005", "CO-0000013", None, ())})
-    session = at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4, seen={"51": 1})
-    done = INSPECT.handle(session, Input.action(Action.DONE), floor)
-    assert (done.scenario, done.state, done.say.key) == (RECEIVE.name, ScreenState.RETURN_SCAN, "inspection_done")
-    nxt = INSPECT.handle(session, scan("RMA00000005"), floor)
-    assert nxt.context == {"return_id": 5, "seen": {}} and nxt.outcome == "rma_found"
-    assert INSPECT.actions(ScreenState.RETURN_INSPECT) == (Action.DONE,)
-
-
-def test_an_inspection_of_a_return_that_is_gone_goes_back_to_the_desk():
-    assert INSPECT.resume(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), Floor()) == RECEIVE.start()
+# --- returns: tests/unit/test_domain_returns_desk.py -----------------------------------
 
 
 # --- the engine ---------------------------------------------------------------------------

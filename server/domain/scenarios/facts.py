@@ -32,6 +32,7 @@ class ReturnLineFacts:
     gtin14: str
     name: str
     quantity: int
+    grade: str | None = None  # resellable, damaged, missing; None: not graded yet
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class ReturnFacts:
     order: str
     received_at: datetime | None
     lines: tuple[ReturnLineFacts, ...]
+    received_by: str | None = None  # "station:RET-01"
+    status: str = "authorized"
+
+    def line(self, line_id) -> ReturnLineFacts | None:
+        return next((line for line in self.lines if line.line_id == line_id), None)
+
+    @property
+    def graded(self) -> bool:
+        return all(line.grade is not None for line in self.lines)
 
 
 class FloorFacts(Protocol):
@@ -53,8 +63,12 @@ class FloorFacts(Protocol):
     def pending_labels(self) -> int:
         """How many of this station's labels wait to be printed."""
 
-    def find_return(self, code: ScannedCode) -> ReturnFacts | None:
-        """The return a scanned RMA code names."""
+    def find_return(self, code: ScannedCode, items: tuple[str, ...] = ()) -> ReturnFacts | None:
+        """The return the desk was given: an RMA, an SSCC, a tracking or order number typed, or
+        (no paperwork) a customer's name typed after the ``items`` (GTIN-14) scanned."""
+
+    def restock_bin(self, return_id: int, line_id: int) -> str | None:
+        """The bin a resellable unit of this return line goes back to."""
 
     def return_by_id(self, return_id: int) -> ReturnFacts | None:
         ...

@@ -1,0 +1,86 @@
+"""The returns desk's lookup: one input finds the parcel, whatever paperwork came with it.
+
+An RMA, the original parcel's SSCC or tracking number, an order number typed, or (no
+paperwork at all) the items' barcodes and the customer's name. Each key is one indexed
+lookup (bench/bench_returns_lookup.py measures them beside a bare primary-key select).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from server.domain.returns import LookupKey, lookup_key, name_matches
+from server.domain.scanning import gtin14
+from server.models import Customer, Order, OrderLine, Package, Product, Return, ReturnLine
+
+OPEN_FIRST = ("authorized", "received")
+MAX_NAME_MATCHES = 50
+
+
+def find_returns(session, key: LookupKey, items: tuple[str, ...] = ()) -> list[Return]:
+    """Every return the key names, oldest first."""
+    if key.kind == "rma":
+        return list(session.scalars(_returns().where(Return.rma == key.value)))
+    if key.kind == "order":
+        return _of_order(session, int(key.value))
+    if key.kind in ("sscc", "tracking"):
+        column = Package.sscc if key.kind == "sscc" else Package.tracking_number
+        order_id = session.scalar(select(Package.order_id).where(column == key.value))
+        return _of_order(session, order_id) if order_id is not None else []
+    if key.kind == "name":
+        return _by_items_and_name(session, key.value, items)
+    return []
+
+
+def find_for_desk(session, text: str, items: tuple[str, ...] = ()) -> Return | None:
+    """The one return to open at the desk: the oldest still expected (authorized, then being
+    inspected), else the latest one (it will show amber: already received)."""
+    key = lookup_key(text)
+    if key is None:
+        return None
+    found = find_returns(session, key, items)
+    expected = [case for status in OPEN_FIRST for case in found if case.status == status]
+    return expected[0] if expected else (found[-1] if found else None)
+
+
+def _returns():
+    return (select(Return).options(selectinload(Return.lines).joinedload(ReturnLine.order_line)
+                                   .joinedload(OrderLine.product))
+            .order_by(Return.id))
+
+
+def _of_order(session, order_id: int) -> list[Return]:
+    return list(session.scalars(_returns().where(Return.order_id == order_id)))
+
+
+def _by_items_and_name(session, name: str, items: tuple[str, ...]) -> list[Return]:
+    """Returns still expected whose lines hold every scanned item and whose customer's name
+    holds every word typed. Without items, only a name that names one return alone."""
+    wanted = {gtin14(item) for item in items}
+    query = (_returns().join(Order, Return.order_id == Order.id).join(Customer, Order.customer_id == Customer.id)
+             .where(Return.status == "authorized").options(joinedload(Return.order).joinedload(Order.customer)))
+    if not wanted:  # a name alone: narrowed by its longest word as typed, then checked folded
+        word = max(name.split(), key=len).replace("\\", "").replace("%", "").replace("_", "")
+        query = query.where(Customer.name.ilike(f"%{word}%"))
+    else:
+        query = query.where(Return.id.in_(
+            select(ReturnLine.return_id).join(OrderLine, ReturnLine.order_line_id == OrderLine.id)
+            .join(Product, OrderLine.product_id == Product.id)
+            .where(Product.gtin.in_(_gtin_forms(wanted)))))
+    found = []
+    for case in session.scalars(query.limit(MAX_NAME_MATCHES * 20)).unique():
+        if not name_matches(name, case.order.customer.name):
+            continue
+        held = {gtin14(line.order_line.product.gtin) for line in case.lines}
+        if wanted <= held:
+            found.append(case)
+    return found if wanted or len(found) == 1 else []
+
+
+def _gtin_forms(gtins: set[str]) -> list[str]:
+    """Products keep GTIN-13 (or 8/12/14); a scan gives GTIN-14: every stored form of each."""
+    forms = set()
+    for value in gtins:
+        stripped = value.lstrip("0")
+        forms.update({value, value[1:], stripped.zfill(8), stripped.zfill(12), stripped.zfill(13)})
+    return sorted(forms)
