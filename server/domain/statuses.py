@@ -27,6 +27,7 @@ class OrderStatus(StrEnum):
     RELEASED = "released"        # sent to the floor in a wave (server/services/waves.py)
     PICKING = "picking"          # a picker holds the pick task
     PICKED = "picked"            # all units in the tote, pack task queued
+    SHORT = "short"              # a line short in every bin: the tote waits for the supervisor
     PACKING = "packing"          # a packer holds the pack task
     PACKED = "packed"            # boxed, carrier booked, shipping label queued
     SHIPPED = "shipped"          # label printed: the parcel is on the dock for the carrier
@@ -136,7 +137,10 @@ ORDER = _life_cycle("order", OrderStatus, {O.NEW}, {
     O.ALLOCATED: {O.RELEASED, O.PICKING, O.CANCELLED},
     O.RELEASED: {O.PICKING, O.CANCELLED},
     # From picking on, units have left their bins: undoing that is a put-away, not a status.
-    O.PICKING: {O.PICKED},
+    O.PICKING: {O.PICKED, O.SHORT},
+    # Short picked (server/services/short_picks.py): the supervisor sends what was picked to
+    # packing once the line is settled (restocked and picked, or agreed with the customer).
+    O.SHORT: {O.PICKED},
     O.PICKED: {O.PACKING},
     O.PACKING: {O.PACKED},
     O.PACKED: {O.SHIPPED},

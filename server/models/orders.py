@@ -51,6 +51,9 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # The wave that released it to the floor (None: not released in a wave).
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"), index=True)
+    # Why the order stopped at picking (status ``short``): a line short in its bin and in every
+    # other bin (server/services/short_picks.py). None otherwise.
+    short_reason: Mapped[str | None] = mapped_column(String(200))
 
     customer: Mapped[Customer] = relationship()
     ship_address: Mapped[Address] = relationship()

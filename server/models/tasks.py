@@ -7,9 +7,9 @@ was created and ``done_qty`` the count found once it is closed (which may exceed
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, true
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
@@ -68,6 +68,9 @@ class TaskLine(Base):
     bin_id: Mapped[int | None] = mapped_column(ForeignKey("bins.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     done_qty: Mapped[int] = mapped_column(Integer, default=0)
+    # Units the picker declared missing in this bin (a short pick): taken off ``quantity``, which
+    # stays what is to be picked here (server/services/short_picks.py).
+    short_qty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     task: Mapped[Task] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
@@ -76,4 +79,29 @@ class TaskLine(Base):
     __table_args__ = (
         # A count may find more than expected; an order's line never takes more than ordered.
         CheckConstraint("done_qty >= 0 AND (order_line_id IS NULL OR done_qty <= quantity)", name="done"),
+    )
+
+
+class PickedLot(Base):
+    """What a pick scan said about the units it took beyond their GTIN: lot (AI 10), expiry
+    (AI 17), serial (AI 21). One row per accepted scan (or typed quantity) that carried any,
+    so "which orders got lot ABC123?" is one query (server/services/lots.py)."""
+
+    __tablename__ = "picked_lots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_line_id: Mapped[int] = mapped_column(ForeignKey("task_lines.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    bin_id: Mapped[int | None] = mapped_column(ForeignKey("bins.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    lot: Mapped[str | None] = mapped_column(String(20))  # GS1: X..20
+    expiry: Mapped[date | None] = mapped_column(Date)
+    serial: Mapped[str | None] = mapped_column(String(20))
+    units: Mapped[int] = mapped_column(Integer)
+    picked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("units > 0", name="units"),
+        Index("ix_picked_lots_lot", "lot", "product_id"),
     )

@@ -25,6 +25,7 @@ MOVES_THE_FLOOR_MAKES = [
     (OrderStatus.NEW, OrderStatus.BACKORDERED),         # allocation, a line short
     (OrderStatus.ALLOCATED, OrderStatus.PICKING),       # dispatch, pick task handed out
     (OrderStatus.PICKING, OrderStatus.PICKED),          # last unit picked
+    (OrderStatus.PICKING, OrderStatus.SHORT),           # short pick, no other bin has the units
     (OrderStatus.PICKED, OrderStatus.PACKING),          # dispatch, pack task handed out
     (OrderStatus.PACKING, OrderStatus.PACKED),          # last unit packed
     (OrderStatus.PACKED, OrderStatus.SHIPPED),          # shipping label printed
@@ -92,7 +93,7 @@ def test_a_sample_of_moves_the_floor_must_never_make(old, new):
 
 
 def test_an_illegal_transition_is_a_value_error_naming_the_ways_out():
-    expected = r"order cannot go from 'picking' to 'shipped' \(from picking: picked\)"
+    expected = r"order cannot go from 'picking' to 'shipped' \(from picking: picked, short\)"
     with pytest.raises(ValueError, match=expected):
         check_transition("picking", OrderStatus.SHIPPED)
     with pytest.raises(IllegalTransition, match="nothing, it is final"):
@@ -131,8 +132,8 @@ def test_every_status_but_the_final_ones_has_a_way_forward_to_an_end(cycle):
 
 def test_the_existing_strings_are_kept_exactly():
     assert {cycle.entity: [str(s) for s in cycle.statuses] for cycle in CYCLES} == {
-        "order": ["new", "backordered", "allocated", "released", "picking", "picked", "packing", "packed",
-                  "shipped", "delivered", "returned", "cancelled"],
+        "order": ["new", "backordered", "allocated", "released", "picking", "picked", "short", "packing",
+                  "packed", "shipped", "delivered", "returned", "cancelled"],
         "task": ["open", "assigned", "done", "cancelled"],
         "package": ["label_pending", "shipped", "delivered"],
         "return": ["authorized", "received", "inspected", "refunded", "closed"],
