@@ -77,12 +77,20 @@ class Operator(threading.Thread):
             self.live.agent.core.reprint()  # ...and presses "reprint"
 
     def inspect(self, rma: dict) -> None:
-        """Scan the next returned unit out of the parcel; when all are seen, press Done."""
-        line = next((line for line in rma.get("lines") or [] if line.get("seen", 0) < line["quantity"]), None)
-        if line is not None:
-            self.live.scanner.scan(line["gtin"], "]E0")
+        """Grade the parcel unit by unit: scan it, resellable (then scan the bin shown) or now
+        and then damaged; when every unit is graded, press Done (the refund is asked for)."""
+        if rma.get("status") != "received":
+            self.scan_next_return()  # inspected and refunded: the next parcel
+        elif rma.get("put"):
+            self.live.scanner.scan(rma["put"]["bin"])
+        elif rma.get("unit"):
+            self.live.agent.core.submit_action("damaged" if self.rng.random() < 0.15 else "resellable")
         else:
-            self.live.agent.core.submit_action("done")
+            line = next((line for line in rma.get("lines") or [] if line.get("grade") is None), None)
+            if line is not None:
+                self.live.scanner.scan(line["gtin"], "]E0")
+            else:
+                self.live.agent.core.submit_action("done")
 
     def scan_next_return(self) -> None:
         try:
