@@ -61,3 +61,5 @@ class PrintJob(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reprint_of: Mapped[int | None] = mapped_column(ForeignKey("print_jobs.id"))
+
+    printer: Mapped["Printer | None"] = relationship("Printer")  # noqa: F821 - server/models/printers.py

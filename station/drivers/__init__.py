@@ -42,7 +42,7 @@ def _query(parts) -> dict[str, str]:
 
 
 def open_printer(url: str) -> Printer:
-    """tcp://host[:9100][?timeout=3], cups://QUEUE, serial:///dev/ttyUSB0[?baudrate=9600],
+    """tcp://host[:9100][?timeout=3], cups://QUEUE or cups://host:631/QUEUE, serial:///dev/ttyUSB0[?baudrate=9600],
     file:///path/labels.zpl, memory://"""
     parts = urlsplit(url)
     query = _query(parts)
@@ -53,10 +53,12 @@ def open_printer(url: str) -> Printer:
         timeout = float(query.get("timeout", 3.0))
         return TcpPrinter(parts.hostname, parts.port or 9100, timeout=timeout)
     if scheme == "cups":
-        queue = unquote(parts.netloc or parts.path.lstrip("/"))
+        # cups://QUEUE (local CUPS) or cups://host:631/QUEUE (a CUPS server elsewhere)
+        path = unquote(parts.path.strip("/"))
+        queue, server = (path, parts.netloc) if path else (unquote(parts.netloc), None)
         if not queue:
             raise ValueError(f"printer URL {url!r} has no CUPS queue name")
-        return CupsPrinter(queue)
+        return CupsPrinter(queue, server=server)
     if scheme == "serial":
         return SerialPrinter(_serial_device(url, parts), baudrate=int(query.get("baudrate", 9600)))
     if scheme == "file":

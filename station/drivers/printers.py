@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import threading
 from typing import Protocol
 
 import serial
 
+from .cups import CupsPrinter
 from .status import (
+    ERROR_STATUS,
     HOST_STATUS,
     PrinterError,
     PrinterNotReady,
     PrinterOffline,
     PrinterStatus,
     check_ready,
+    parse_error_status,
     parse_host_status,
+    read_error_status_reply,
     read_host_status_reply,
 )
 
@@ -61,6 +64,16 @@ class TcpPrinter:
                 raise PrinterOffline(f"{self.host}:{self.port}: {exc}") from exc
         return parse_host_status(raw)
 
+    def errors(self) -> tuple[str, ...]:
+        """~HQES: faults ~HS has no flag for (cutter, printhead too hot...)."""
+        with self._connect() as conn:
+            try:
+                conn.sendall(ERROR_STATUS)
+                raw = read_error_status_reply(lambda: _recv_chunk(conn), self.timeout)
+            except OSError as exc:
+                raise PrinterOffline(f"{self.host}:{self.port}: {exc}") from exc
+        return parse_error_status(raw)
+
     def send(self, job: bytes) -> None:
         # Check first so a label is never silently lost into a printer that
         # cannot print (a status-to-send race remains; it is milliseconds).
@@ -82,7 +95,7 @@ def _recv_chunk(conn: socket.socket) -> bytes:
     except TimeoutError:
         return b""  # read_host_status_reply enforces the overall deadline
     if not data:
-        raise PrinterOffline("printer closed the connection before a full ~HS reply")
+        raise PrinterOffline("printer closed the connection before a full status reply")
     return data
 
 
@@ -136,38 +149,6 @@ class SerialPrinter:
     def close(self) -> None:
         with self._lock:
             self._drop_port()
-
-
-class CupsPrinter:
-    """A raw CUPS queue, through the `zebra` package (lpr -oraw)."""
-
-    def __init__(self, queue: str):
-        self.queue = queue
-
-    def status(self) -> PrinterStatus:
-        try:
-            result = subprocess.run(
-                ["lpstat", "-p", self.queue], capture_output=True, text=True, timeout=5
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return PrinterStatus(online=True, detail="status not available through CUPS")
-        if result.returncode != 0:
-            return PrinterStatus(online=False, detail=(result.stderr or result.stdout).strip())
-        if "disabled" in result.stdout:
-            return PrinterStatus(online=False, detail=f"CUPS queue {self.queue} is disabled")
-        return PrinterStatus(online=True, detail="status not available through CUPS")
-
-    def send(self, job: bytes) -> None:
-        check_ready(self.status())
-        from zebra import Zebra  # optional dependency (colis[cups])
-
-        try:
-            Zebra(self.queue).output(job)
-        except OSError as exc:  # lpr missing
-            raise PrinterOffline(f"cannot print to CUPS queue {self.queue}: {exc}") from exc
-
-    def close(self) -> None:
-        pass
 
 
 class FilePrinter:

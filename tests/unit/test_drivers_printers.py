@@ -1,4 +1,3 @@
-import shutil
 
 import pytest
 
@@ -28,7 +27,7 @@ def frame(*strings: str) -> bytes:
 
 
 def test_parse_ready_printer():
-    assert parse_host_status(READY) == PrinterStatus(online=True, labels_remaining=0)
+    assert parse_host_status(READY) == PrinterStatus(online=True, labels_remaining=0, formats_in_buffer=0)
     assert parse_host_status(READY).ready
 
 
@@ -44,7 +43,7 @@ def test_parse_ready_printer():
 )
 def test_each_flag_is_read_from_its_documented_field(first, second, expected):
     status = parse_host_status(frame(first, second, "1234,0"))
-    assert status == PrinterStatus(online=True, labels_remaining=0, **expected)
+    assert status == PrinterStatus(online=True, labels_remaining=0, formats_in_buffer=0, **expected)
     assert not status.ready
 
 
@@ -157,11 +156,17 @@ def test_open_scanner_rejects_unknown_scheme():
         open_scanner("bluetooth://00:11:22", lambda e: None)
 
 
-@pytest.mark.skipif(shutil.which("lpstat") or shutil.which("lpr"), reason="CUPS client installed")
-def test_cups_printer_without_cups_client():
+def test_cups_printer_without_cups_client(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no lpstat, no lp: as on a PC without CUPS
     printer = CupsPrinter("Zebra_ZD420")
-    status = printer.status()
-    assert status.online and status.detail == "status not available through CUPS"
-    # lpr missing: the job must fail loudly, not vanish.
-    with pytest.raises(PrinterOffline, match="Zebra_ZD420"):
+    # Neither "ready" nor a job gone nowhere: the printer is offline and says why.
+    with pytest.raises(PrinterOffline, match="lpstat is not installed"):
+        printer.status()
+    with pytest.raises(PrinterOffline, match="not installed"):
         printer.send(b"^XA^XZ")
+
+
+def test_cups_url_names_the_queue_and_the_cups_server():
+    printer = open_printer("cups://station-pc.local:631/Zebra_ZD420")
+    assert (printer.queue, printer.server) == ("Zebra_ZD420", "station-pc.local:631")
+    assert open_printer("cups://Zebra%20ZD420").server is None
