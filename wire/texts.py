@@ -219,3 +219,8 @@ def placeholders(key: str, locale: str) -> set[str]:
 from wire.texts_returns import CATALOG as _RETURNS_CATALOG  # noqa: E402 - after CATALOG, which it extends
 
 CATALOG.update({key: entry for key, entry in _RETURNS_CATALOG.items() if key not in CATALOG})
+
+# What customers read: messages and the order's status page (kept in their own module).
+from wire.texts_customer import CUSTOMER as _CUSTOMER_CATALOG  # noqa: E402 - after CATALOG, which it extends
+
+CATALOG.update({key: entry for key, entry in _CUSTOMER_CATALOG.items() if key not in CATALOG})

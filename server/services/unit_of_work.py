@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 Publisher = Callable[[list[dict]], None]
 NOT_AUDITED = ("scan_recorded", "tasks_waiting")  # scans: scan_events; nudges change nothing
 SUBJECT_KEYS = ("rma", "order", "task_id", "job_id", "station")
+# Set by the app (server/api/customer.py): enqueues the sending of new outbox rows (their ids).
+notify_hook: Callable[[list[int]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,18 @@ class UnitOfWork:
             # than one INSERT (every claim writes one).
             self.session.flush()
             self.session.connection().execute(AUDIT_INSERT, rows)
+            self._write_notifications()
         self.session.commit()
         self._committed = True
+
+    def _write_notifications(self) -> None:
+        """The customer's messages these events call for, in this transaction (the outbox,
+        server/services/outbox.py); sent by a job once the commit succeeded."""
+        from server.services.outbox import write_for_events
+
+        written = write_for_events(self.session, self.events)
+        if written and notify_hook is not None:
+            self.after_commit(lambda: notify_hook(written))
 
     def rollback(self) -> None:
         self.session.rollback()

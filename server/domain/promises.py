@@ -1,0 +1,153 @@
+"""Will an open order keep its promise, and what would keep it (plain Python, clock passed in).
+
+An order is ready to leave when the floor has done its remaining work: the orders ahead of it
+in the queue at ``orders_per_hour``, plus a wave's wait while it is not released. It leaves
+with its carrier service's next pickup (the cut-off that day if ready before it, else the next
+working day's) and arrives ``transit_days`` working days later (Monday to Friday). It misses
+its promise when it would leave after its ship-by day or arrive after its deliver-by day.
+
+The policy is an ordered list of actions, the first that keeps the promise is taken:
+
+* ``priority``: its pick task goes to the front (behind the other urgent ones);
+* ``release``: a pick task still waiting for a wave is released now;
+* ``upgrade``: the cheapest other service that delivers by the promised day (even if the
+  parcel then leaves after its ship-by day: the customer's date is what counts), if its extra
+  cost is at most ``max_extra_cents``.
+
+When none keeps it, the decision is ``none``: nothing changes on the floor, the customer is
+told the new expected day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+ACTIONS = ("priority", "release", "upgrade")
+URGENT = 0  # a pick task's priority when moved up (lower is more urgent)
+
+
+@dataclass(frozen=True)
+class ServiceOption:
+    code: str            # the order's service level: standard, priority, express
+    cutoff: time         # UTC
+    transit_days: int    # working days
+    cost_cents: int
+
+
+SERVICES = {s.code: s for s in (ServiceOption("standard", time(16, 0), 3, 690),
+                                 ServiceOption("priority", time(16, 0), 2, 990),
+                                 ServiceOption("express", time(18, 0), 1, 1590))}
+
+
+@dataclass(frozen=True)
+class OpenOrder:
+    order_id: int
+    service_level: str
+    ship_by: datetime
+    deliver_by: date
+    priority: int | None      # its pick task's (None: no pick task yet)
+    released: bool
+    ahead: int                # orders ahead of it in the floor's queue
+
+
+@dataclass(frozen=True)
+class FloorPace:
+    now: datetime
+    orders_per_hour: float = 120.0
+    wave_wait: timedelta = timedelta(hours=1)
+    urgent_ahead: int = 0     # orders already moved up: a moved-up order goes behind them
+    policy: tuple[str, ...] = ACTIONS
+    max_extra_cents: int = 500
+    services: dict = field(default_factory=lambda: dict(SERVICES))
+
+
+@dataclass(frozen=True)
+class Decision:
+    order_id: int
+    action: str               # priority, release, upgrade, none
+    reason: str
+    cost_cents: int
+    expected_before: date
+    expected_after: date
+    service_level: str | None = None  # upgrade: the new one
+
+
+def working_day(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def add_working_days(day: date, days: int) -> date:
+    while days > 0:
+        day += timedelta(days=1)
+        days -= working_day(day)
+    return day
+
+
+def leaves_on(ready: datetime, service: ServiceOption) -> date:
+    day = ready.date()
+    if ready.time() > service.cutoff or not working_day(day):
+        day = add_working_days(day, 1)
+    return day
+
+
+def arrives_on(ready: datetime, service: ServiceOption) -> date:
+    return add_working_days(leaves_on(ready, service), service.transit_days)
+
+
+def ready_at(order: OpenOrder, pace: FloorPace, ahead: int, released: bool) -> datetime:
+    wait = timedelta(hours=ahead / pace.orders_per_hour) if pace.orders_per_hour > 0 else timedelta(days=365)
+    return pace.now + wait + (timedelta(0) if released else pace.wave_wait)
+
+
+def default_deliver_by(ship_by: datetime, service_level: str) -> date:
+    service = SERVICES.get(service_level, SERVICES["standard"])
+    return add_working_days(ship_by.date(), service.transit_days)
+
+
+def judge(order: OpenOrder, pace: FloorPace) -> Decision | None:
+    """None when the order keeps its promise as it is; else what the policy does about it."""
+    service = pace.services.get(order.service_level, pace.services["standard"])
+    ready = ready_at(order, pace, order.ahead, order.released)
+    expected = arrives_on(ready, service)
+    if _keeps(order, ready, service):
+        return None
+    for action in pace.policy:
+        decision = _try(action, order, pace, service, expected)
+        if decision is not None:
+            return decision
+    return Decision(order.order_id, "none", f"no action keeps the promise of {order.deliver_by.isoformat()}",
+                    0, expected, expected)
+
+
+def _keeps(order: OpenOrder, ready: datetime, service: ServiceOption) -> bool:
+    return leaves_on(ready, service) <= order.ship_by.date() and arrives_on(ready, service) <= order.deliver_by
+
+
+def _try(action: str, order: OpenOrder, pace: FloorPace, service: ServiceOption, expected: date) -> Decision | None:
+    if action == "priority" and order.priority is not None and order.priority > URGENT:
+        ready = ready_at(order, pace, min(order.ahead, pace.urgent_ahead), order.released)
+        if _keeps(order, ready, service):
+            return Decision(order.order_id, "priority", f"moved up past {order.ahead - min(order.ahead, pace.urgent_ahead)}"
+                            f" orders it keeps {order.deliver_by.isoformat()}", 0, expected, arrives_on(ready, service))
+    if action == "release" and order.priority is not None and not order.released:
+        ready = ready_at(order, pace, order.ahead, True)
+        if _keeps(order, ready, service):
+            return Decision(order.order_id, "release", f"released now it keeps {order.deliver_by.isoformat()}",
+                            0, expected, arrives_on(ready, service))
+    if action == "upgrade":
+        return _upgrade(order, pace, service, expected)
+    return None
+
+
+def _upgrade(order: OpenOrder, pace: FloorPace, service: ServiceOption, expected: date) -> Decision | None:
+    ready = ready_at(order, pace, order.ahead, order.released)
+    keeping = [other for other in pace.services.values()
+               if other.code != service.code and other.cost_cents - service.cost_cents <= pace.max_extra_cents
+               and arrives_on(ready, other) <= order.deliver_by]
+    if not keeping:
+        return None
+    best = min(keeping, key=lambda other: (other.cost_cents, other.code))
+    extra = max(0, best.cost_cents - service.cost_cents)
+    return Decision(order.order_id, "upgrade", f"{service.code} → {best.code} delivers by "
+                    f"{order.deliver_by.isoformat()} for {extra} cents more", extra, expected,
+                    arrives_on(ready, best), best.code)

@@ -1,0 +1,179 @@
+"""The promise watcher: one pass over every open order, and the supervisor's undo.
+
+One SELECT reads the open orders in the floor's queue order (pick task priority, ship-by,
+id), so each order's place in the queue is its index; the rules (server/domain/promises.py)
+judge each one in memory; only the orders that would miss their promise are written to. Every
+decision is a ``promise_decisions`` row (what, why, the cost, what undo puts back) and a
+``promise_decision`` event (the audit trail and the dashboard's exceptions); when nothing keeps
+the promise the customer is told the new expected day (``promise_date_changed`` → a "delayed"
+message, once per new day). An order a supervisor has undone a decision on is left to them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, select, update
+
+from server.domain import promises as rules
+from server.domain.statuses import OrderStatus
+from server.models import Order, OrderPromise, PromiseDecision, Task
+from server.models._types import utcnow
+from server.services.locking import lock_unreleased_pick_tasks
+from server.services.unit_of_work import UnitOfWork
+
+WATCHED = (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.ALLOCATED, OrderStatus.RELEASED,
+           OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PACKED)
+NOT_YET_PICKED = 5  # a pick task's priority when nothing says otherwise (domain/waves.py OTHER_SERVICE_RANK)
+
+
+class UndoRefused(ValueError):
+    pass
+
+
+@dataclass
+class PassReport:
+    watched: int = 0
+    at_risk: int = 0
+    decisions: int = 0
+
+
+def open_orders(session):
+    """(order id, service level, ship-by, deliver-by or None, pick priority or None, released) in queue order."""
+    pick = select(Task.order_id, Task.priority, Task.released).where(
+        Task.kind == "pick", Task.status == "open").subquery()
+    return session.execute(
+        select(Order.id, Order.service_level, Order.promised_ship_by, OrderPromise.deliver_by,
+               pick.c.priority, pick.c.released)
+        .outerjoin(pick, pick.c.order_id == Order.id)
+        .outerjoin(OrderPromise, OrderPromise.order_id == Order.id)
+        .where(Order.status.in_(WATCHED))
+        .order_by(case((pick.c.priority.is_(None), -1), else_=pick.c.priority), Order.promised_ship_by, Order.id))
+
+
+def watch(uow: UnitOfWork, pace: rules.FloorPace) -> PassReport:
+    """One pass of the watcher (call inside ``with uow``; commit after)."""
+    report, at_risk = PassReport(), []
+    urgent = 0
+    for index, (order_id, level, ship_by, deliver_by, priority, released) in enumerate(open_orders(uow.session)):
+        report.watched += 1
+        if priority is not None and priority <= rules.URGENT:
+            urgent += 1
+        order = rules.OpenOrder(order_id, level, ship_by, deliver_by or rules.default_deliver_by(ship_by, level),
+                                priority, True if released is None else bool(released), index if priority is not None else 0)
+        at_risk.append(order)
+    pace = rules.FloorPace(**{**pace.__dict__, "urgent_ahead": urgent})
+    decisions = [d for d in (rules.judge(order, pace) for order in at_risk) if d is not None]
+    report.at_risk = len(decisions)
+    if decisions:
+        report.decisions = _record(uow, decisions, {o.order_id: o for o in at_risk})
+    return report
+
+
+def _record(uow: UnitOfWork, decisions: list[rules.Decision], orders: dict) -> int:
+    session = uow.session
+    ids = [d.order_id for d in decisions]
+    history: dict[int, list[PromiseDecision]] = {}
+    for row in session.scalars(select(PromiseDecision).where(PromiseDecision.order_id.in_(ids))
+                               .order_by(PromiseDecision.id)):
+        history.setdefault(row.order_id, []).append(row)
+    done = 0
+    for decision in decisions:
+        past = history.get(decision.order_id, [])
+        if any(row.undone_at for row in past):
+            continue  # a supervisor took this order in hand
+        if decision.action == "none" and past and past[-1].action == "none" \
+                and past[-1].expected_after == decision.expected_after:
+            continue  # said already
+        _apply(uow, decision, orders[decision.order_id])
+        done += 1
+    return done
+
+
+def _apply(uow: UnitOfWork, decision: rules.Decision, order: rules.OpenOrder) -> None:
+    session = uow.session
+    row = session.get(Order, decision.order_id)
+    before, after = {}, {}
+    if decision.action == "priority":
+        before, after = {"priority": order.priority}, {"priority": rules.URGENT}
+        session.execute(update(Task).where(Task.order_id == row.id, Task.kind == "pick", Task.status == "open")
+                        .values(priority=rules.URGENT).execution_options(synchronize_session=False))
+    elif decision.action == "release":
+        before, after = {"released": False}, {"released": True}
+        for task in lock_unreleased_pick_tasks(session, [row.id]):
+            task.released = True
+            task.order.status = OrderStatus.RELEASED
+        uow.emit("tasks_waiting", kind="pick")
+    elif decision.action == "upgrade":
+        before, after = {"service_level": row.service_level}, {"service_level": decision.service_level}
+        row.service_level = decision.service_level
+    session.add(PromiseDecision(order_id=row.id, action=decision.action, reason=decision.reason[:300],
+                                cost_cents=decision.cost_cents, before=before, after=after,
+                                expected_before=decision.expected_before, expected_after=decision.expected_after))
+    uow.emit("promise_decision", order=row.reference, action=decision.action, reason=decision.reason[:200],
+             cost_cents=decision.cost_cents, expected_on=decision.expected_after.isoformat())
+    if decision.expected_after > order.deliver_by:
+        _tell_new_date(uow, row, decision.expected_after)
+
+
+def _tell_new_date(uow: UnitOfWork, order: Order, expected: date) -> None:
+    promise = uow.session.get(OrderPromise, order.id)
+    if promise is None:
+        promise = OrderPromise(order_id=order.id, deliver_by=None)
+        uow.session.add(promise)
+    if promise.told_on == expected:
+        return
+    promise.told_on = expected
+    uow.emit("promise_date_changed", order=order.reference, expected_on=expected.isoformat())
+
+
+def undo(uow: UnitOfWork, decision_id: int, *, actor: str) -> PromiseDecision:
+    """Put back what a decision changed (a supervisor's call; the watcher then leaves the order alone)."""
+    session = uow.session
+    decision = session.get(PromiseDecision, decision_id)
+    if decision is None:
+        raise UndoRefused(f"no promise decision {decision_id}")
+    if decision.undone_at is not None:
+        return decision
+    order = session.get(Order, decision.order_id)
+    if decision.action == "priority":
+        session.execute(update(Task).where(Task.order_id == order.id, Task.kind == "pick", Task.status == "open")
+                        .values(priority=decision.before.get("priority", NOT_YET_PICKED))
+                        .execution_options(synchronize_session=False))
+    elif decision.action == "release":
+        raise UndoRefused(f"{order.reference} was released to the floor: a release is not taken back")
+    elif decision.action == "upgrade":
+        if order.status in (OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+            raise UndoRefused(f"{order.reference} is {order.status}: its carrier is booked")
+        order.service_level = decision.before.get("service_level", order.service_level)
+    decision.undone_at, decision.undone_by = utcnow(), actor[:64]
+    uow.emit("promise_decision_undone", order=order.reference, action=decision.action, decision=decision.id,
+             actor=actor)
+    return decision
+
+
+def decisions_of(session, order_id: int | None = None, limit: int = 100) -> list[PromiseDecision]:
+    query = select(PromiseDecision).order_by(PromiseDecision.id.desc()).limit(limit)
+    if order_id is not None:
+        query = query.where(PromiseDecision.order_id == order_id)
+    return list(session.scalars(query))
+
+
+def expected_for_customer(session, order: Order, today: date) -> date:
+    """The day the customer expects: the last new date they were told, else the promise."""
+    promise = session.get(OrderPromise, order.id)
+    if promise is not None and promise.told_on is not None:
+        return promise.told_on
+    if promise is not None and promise.deliver_by is not None:
+        return promise.deliver_by
+    return rules.default_deliver_by(order.promised_ship_by, order.service_level)
+
+
+def pace_from_config(config, now) -> rules.FloorPace:
+    policy = tuple(config.get("PROMISE_POLICY") or rules.ACTIONS)
+    unknown = [action for action in policy if action not in rules.ACTIONS]
+    if unknown:
+        raise ValueError(f"PROMISE_POLICY: unknown action(s) {unknown}; one of {', '.join(rules.ACTIONS)}")
+    return rules.FloorPace(now=now, orders_per_hour=float(config.get("PROMISE_ORDERS_PER_HOUR", 120)),
+                           policy=policy, max_extra_cents=int(config.get("PROMISE_MAX_EXTRA_CENTS", 500)))
+
