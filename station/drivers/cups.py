@@ -9,6 +9,7 @@ from there, so a printer out of paper is refused through CUPS too.
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .status import PrinterOffline, PrinterStatus, check_ready
@@ -47,7 +48,9 @@ class CupsPrinter:
         if device.scheme == "socket" and device.hostname:
             from .printers import TcpPrinter  # the Zebra behind the queue answers ~HS itself
 
-            return TcpPrinter(device.hostname, device.port or 9100, timeout=min(self.timeout, 3.0)).status()
+            status = TcpPrinter(device.hostname, device.port or 9100, timeout=min(self.timeout, 3.0)).status()
+            # Its buffer says nothing of jobs CUPS still holds: whether a label came out is unknown.
+            return replace(status, formats_in_buffer=None)
         return PrinterStatus(online=True, detail=UNKNOWN)
 
     def send(self, job: bytes) -> None:
