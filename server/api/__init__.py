@@ -16,5 +16,9 @@ def register(app, socketio) -> None:
     from server.api.v1 import init_api
 
     init_api(app)
+    from server.api import customer
+
+    app.register_blueprint(customer.bp)  # status page, unsubscribe (issue 11)
+    app.register_blueprint(customer.carriers_bp)  # carriers' tracking webhooks
     socketio.on_namespace(station_ns.StationNamespace("/station"))
     socketio.on_namespace(dashboard.DashboardNamespace("/dashboard"))

@@ -21,9 +21,12 @@ POLICY = {
     "dashboard.page": "supervisors", "dashboard.snapshot": "supervisors", "rest.": "supervisors",
     "api_v1.": "bearer token",  # integrations: a cookie, even a supervisor's, is not enough
     "intake_webhooks.receive": "signed webhook",  # HMAC of the body; no cookie opens it
+    # The customer's side (issue 11): a signed link or order number + postal code/e-mail, no account.
+    "customer.track_form": "public", "customer.track": "public", "customer.unsubscribe": "public",
+    "carrier_webhooks.ups_track_alert": "signed webhook",  # UPS's credential header; unset: 404
 }
 ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-00001", "platform": "shopify",
-        "name": "main"}
+        "name": "main", "token": "not-a-signed-token"}
 
 
 def _policy(endpoint: str) -> str:

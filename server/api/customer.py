@@ -1,0 +1,113 @@
+"""The customer's side: the order status page (signed link or a form), unsubscribing, and the
+carriers' tracking webhook (UPS Track Alert).
+
+``/track/<token>``: a link signed with the app's key and an expiry (STATUS_LINK_MAX_AGE_DAYS);
+a tampered, expired or made-up link shows the form and nothing about any order. ``/track``
+(POST): the order number with the postal code or the e-mail, limited per address like the
+sign-in (TRACK_RATE_LIMIT). ``/carriers/ups/track-alert``: UPS posts one event per call with the
+``credential`` header it was given at subscription (UPS_TRACK_ALERT_CREDENTIAL; unset: 404).
+"""
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+
+from server import customer_jobs
+from server.api.auth import client_address
+from server.domain.carrier_tracking import TrackingFormatError, parse_ups_alert
+from server.extensions import csrf
+from server.i18n import current_locale
+from server.models._types import utcnow
+from server.services import outbox, status_page, tracking, unit_of_work
+from server.services.status_links import address_from_token, order_from_token, status_token
+from wire import texts
+
+bp = Blueprint("customer", __name__)
+carriers_bp = Blueprint("carrier_webhooks", __name__, url_prefix="/carriers")
+csrf.exempt(carriers_bp)  # authenticated by the credential UPS was given, not by a session
+
+
+@bp.record_once
+def _init(state) -> None:
+    # New outbox rows are sent by a queue job once their transaction committed.
+    unit_of_work.notify_hook = customer_jobs.enqueue_notifications
+
+
+def _say(key: str, **params) -> str:
+    return texts.text(key, current_locale(), **params)
+
+
+def _form(message_key: str | None = None, status: int = 200):
+    return render_template("track.html", say=_say, view=None, message=message_key, locale=current_locale(),
+                           number=request.form.get("order", "")), status
+
+
+def _rate() -> str:
+    return str(current_app.config.get("TRACK_RATE_LIMIT") or "10 per minute")
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track_form():
+    if request.method == "GET":
+        return _form()
+    limiter = current_app.extensions["colis_limiter"]
+    with limiter.limit(_rate, key_func=client_address, scope="track"):
+        with current_app.extensions["colis"].uow() as uow:
+            order_id = status_page.find_order(uow.session, request.form.get("order", ""),
+                                              request.form.get("postal_or_email", ""))
+        if order_id is None:
+            return _form("track.not_found", 404)
+        return redirect(url_for("customer.track", token=status_token(current_app.config["SECRET_KEY"], order_id)))
+
+
+@bp.get("/track/<token>")
+def track(token: str):
+    max_age = float(current_app.config.get("STATUS_LINK_MAX_AGE_DAYS", 60)) * 86400
+    order_id = order_from_token(current_app.config["SECRET_KEY"], token, max_age)
+    if order_id is None:
+        return _form("track.link_invalid", 404)
+    with current_app.extensions["colis"].uow() as uow:
+        view = status_page.status_view(uow.session, order_id, utcnow().date())
+    if view is None:
+        return _form("track.link_invalid", 404)
+    return render_template("track.html", say=_say, view=view, message=None, locale=current_locale(),
+                           when=status_page.when, return_url=_return_url(view["reference"]),
+                           support_url=current_app.config.get("SUPPORT_URL") or "mailto:support@colis.example")
+
+
+def _return_url(reference: str) -> str:
+    return f"{current_app.config.get('RETURN_START_PATH') or '/return'}?order={reference}"
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    address = address_from_token(current_app.config["SECRET_KEY"], token)
+    if address is None:
+        return _form("track.link_invalid", 404)
+    done = request.method == "POST"
+    if done:  # a POST (the page's button, or RFC 8058 one-click): a mail scanner's GET changes nothing
+        with current_app.extensions["colis"].uow() as uow:
+            if outbox.opt_out(uow.session, address):
+                uow.emit("customer_unsubscribed", actor="customer")
+            uow.commit()
+    return render_template("unsubscribe.html", say=_say, email=address, done=done, locale=current_locale())
+
+
+@carriers_bp.post("/ups/track-alert")
+def ups_track_alert():
+    expected = current_app.config.get("UPS_TRACK_ALERT_CREDENTIAL")
+    if not expected:
+        return jsonify({"error": "UPS Track Alert is not configured"}), 404
+    given = request.headers.get("credential", "")
+    if not hmac.compare_digest(given.encode(), str(expected).encode()):
+        return jsonify({"error": "bad credential"}), 401
+    try:
+        event = parse_ups_alert(request.get_json(silent=True))
+    except TrackingFormatError as exc:
+        return jsonify({"error": str(exc)}), 400
+    with current_app.extensions["colis"].uow() as uow:
+        applied = tracking.apply_events(uow, "ups", [event], "webhook")
+        uow.commit()
+    # 200 also for a duplicate or a parcel not ours: another status only makes UPS send it again.
+    return jsonify({"stored": applied.stored, "duplicates": applied.duplicates, "unknown": applied.unknown})
