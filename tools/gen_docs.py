@@ -61,10 +61,11 @@ def scenarios_doc() -> str:
         out += ["```\n\n", "| in state | on | goes to | handler |\n|---|---|---|---|\n"]
         out += [f"| `{t.source}` | {t.trigger} | {', '.join(f'`{x}`' for x in t.targets)} | `{t.handler}` |\n"
                 for t in scenario.transitions()]
-        keys = {state: scenario.actions(state) for state in scenario.states if scenario.actions(state)}
+        # Sorted: ``states`` is a set, whose order changes from one run to the next.
+        keys = {state: scenario.actions(state) for state in sorted(scenario.states) if scenario.actions(state)}
         if keys:
-            out += ["\nOperator keys: "] + [f"`{state}`: {', '.join(f'`{a}`' for a in actions)}"
-                                           for state, actions in keys.items()] + ["\n"]
+            out += ["\nOperator keys: ", "; ".join(f"`{state}`: {', '.join(f'`{a}`' for a in actions)}"
+                                                    for state, actions in keys.items()), "\n"]
         out.append("\n")
     return "".join(out).rstrip() + "\n"
 

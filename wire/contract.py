@@ -38,6 +38,8 @@ class ScreenState(StrEnum):
     RETURN_INSPECT = "return_inspect"  # returns desk: order, customer, items, refund; scan items
     COUNT_BIN = "count_bin"            # cycle count: go to the bin shown, scan its label
     COUNT = "count"                    # cycle count: scan each unit found (or type a quantity), done
+    CHOOSE_BOX = "choose_box"          # pack: every unit is in; scan (or press) the box, one is proposed
+    WEIGH = "weigh"                    # pack: the parcel on the scale; its weight is checked
     OFFLINE = "offline"                # station-side only: server unreachable, scans kept
 
 
@@ -105,6 +107,12 @@ class Action(StrEnum):
     DONE = "done"          # returns desk: inspection finished, next parcel
     REPRINT = "reprint"    # station-side: print the pending label again
     COUNT = "count"        # cycle count: {"line_id": int, "quantity": int} typed for multiples
+    QUANTITY = "quantity"  # pick: {"line_id": int, "quantity": int} more units of a line just scanned
+    SHORT = "short"        # pick: {"line_id": int, "reason": "empty" | "short" | "damaged"} the bin lacks them
+    BOX = "box"            # pack: {"box": "BOX-M"} the carton chosen (or its barcode scanned)
+    WEIGH = "weigh"        # pack: {"grams": int} the stable weight the station's scale read
+    HAND_OVER = "hand_over"  # pack: {"reason": str} this order goes to a supervisor
+    SIGN_OUT = "sign_out"  # the operator signed in with a badge leaves the station
     RESELLABLE = "resellable"  # returns desk: the unit just scanned is resellable (then scan the bin shown)
     DAMAGED = "damaged"        # returns desk: the unit just scanned is damaged (quarantine)
 
@@ -114,12 +122,13 @@ PRINTER_STATUS_KEYS = ("online", "ready", "paper_out", "paused", "head_open", "r
 PRINTER_PROBLEMS = ("paper_out", "head_open", "ribbon_out", "paused", "buffer_full")
 
 # Keys of every screen (the ack of hello, request_task, scan, action, print_result).
-SCREEN_KEYS = ("state", "scenario", "message", "task", "batch", "print", "rma", "actions", "duplicate")
+SCREEN_KEYS = ("state", "scenario", "message", "task", "batch", "print", "rma", "actions", "duplicate", "operator",
+               "pack")
 
 
 def empty_screen(state: ScreenState = ScreenState.IDLE) -> dict:
     return {"state": str(state), "scenario": None, "message": None, "task": None, "batch": None, "print": [],
-            "rma": None, "actions": [], "duplicate": False}
+            "rma": None, "actions": [], "duplicate": False, "operator": None, "pack": None}
 
 
 def error_reply(code: ErrorCode, text: str) -> dict:

@@ -167,6 +167,39 @@ CATALOG: dict[str, dict[str, str]] = {
     "fleet.printed": {"fr": "Étiquette imprimée sur {printer}", "en": "Label printed on {printer}"},
     "fleet.failed_over": {"fr": "{printer} : {problem} ; étiquette envoyée à la secours {backup}",
                           "en": "{printer}: {problem}; label sent to the backup {backup}"},
+    "web.fleet.title": {"fr": "Imprimantes", "en": "Printers"},
+    "web.fleet.printer": {"fr": "Imprimante", "en": "Printer"},
+    "web.fleet.address": {"fr": "Adresse", "en": "Address"},
+    "web.fleet.media": {"fr": "Étiquettes", "en": "Labels"},
+    "web.fleet.station": {"fr": "Poste servi", "en": "Station served"},
+    "web.fleet.backup": {"fr": "Secours", "en": "Backup"},
+    "web.fleet.none": {"fr": "aucune", "en": "none"},
+    "web.fleet.state": {"fr": "État", "en": "State"},
+    "web.fleet.ready": {"fr": "prête", "en": "ready"},
+    "web.fleet.not_checked": {"fr": "pas encore interrogée", "en": "not asked yet"},
+    "web.fleet.checked": {"fr": "Vue à", "en": "Checked at"},
+    "web.fleet.assign": {"fr": "Affecter", "en": "Assign"},
+    "web.fleet.assign_title": {"fr": "Imprimante d'un poste", "en": "A station's printer"},
+    "web.fleet.jobs": {"fr": "Impressions récentes", "en": "Recent print jobs"},
+    "web.fleet.what": {"fr": "Étiquette", "en": "Label"},
+    "web.fleet.where": {"fr": "Où", "en": "Where"},
+    "web.fleet.who": {"fr": "Demandé par", "en": "Asked by"},
+    "web.fleet.when": {"fr": "Quand", "en": "When"},
+    "web.fleet.status": {"fr": "Statut", "en": "Status"},
+    "web.fleet.attempts": {"fr": "Essais", "en": "Tries"},
+    "web.fleet.why": {"fr": "Pourquoi", "en": "Why"},
+    "web.fleet.reprint": {"fr": "Réimprimer sur", "en": "Reprint on"},
+    "web.fleet.kind.shipping": {"fr": "expédition", "en": "shipping"},
+    "web.fleet.kind.return": {"fr": "retour", "en": "return"},
+    "web.fleet.job.queued": {"fr": "en file", "en": "queued"},
+    "web.fleet.job.sent": {"fr": "envoyée", "en": "sent"},
+    "web.fleet.job.printed": {"fr": "imprimée", "en": "printed"},
+    "web.fleet.job.failed": {"fr": "non imprimée", "en": "not printed"},
+    "web.fleet.job.cancelled": {"fr": "annulée", "en": "cancelled"},
+    "web.fleet.station_prefix": {"fr": "poste", "en": "station"},
+    "fleet.assigned": {"fr": "{printer} imprime pour {station}, secours : {backup}",
+                       "en": "{printer} prints for {station}, backup: {backup}"},
+    "fleet.bad_form": {"fr": "Choisissez un poste et une imprimante", "en": "Choose a station and a printer"},
     "fleet.refused": {"fr": "Étiquette non imprimée, {printer} : {problem} ; nouvel essai dans {seconds} s",
                       "en": "Label not printed, {printer}: {problem}; trying again in {seconds} s"},
     # --- supervisors' pages --------------------------------------------------------------------
@@ -215,10 +248,26 @@ def placeholders(key: str, locale: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(CATALOG[key][locale]) if name}
 
 
+# The picking floor's sentences (kept in their own module, like the web pages').
+from wire.texts_pick import CATALOG as _PICK_CATALOG  # noqa: E402 - after CATALOG, which it extends
+
+CATALOG.update({key: entry for key, entry in _PICK_CATALOG.items() if key not in CATALOG})
+
+
+# The supervisors' pages, statuses, reasons and feed sentences (kept in their own module).
+from wire.texts_web import CATALOG as _WEB_CATALOG  # noqa: E402 - after CATALOG, which it extends
+
+CATALOG.update({key: entry for key, entry in _WEB_CATALOG.items() if key not in CATALOG})
+
 # The returns desk and the returns pages (kept in their own module, like the web pages').
 from wire.texts_returns import CATALOG as _RETURNS_CATALOG  # noqa: E402 - after CATALOG, which it extends
 
 CATALOG.update({key: entry for key, entry in _RETURNS_CATALOG.items() if key not in CATALOG})
+
+# The packing bench (kept in its own module, like the web pages').
+from wire.texts_pack import CATALOG as _PACK_CATALOG  # noqa: E402 - after CATALOG, which it extends
+
+CATALOG.update({key: entry for key, entry in _PACK_CATALOG.items() if key not in CATALOG})
 
 # What customers read: messages and the order's status page (kept in their own module).
 from wire.texts_customer import CUSTOMER as _CUSTOMER_CATALOG  # noqa: E402 - after CATALOG, which it extends
