@@ -36,10 +36,13 @@ class SmtpMailer:
     password: str | None = None
     starttls: bool = False
     timeout: float = 10.0
+    helo_name: str = "colis.example"
 
     def send(self, row: Notification, message_id: str) -> None:
         message = compose_email(row, message_id)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+        # local_hostname given: smtplib would otherwise ask the resolver for this host's FQDN on
+        # every connection (seconds where reverse DNS is slow).
+        with smtplib.SMTP(self.host, self.port, local_hostname=self.helo_name, timeout=self.timeout) as smtp:
             if self.starttls:
                 smtp.starttls()
             if self.user:
@@ -68,7 +71,8 @@ def channels(app) -> dict:
     if config.get("MAIL_SMTP_HOST"):
         found["email"] = SmtpMailer(str(config["MAIL_SMTP_HOST"]), int(config.get("MAIL_SMTP_PORT") or 25),
                                     config.get("MAIL_SMTP_USER"), config.get("MAIL_SMTP_PASSWORD"),
-                                    bool(config.get("MAIL_SMTP_STARTTLS")), float(config.get("MAIL_SMTP_TIMEOUT", 10)))
+                                    bool(config.get("MAIL_SMTP_STARTTLS")), float(config.get("MAIL_SMTP_TIMEOUT", 10)),
+                                    str(config.get("MAIL_MESSAGE_ID_DOMAIN") or "colis.example"))
     if config.get("SMS_ADAPTER") == "record":
         found["sms"] = app.extensions.setdefault("colis_sms", RecordingSms())
     return found

@@ -52,7 +52,7 @@ def free_port() -> int:
 @pytest.fixture
 def smtp():
     inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, server_hostname="smtp.test")
     yield inbox, port, controller
     try:
         controller.stop()
