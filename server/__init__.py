@@ -32,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from server.api import register
 
     register(app, socketio)
+    from server.web import printers as printers_web
+
+    printers_web.init_app(app)  # the fleet's page and its spooler (issue 7)
     from server.cli import register_commands
 
     register_commands(app)

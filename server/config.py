@@ -92,6 +92,15 @@ def defaults(instance_path: str) -> dict:
         # N tasks waiting; 0, only the waves a supervisor releases. A policy set from the CLI or
         # REST (release_policies) overrides it (docs/picking.md).
         "WAVE_KEEP_WAITING": None,
+        # Picking (docs/picking.md, "Scanning a pick"): scan the bin's label before its items —
+        # true (every bin), false, or a list of zones ("A,C" from the environment); a lot expiring
+        # within this many days is refused like an expired one (0: only once past its date).
+        "PICK_SCAN_BIN_FIRST": False,
+        "PICK_MIN_SHELF_LIFE_DAYS": 0,
+        # The floor's geometry for pick routes (docs/routing.md): a TOML/JSON file, or a mapping of
+        # Layout settings; neither: the demo floor.
+        "LAYOUT_FILE": None,
+        "LAYOUT": None,
         # Refund policy (server/domain/refunds.py, docs/returns.md): the return window in days
         # from delivery; restocking fees in basis points (1000 = 10 %) for the listed reasons and
         # for a unit graded damaged by the customer; the reasons that are the merchant's fault

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from server.models import Station, Stock, Task, TaskLine
 from server.models._types import utcnow
+from server.services import stock as stock_levels
 from server.services.locking import lock_bin, lock_stock_in_bin
 from server.services.unit_of_work import UnitOfWork
 
@@ -90,3 +91,6 @@ def close_count(uow: UnitOfWork, station: Station, *, task_id: int, counted: Map
     task.status, task.completed_at = "done", utcnow()
     uow.emit("task_completed", task_id=task.id, kind="count", station=station.code, bin=bin_.code,
              differences=differences)
+    # A count that lowered (or raised) on hand may cross a reorder point: judged now, not at the
+    # next allocation of the product.
+    stock_levels.check_reorder_points(uow, [line.product_id for line in task.lines])

@@ -35,7 +35,7 @@ def request_task(uow: UnitOfWork, station: Station, now: datetime | None = None)
     """Reply for a station asking for work (call inside ``with uow``; commits)."""
     db, now = uow.session, now or utcnow()
     lost = _taken_from(uow, station)
-    session, facts = sessions.resume(db, station)
+    session, facts = sessions.resume(db, station, uow.settings)
     scenario = SCENARIOS[session.scenario]
     told = error("task_lost") if lost else None
     if scenario.claims is None or session.state != scenario.initial:

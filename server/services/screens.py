@@ -41,6 +41,23 @@ def _draw_task(screen: dict, session: Session, facts: DbFacts) -> None:
         screen["task"] = task_view(facts.held_task)
 
 
+def _draw_pick(screen: dict, session: Session, facts: DbFacts) -> None:
+    """The pick task, with the bin the picker stands at (``at_bin``), whether the next line's bin
+    label must be scanned first (``scan_bin``), units declared short per line, an order stopped short."""
+    task = facts.held_task
+    if task is None:
+        return
+    view = task_view(task)
+    at_bin = session.context.get("bin")
+    for line, held in zip(view["lines"], task.lines):
+        line["short"] = held.short
+    following = view["next"]
+    view.update(at_bin=at_bin, short=task.short,
+                scan_bin=bool(following and facts.pick_rules().needs_bin_scan(following["bin"] or "")
+                              and following["bin"] != at_bin))
+    screen["task"] = view
+
+
 def _draw_batch(screen: dict, session: Session, facts: DbFacts) -> None:
     """The cart: each order's tote and progress, the next unit to pick, the tote it goes in."""
     tasks = {task.id: task for task in facts.held}
@@ -75,7 +92,7 @@ def _draw_count(screen: dict, session: Session, facts: DbFacts) -> None:
 
 
 DRAWERS: dict[ScreenState, Callable[[dict, Session, DbFacts], None]] = {
-    ScreenState.PICK: _draw_task,
+    ScreenState.PICK: _draw_pick,
     ScreenState.PACK: _draw_task,
     ScreenState.PRINT_LABEL: _draw_labels,
     ScreenState.BIND_TOTES: _draw_batch,

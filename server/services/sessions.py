@@ -8,19 +8,20 @@ task, its lines, products, bins and order cost more than everything else a scan 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timezone
 from functools import cached_property
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from server.domain.scanning import ScannedCode, gtin14
 from server.domain.scenarios import SCENARIOS, ROLE_SCENARIO, Session, start_for_role
-from server.domain.scenarios.facts import ReturnFacts, ReturnLineFacts, TaskFacts
-from server.domain.statuses import TaskStatus
+from server.domain.pick_rules import PickRules
+from server.domain.scenarios.facts import LotFacts, ReturnFacts, ReturnLineFacts, TaskFacts
+from server.domain.statuses import OrderStatus, TaskStatus
 from server.domain.verification import LineProgress
-from server.models import (Bin, Order, OrderLine, PrintJob, Product, Return, ReturnLine, Station, StationSession,
-                           Task, TaskLine)
+from server.models import (Bin, Order, OrderLine, PickedLot, PrintJob, Product, Return, ReturnLine, Station,
+                           StationSession, Stock, Task, TaskLine)
 from server.services import return_desk, returns
 from wire.contract import ScreenState
 
@@ -75,9 +76,10 @@ def save(db, station: Station, session: Session) -> None:
         row.scenario, row.state, row.context = session.scenario, str(session.state), dict(session.context)
 
 
-def resume(db, station: Station) -> tuple[Session, DbFacts]:
-    """The session as the floor has it now (a task taken away, labels printed meanwhile)."""
-    facts = DbFacts(db, station)
+def resume(db, station: Station, settings=None) -> tuple[Session, DbFacts]:
+    """The session as the floor has it now (a task taken away, labels printed meanwhile).
+    ``settings`` (FloorSettings): the floor's picking rules; None, the defaults."""
+    facts = DbFacts(db, station, settings)
     session = load(db, station)
     return SCENARIOS[session.scenario].resume(session, facts), facts
 
@@ -93,6 +95,7 @@ class HeldLine:
     bin: str | None
     quantity: int
     done: int
+    short: int = 0  # units declared missing in this bin (short pick)
 
     def progress(self) -> LineProgress:
         return LineProgress(self.id, gtin14(self.gtin), self.quantity, self.done, self.name, self.bin or "")
@@ -110,10 +113,11 @@ class HeldTask:
     service_level: str | None
     ship_by: datetime | None
     lines: list[HeldLine] = field(default_factory=list)
+    short: bool = False  # the order stopped short (status short): its tote goes to the supervisor
 
     def facts(self) -> TaskFacts:
         return TaskFacts(self.id, self.kind, self.order or "", tuple(line.progress() for line in self.lines),
-                         self.tote)
+                         self.tote, self.short)
 
     def line(self, line_id: int) -> HeldLine | None:
         return next((line for line in self.lines if line.id == line_id), None)
@@ -124,7 +128,8 @@ _products, _bins = Product.__table__, Bin.__table__
 HELD_TASKS = (
     select(_tasks.c.id, _tasks.c.kind, _tasks.c.tote, _tasks.c.reason, _orders.c.id.label("order_id"),
            _orders.c.service_level, _orders.c.promised_ship_by, _lines.c.id.label("line_id"), _products.c.sku,
-           _products.c.name, _products.c.gtin, _bins.c.code.label("bin"), _lines.c.quantity, _lines.c.done_qty)
+           _products.c.name, _products.c.gtin, _bins.c.code.label("bin"), _lines.c.quantity, _lines.c.done_qty,
+           _lines.c.short_qty, _orders.c.status.label("order_status"))
     .select_from(_tasks.join(_lines, _lines.c.task_id == _tasks.c.id)
                  .join(_products, _products.c.id == _lines.c.product_id)
                  .outerjoin(_bins, _bins.c.id == _lines.c.bin_id)
@@ -141,8 +146,10 @@ def held_tasks(db, station_id: int) -> list[HeldTask]:
         if task is None:
             reference = Order.reference_of(row.order_id) if row.order_id is not None else None
             tasks[row.id] = task = HeldTask(row.id, row.kind, row.tote, row.reason, reference,
-                                            row.service_level, row.promised_ship_by)
-        task.lines.append(HeldLine(row.line_id, row.sku, row.name, row.gtin, row.bin, row.quantity, row.done_qty))
+                                            row.service_level, row.promised_ship_by,
+                                            short=row.order_status == OrderStatus.SHORT)
+        task.lines.append(HeldLine(row.line_id, row.sku, row.name, row.gtin, row.bin, row.quantity, row.done_qty,
+                                   row.short_qty))
     return list(tasks.values())
 
 
@@ -154,8 +161,9 @@ class DbFacts:
     no second read; any other effect makes the facts be read again (``forget``).
     """
 
-    def __init__(self, db, station: Station):
+    def __init__(self, db, station: Station, settings=None):
         self.db, self.station = db, station
+        self._rules = getattr(settings, "pick_rules", None) or PickRules()
 
     @cached_property
     def held(self) -> list[HeldTask]:
@@ -173,6 +181,26 @@ class DbFacts:
 
     def pending_labels(self) -> int:
         return len(self.pending_jobs)
+
+    def pick_rules(self) -> PickRules:
+        return self._rules
+
+    def today(self) -> date:
+        return datetime.now(timezone.utc).date()
+
+    def last_lot(self, line_id: int) -> LotFacts | None:
+        row = self.db.execute(select(PickedLot.lot, PickedLot.expiry, PickedLot.serial)
+                              .where(PickedLot.task_line_id == line_id)
+                              .order_by(PickedLot.id.desc()).limit(1)).first()
+        return LotFacts(*row) if row is not None else None
+
+    def available_elsewhere(self, line_id: int) -> int:
+        line = self.db.get(TaskLine, line_id)
+        if line is None:
+            return 0
+        free = select(func.sum(Stock.on_hand - Stock.reserved)).where(Stock.product_id == line.product_id,
+                                                                     Stock.bin_id != line.bin_id)
+        return int(self.db.scalar(free) or 0)
 
     @cached_property
     def pending_jobs(self) -> list[PrintJob]:
@@ -201,11 +229,11 @@ class DbFacts:
                                .options(selectinload(Return.lines).joinedload(ReturnLine.order_line)
                                         .joinedload(OrderLine.product))).first()
 
-    def counted(self, task_id: int, line_id: int) -> None:
-        """The database counted one more unit on this line: the screen shows it without a read."""
+    def counted(self, task_id: int, line_id: int, units: int = 1, **lot) -> None:
+        """The database counted ``units`` more on this line: the screen shows it without a read."""
         line = self._loaded_line(task_id, line_id)
         if line is not None:
-            line.done += 1
+            line.done += units
 
     def tote_bound(self, task_id: int, tote: str) -> None:
         for task in self.__dict__.get("held", ()):

@@ -23,17 +23,19 @@ class Ran:
 
 def run(uow: UnitOfWork, station: Station, given: Input) -> Ran:
     db = uow.session
-    before, facts = sessions.resume(db, station)
+    before, facts = sessions.resume(db, station, uow.settings)
     step = SCENARIOS[before.scenario].handle(before, given, facts)
-    if step.effects:
-        effects.apply(uow, station, step.effects, facts)
     after = Session(step.scenario or before.scenario, step.state, step.context)
+    if step.effects and effects.apply(uow, station, step.effects, facts):
+        # The service decided more than the step could know (a short pick re-allocated, or
+        # stopped the order): the session follows the floor as it is now.
+        after = SCENARIOS[after.scenario].resume(after, facts)
     sessions.save(db, station, after)
     return Ran(before, step, after, screens.draw(station, after, facts, step.say))
 
 
 def current_screen(uow: UnitOfWork, station: Station, say=None, duplicate: bool = False) -> dict:
     """The screen as it is now, saving the session if the floor moved it (a task taken away)."""
-    session, facts = sessions.resume(uow.session, station)
+    session, facts = sessions.resume(uow.session, station, uow.settings)
     sessions.save(uow.session, station, session)
     return screens.draw(station, session, facts, say, duplicate=duplicate)

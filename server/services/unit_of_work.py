@@ -14,9 +14,12 @@ from typing import Callable
 from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.domain.layout import DEMO_LAYOUT, Layout
+from server.domain.pick_rules import PickRules
 from server.domain.refunds import RefundPolicy
 from server.models import AuditEvent
 from server.models._types import utcnow
+from server.services.layouts import layout_from_config
 
 log = logging.getLogger(__name__)
 Publisher = Callable[[list[dict]], None]
@@ -40,6 +43,10 @@ class FloorSettings:
     wave_keep_waiting: int | None = None  # server/domain/waves.py: None releases orders at once
     refund_policy: RefundPolicy = field(default_factory=RefundPolicy)  # REFUND_* keys (docs/returns.md)
     quarantine_location: str = "Q-RETOURS"  # where damaged returned units wait, never stock
+    # The floor's geometry for pick routes (LAYOUT / LAYOUT_FILE, docs/routing.md) and its picking
+    # rules (PICK_SCAN_BIN_FIRST, PICK_MIN_SHELF_LIFE_DAYS, docs/picking.md).
+    layout: Layout = DEMO_LAYOUT
+    pick_rules: PickRules = PickRules()
 
     @classmethod
     def from_config(cls, config) -> FloorSettings:
@@ -50,6 +57,9 @@ class FloorSettings:
                    task_lease_seconds=float(config.get("TASK_LEASE_SECONDS", 90.0)),
                    wave_keep_waiting=config.get("WAVE_KEEP_WAITING"),
                    refund_policy=RefundPolicy.from_mapping(config),
+                   layout=layout_from_config(config),
+                   pick_rules=PickRules.from_settings(config.get("PICK_SCAN_BIN_FIRST", False),
+                                                      config.get("PICK_MIN_SHELF_LIFE_DAYS", 0)),
                    quarantine_location=str(config.get("RETURNS_QUARANTINE_LOCATION", "Q-RETOURS")))
 
 

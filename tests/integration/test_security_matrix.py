@@ -21,12 +21,13 @@ POLICY = {
     "dashboard.page": "supervisors", "dashboard.snapshot": "supervisors", "rest.": "supervisors",
     "api_v1.": "bearer token",  # integrations: a cookie, even a supervisor's, is not enough
     "intake_webhooks.receive": "signed webhook",  # HMAC of the body; no cookie opens it
+    "printers_web.": "supervisors",  # issue 7: the printer fleet's page, assignments and reprints
     # The customer's side (issue 11): a signed link or order number + postal code/e-mail, no account.
     "customer.track_form": "public", "customer.track": "public", "customer.unsubscribe": "public",
     "carrier_webhooks.ups_track_alert": "signed webhook",  # UPS's credential header; unset: 404
 }
 ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-00001", "platform": "shopify",
-        "name": "main", "token": "not-a-signed-token"}
+        "name": "main", "token": "not-a-signed-token", "job_id": "999999"}
 
 
 def _policy(endpoint: str) -> str:
@@ -59,7 +60,8 @@ def test_every_route_answers_each_identity_as_the_matrix_says(app, floor):
         policy = _policy(rule.endpoint)
         url = rule.rule
         for arg in rule.arguments:
-            url = url.replace(f"<{arg}>", ARGS[arg]).replace(f"<path:{arg}>", ARGS[arg])
+            url = url.replace(f"<{arg}>", ARGS[arg]).replace(f"<path:{arg}>", ARGS[arg]).replace(
+                f"<int:{arg}>", ARGS[arg])
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for who, web in identities.items():
                 reply = web.open(url, method=method, json={} if method != "GET" else None)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
+from server.domain.pick_rules import PickRules
 from server.domain.scanning import identify
 from server.domain.scenarios import Input, Session, Trigger
 from server.domain.scenarios.facts import TaskFacts
@@ -16,9 +18,16 @@ LAMP, MUG, CUP = "03761234000422", "03761234000439", "03761234000446"
 @dataclass
 class Cart:
     tasks: tuple[TaskFacts, ...]
+    rules: PickRules = PickRules()
 
     def batch(self):
         return self.tasks
+
+    def pick_rules(self):
+        return self.rules
+
+    def today(self):
+        return date(2026, 11, 29)
 
 
 def order(task_id: int, *lines: tuple[int, str, str, int], tote: str | None = None) -> TaskFacts:

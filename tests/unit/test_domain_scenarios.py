@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from server.domain.scanning import identify
 from server.domain.scenarios import SCENARIOS, IllegalStep, Input, Scenario, Session, Step, Trigger
 from server.domain.scenarios.engine import Say
-from server.domain.scenarios.facts import ReturnFacts, ReturnLineFacts, TaskFacts
+from server.domain.pick_rules import PickRules
+from server.domain.scenarios.facts import LotFacts, ReturnFacts, ReturnLineFacts, TaskFacts
 from server.domain.scenarios.packing import PACK
 from server.domain.scenarios.picking import PICK
 from server.domain.scenarios.returns import INSPECT, RECEIVE
@@ -22,6 +23,7 @@ from wire.contract import Action, MessageLevel, ScreenState
 
 LAMP, MUG = "03761234000422", "03761234000439"  # GTIN-14 of two valid EAN-13s
 RECEIVED_AT = datetime(2026, 11, 20, 14, 30, tzinfo=timezone.utc)
+TODAY = date(2026, 11, 29)
 
 
 @dataclass
@@ -31,6 +33,9 @@ class Floor:
     held: TaskFacts | None = None
     labels: int = 0
     returns: dict[str, ReturnFacts] = field(default_factory=dict)
+    rules: PickRules = PickRules()
+    lots: dict[int, LotFacts] = field(default_factory=dict)  # line id → its last lot scanned
+    elsewhere: int = 0  # units free in the other bins (short picks)
 
     def task(self):
         return self.held
@@ -40,6 +45,18 @@ class Floor:
 
     def pending_labels(self):
         return self.labels
+
+    def pick_rules(self):
+        return self.rules
+
+    def today(self):
+        return TODAY
+
+    def last_lot(self, line_id):
+        return self.lots.get(line_id)
+
+    def available_elsewhere(self, line_id):
+        return self.elsewhere
 
     def find_return(self, code, items=()):
         return self.returns.get(code.value)
@@ -95,7 +112,8 @@ def test_each_good_unit_is_counted_and_the_last_one_sends_the_tote_to_packing():
 
 
 @pytest.mark.parametrize(("code", "outcome"), [
-    ("3760123456784", "wrong_item"), ("A-01-02-1", "not_an_item"), ("]x9", "unreadable"), ("garbage", "unreadable")])
+    ("3760123456784", "wrong_item"), ("RMA00000042", "not_an_item"), ("]x9", "unreadable"), ("garbage", "unreadable"),
+    ("A-09-09-1", "wrong_bin")])  # a bin of the task is where the picker stands: test_domain_pick_scan.py
 def test_a_refused_unit_changes_nothing_and_says_why_in_red(code, outcome):
     session = at(PICK, ScreenState.PICK, task_id=7)
     step = PICK.handle(session, scan(code), Floor(a_task("pick")))

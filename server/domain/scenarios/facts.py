@@ -7,9 +7,10 @@ database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
+from server.domain.pick_rules import PickRules
 from server.domain.scanning import ScannedCode
 from server.domain.verification import LineProgress
 
@@ -21,9 +22,19 @@ class TaskFacts:
     order: str  # the order's reference, CO-0000042
     lines: tuple[LineProgress, ...]
     tote: str | None = None  # the tote the order's units go into (batch picking)
+    short: bool = False  # the order stopped short: a line short in every bin (its tote to the supervisor)
 
     def line(self, line_id: int) -> LineProgress:
         return next(line for line in self.lines if line.line_id == line_id)
+
+
+@dataclass(frozen=True)
+class LotFacts:
+    """What the last accepted scan of a pick line said beyond its GTIN (picked_lots)."""
+
+    lot: str | None
+    expiry: date | None
+    serial: str | None
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,18 @@ class FloorFacts(Protocol):
 
     def pending_labels(self) -> int:
         """How many of this station's labels wait to be printed."""
+
+    def pick_rules(self) -> PickRules:
+        """The floor's picking rules (bin first, shortest shelf life accepted)."""
+
+    def today(self) -> date:
+        """Today's date (UTC), for expiry dates."""
+
+    def last_lot(self, line_id: int) -> LotFacts | None:
+        """The lot, expiry and serial of the last units picked on this line, if any was scanned."""
+
+    def available_elsewhere(self, line_id: int) -> int:
+        """Units of this pick line's product free (on hand less reserved) in its other bins."""
 
     def find_return(self, code: ScannedCode, items: tuple[str, ...] = ()) -> ReturnFacts | None:
         """The return the desk was given: an RMA, an SSCC, a tracking or order number typed, or

@@ -63,15 +63,23 @@ def pick_unit(session: Session, given: Input, facts) -> Step:
     if tasks is None:
         return Step(S.IDLE, {}, error("task_lost"), outcome="task_lost")
     route = walk(tasks)
-    check = _check_against_route(route, given.code)
+    code = given.code
+    check = _check_against_route(route, code)
     if not check.accepted:
-        return _stay(session, _refusal(tasks, check, given.code), str(check.verdict))
+        return _stay(session, _refusal(tasks, check, code), str(check.verdict))
     task, line = next((task, line) for task, line in route if line.line_id == check.line_id)
+    if (code.count or 1) > 1:  # each unit is put in its order's tote: a pack is scanned unit by unit
+        return _stay(session, error("pack_too_big", units=code.count, name=line.name, remaining=1), "pack_too_big")
+    if facts.pick_rules().refuses_expiry(code.expiry, facts.today()):
+        return _stay(session, error("lot_expired", lot=code.lot or "?", expiry=code.expiry.isoformat(),
+                                    name=line.name), "expired")
     slot = session.context["tasks"].index(task.id) + 1
     put = {"task_id": task.id, "line_id": line.line_id, "tote": task.tote, "slot": slot}
+    lot = {key: value for key, value in (("lot", code.lot), ("serial", code.serial),
+                                         ("expiry", code.expiry.isoformat() if code.expiry else None)) if value}
     return Step(S.PUT_TOTE, {**session.context, "put": put},
                 ok("put_in_tote", name=line.name, slot=slot, tote=task.tote or ""),
-                (Effect("count_unit", {"task_id": task.id, "line_id": line.line_id}),), outcome="counted")
+                (Effect("count_unit", {"task_id": task.id, "line_id": line.line_id, **lot}),), outcome="counted")
 
 
 @PICK_BATCH.on(S.PUT_TOTE, Trigger.SCAN, to=(S.PUT_TOTE, S.BATCH_PICK, S.IDLE))
