@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 
 class FloorBroadcaster:
     def __init__(self, socketio, max_rate: float = 10, snapshot: Callable[[], dict] | None = None,
-                 snapshot_every: float = 2.0):
+                 snapshot_every: float = 2.0, describe: Callable[[dict], dict | None] | None = None):
         self._socketio = socketio
+        # The feed's sentence for an event (server/feed.py), made once here for every page.
+        self._describe = describe
         self._interval = 1.0 / max_rate
         self._snapshot = snapshot
         self._snapshot_every = snapshot_every
@@ -69,11 +71,21 @@ class FloorBroadcaster:
             events, self._pending = self._pending, []
         for kind in sorted({e["kind"] for e in events if e["type"] == "tasks_waiting"}):
             self._socketio.emit("tasks_waiting", {"kind": kind}, namespace="/station", to=f"role:{kind}")
-        shown = [e for e in events if e["type"] != "tasks_waiting"]
+        shown = [self._with_sentence(e) for e in events if e["type"] != "tasks_waiting"]
         snapshot = self._take_snapshot(bool(events))
         if shown or snapshot is not None:
             self._socketio.emit("floor_update", {"events": shown, "snapshot": snapshot},
                                 namespace="/dashboard", to="supervisors")
+
+    def _with_sentence(self, event: dict) -> dict:
+        if self._describe is None:
+            return event
+        try:
+            line = self._describe(event)
+        except Exception:  # noqa: BLE001 - a sentence that cannot be made never stops the batch
+            log.exception("no feed sentence for a %s event", event.get("type"))
+            line = None
+        return {**event, "feed": line} if line else event
 
     def _take_snapshot(self, something_happened: bool) -> dict | None:
         if self._snapshot is None or not (something_happened or self._snapshot_due):

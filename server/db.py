@@ -56,6 +56,10 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() folds ASCII only: "Élodie" must match a search for "élodie", as on
+        # PostgreSQL (the orders search, server/services/order_pages.py).
+        dbapi_connection.create_function("lower", 1, lambda text: text.lower() if isinstance(text, str) else text,
+                                         deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

@@ -1,7 +1,10 @@
 """The running floor: database, unit-of-work factory and broadcaster, one per app."""
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -9,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from server.broadcast import FloorBroadcaster
 from server.db import make_engine, make_session_factory
 from server.services.floor import floor_snapshot
+from server.services.floor_stats import throughput
 from server.services.unit_of_work import FloorSettings, UnitOfWork
 
 
@@ -26,6 +30,12 @@ class Floor:
     session_factory: sessionmaker
     settings: FloorSettings
     broadcaster: FloorBroadcaster | None = field(default=None)
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
+    # The throughput charts scan two days of scans: computed at most this often and shared by
+    # every snapshot meanwhile (the page adds the live events to the current hour in between).
+    charts_every: float = 15.0
+    _charts: tuple[float, dict] | None = field(default=None, repr=False)
+    _charts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_config(cls, config) -> Floor:
@@ -33,19 +43,37 @@ class Floor:
         settings, factory = FloorSettings.from_config(config), make_session_factory(engine)
         # Screens price returns as the refund will (services/screens.py reads it from the session).
         factory.configure(info={"refund_policy": settings.refund_policy})
-        return cls(engine, factory, settings)
+        return cls(engine, factory, settings, timezone=ZoneInfo(str(config.get("TIMEZONE") or "Europe/Paris")),
+                   charts_every=float(config.get("DASHBOARD_CHARTS_EVERY", 15.0)))
 
     def attach_broadcaster(self, socketio, max_rate: float, snapshot_every: float = 2.0) -> None:
+        from server.feed import describe
+
         self.broadcaster = FloorBroadcaster(socketio, max_rate, snapshot=self.snapshot,
-                                            snapshot_every=snapshot_every)
+                                            snapshot_every=snapshot_every, describe=describe)
 
     def uow(self) -> UnitOfWork:
         publish = self.broadcaster.publish if self.broadcaster else None
         return UnitOfWork(self.session_factory, publish, self.settings)
 
-    def snapshot(self) -> dict:
+    def snapshot(self, fresh_charts: bool = False) -> dict:
+        """The floor as the dashboard draws it; ``fresh_charts`` (a page just connected) recounts
+        the throughput instead of using the one computed less than ``charts_every`` ago."""
         with self.session_factory() as session:
-            return floor_snapshot(session)
+            snapshot = floor_snapshot(session)
+            snapshot["throughput"] = self._throughput(session, fresh_charts)
+            return snapshot
+
+    def _throughput(self, session, fresh: bool) -> dict:
+        now = time.monotonic()
+        with self._charts_lock:
+            cached = self._charts
+        if cached is not None and not fresh and now - cached[0] < self.charts_every:
+            return cached[1]
+        charts = throughput(session, self.timezone)
+        with self._charts_lock:
+            self._charts = (now, charts)
+        return charts
 
     def close(self) -> None:
         if self.broadcaster:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
 import time
 
@@ -23,7 +24,9 @@ from server.config import is_production
 from server.extensions import login_manager, socketio
 from server.i18n import current_locale, t
 from server.models import AuditEvent, User
+from server import slow_cpu
 from server.services import users
+from server.web.access import landing_for
 from wire import texts
 
 log = logging.getLogger(__name__)
@@ -50,24 +53,44 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class WebUser(UserMixin):
     """The signed-in user as the web layer sees it (detached from any DB session)."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, login_id: str = ""):
         self.user_id, self.username, self.role = user.id, user.username, user.role
         self.display_name, self.locale, self.session_version = user.display_name, user.locale, user.session_version
+        self.login_id = login_id
 
     def get_id(self) -> str:
-        # The session version is part of the id: logging out, a password reset, a role change
-        # or a deactivation bumps it, so every cookie (and socket) issued before is refused.
-        return f"{self.user_id}:{self.session_version}"
+        # The session version is part of the id: signing out everywhere, a password reset, a
+        # role change or a deactivation bumps it, so every cookie (and socket) issued before is
+        # refused. The login id names this browser's sign-in: signing out here revokes it alone.
+        return f"{self.user_id}:{self.session_version}:{self.login_id}"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> WebUser | None:
-    uid, _, version = user_id.partition(":")
+    uid, _, rest = user_id.partition(":")
+    version, _, login_id = rest.partition(":")
+    if login_id and login_revoked(current_app, login_id):
+        return None
     with current_app.extensions["colis"].session_factory() as session:
         user = session.get(User, int(uid)) if uid.isdigit() else None
         if user is None or not user.active or str(user.session_version) != version:
             return None
-        return WebUser(user)
+        return WebUser(user, login_id)
+
+
+def _revoked_key(app, login_id: str) -> str:
+    return f"{app.config['SOCKETIO_CHANNEL']}:login-revoked:{login_id[:32]}"
+
+
+def login_revoked(app, login_id: str) -> bool:
+    """This browser's sign-in was ended by "sign out" (kept in the limiter's storage: Redis when
+    several processes run, so every process refuses the cookie)."""
+    return bool(app.extensions["colis_limiter"].storage.get(_revoked_key(app, login_id)))
+
+
+def revoke_login(app, login_id: str) -> None:
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    app.extensions["colis_limiter"].storage.incr(_revoked_key(app, login_id), lifetime)
 
 
 login_manager.login_view = "auth.login"
@@ -128,8 +151,9 @@ def _sign_in():
         uow.commit()
     if web_user:
         guard.succeeded(username, address)
+        web_user.login_id = secrets.token_urlsafe(16)
         login_user(web_user)
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), landing=landing_for(web_user.role)))
     current_app.extensions["colis_refusals"].count(address)
     flash(t("bad_login"))
     return render_template("login.html"), 401
@@ -138,12 +162,20 @@ def _sign_in():
 @bp.post("/logout")
 @login_required
 def logout():
-    user_id = current_user.user_id
+    """Sign out this browser (a wall screen signed in elsewhere stays), or everywhere."""
+    user_id, login_id = current_user.user_id, current_user.login_id
+    everywhere = request.form.get("everywhere") == "1" or not login_id
     with current_app.extensions["colis"].uow() as uow:
-        uow.session.get(User, user_id).session_version += 1
-        uow.emit("user_signed_out", actor=f"user:{current_user.username}", address=client_address())
+        if everywhere:
+            uow.session.get(User, user_id).session_version += 1
+        uow.emit("user_signed_out", actor=f"user:{current_user.username}", address=client_address(),
+                 everywhere=everywhere)
         uow.commit()
+    if not everywhere:
+        revoke_login(current_app, login_id)
     logout_user()
+    # Every dashboard socket of the user is closed; the other browsers' sockets reconnect at
+    # once with their still valid cookie (and a fresh snapshot), this one's is refused.
     disconnect_user_sockets(user_id)
     return redirect(url_for("auth.login"))
 
@@ -157,11 +189,11 @@ def disconnect_user_sockets(user_id: int) -> None:
 _disconnect_sockets = disconnect_user_sockets  # the old name
 
 
-def safe_next(target: str | None) -> str:
+def safe_next(target: str | None, landing: str | None = None) -> str:
     """Only local paths: never bounce a signed-in user to another site (nor into a 500)."""
     if target and _LOCAL_PATH.match(target):
         return target
-    return url_for("dashboard.page")
+    return landing or url_for("dashboard.page")
 
 
 _safe_next = safe_next  # the old name
@@ -271,11 +303,8 @@ def init_doors(state) -> None:
     app.extensions["colis_refusals"] = RefusalFeed(publish, float(config["LOGIN_FAILURE_FEED_EVERY"]))
     app.after_request(security_headers)
     app.register_error_handler(RateLimitExceeded, too_many)
-    if config.get("SOCKETIO_ASYNC_MODE") == "gevent":
-        import gevent
-
-        # Password checks off the event loop (see users.cpu_runner).
-        users.cpu_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
+    # Password checks off the serving thread, at the lowest CPU priority (server/slow_cpu.py).
+    users.cpu_runner = slow_cpu.runner_for(config.get("SOCKETIO_ASYNC_MODE"))
     timeout = float(config.get("SOCKET_SIGN_IN_TIMEOUT") or 0)
     if timeout > 0 and socketio.server is not None:
         from server.api.sockets_registry import IdleSocketCloser

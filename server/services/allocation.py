@@ -14,9 +14,11 @@ from sqlalchemy import select
 from server.domain.route import sort_by_route
 from server.domain.waves import service_rank
 from server.models import Order, Stock, Task, TaskLine
+from server.services import holds
 from server.services import stock as stock_levels
 from server.services import waves
-from server.services.locking import lock_stock_for, lock_tasks_of_order
+from server.models.warehouses import DEFAULT_WAREHOUSE_ID
+from server.services.locking import lock_stock_by_warehouse, lock_stock_for, lock_tasks_of_order
 from server.services.unit_of_work import UnitOfWork
 
 
@@ -35,20 +37,23 @@ class InsufficientStock(Exception):
         super().__init__(f"{order_ref}: not enough stock ({detail})")
 
 
-def allocate_order(uow: UnitOfWork, order_id: int, *, top_up: bool = True) -> Task:
+def allocate_order(uow: UnitOfWork, order_id: int, *, top_up: bool = True, stock: list[Stock] | None = None) -> Task:
     """Reserve every line of one order and create its pick task (call inside ``with uow``).
 
     The task is claimable at once unless orders are released in waves; then auto-release
     tops the waiting tasks up (``top_up``; ``allocate_new_orders`` does it once at its end)."""
     session = uow.session
     order = session.get(Order, order_id)
-    stock = lock_stock_for(session, sorted({line.product_id for line in order.lines}))
+    if stock is None:  # routing passes the rows of the order's warehouse, already locked
+        stock = _stock_in_warehouse(session, order)
     plan, shortages = _plan_picks(order, stock)
     if shortages:
         order.status = "backordered"
         raise InsufficientStock(order.reference, shortages)
-    released = waves.releases_at_once(uow, "pick")
-    task = Task(kind="pick", order_id=order.id, priority=_priority(order), released=released)
+    # A held order's task waits off the floor until the hold is released (services/holds.py).
+    released = waves.releases_at_once(uow, "pick") and not holds.is_held(session, order.id)
+    task = Task(kind="pick", order_id=order.id, priority=_priority(order), released=released,
+                warehouse_id=order.warehouse_id or DEFAULT_WAREHOUSE_ID)
     for sequence, (line, row, qty) in enumerate(sort_by_route(plan, lambda p: p[1].bin.code)):
         row.reserved += qty
         task.lines.append(TaskLine(sequence=sequence, order_line_id=line.id, product_id=line.product_id,
@@ -69,14 +74,21 @@ def allocate_new_orders(uow: UnitOfWork, limit: int = 500) -> tuple[int, int]:
     """Allocate the oldest new orders, each in its own savepoint. Returns (allocated, backordered)."""
     ids = uow.session.scalars(select(Order.id).where(Order.status == "new")
                               .order_by(Order.promised_ship_by, Order.id).limit(limit)).all()
+    from server.services.routing import route_order  # routing allocates through allocate_order
+
     allocated = backordered = 0
     for order_id in ids:
         try:
             with uow.session.begin_nested():
-                allocate_order(uow, order_id, top_up=False)
-            allocated += 1
+                # Routed first: which warehouse(s) and carrier, then reserved there.
+                routed = route_order(uow, order_id, top_up=False)
         except InsufficientStock:
             uow.session.get(Order, order_id).status = "backordered"
+            backordered += 1
+            continue
+        if routed.orders:
+            allocated += 1
+        else:
             backordered += 1
     if allocated:
         waves.auto_release(uow, "pick")
@@ -115,10 +127,17 @@ def cancel_order(uow: UnitOfWork, order_id: int, *, actor: str, reason: str = ""
             freed += line.quantity - line.done_qty
         task.status = "cancelled"
     order.status = "cancelled"
+    holds.drop_hold(uow, order.id)  # nothing left to release
     db.flush()
     uow.emit("order_cancelled", order=order.reference, actor=actor, reason=reason[:200], units_freed=freed)
     stock_levels.check_reorder_points(uow, {line.product_id for line in order.lines})  # back above: re-armed
     return order
+
+
+def _stock_in_warehouse(session, order: Order) -> list[Stock]:
+    """The order's products' stock rows, locked: in its warehouse once routed, else anywhere."""
+    rows = lock_stock_by_warehouse(session, sorted({line.product_id for line in order.lines}))
+    return [row for row, where in rows if order.warehouse_id is None or where == order.warehouse_id]
 
 
 def _plan_picks(order: Order, stock: list[Stock]):

@@ -7,13 +7,17 @@ from sqlalchemy import func, select
 
 from server.models import Order, Package, Return, ScanEvent, Station, Task
 from server.models._types import utcnow
+from server.models.orders import OrderHold
+from server.services import floor_stats as stats
 
 # Scan outcomes that are work done, not exceptions (tests/unit/test_domain_scenarios.py checks
 # that every outcome a scenario accepts is here and no refusal is).
 GOOD_SCANS = ("counted", "task_complete", "rma_found", "rma_already_received", "return_item_seen",
-              "tote_bound", "put_ok", "batch_done", "bin_ok", "item_noted", "restocked", "already_inspected")
+              "tote_bound", "put_ok", "batch_done", "bin_ok", "item_noted", "restocked", "already_inspected",
+              # the packing bench: a badge, a tote or order taken, a box chosen (domain/scenarios/packing.py)
+              "signed_in", "signed_out", "order_taken", "same_order", "box_chosen")
 
-OPEN_ORDER_STATES = ("new", "backordered", "allocated", "picking", "picked", "packing", "packed")
+OPEN_ORDER_STATES = ("new", "backordered", "allocated", "released", "picking", "picked", "packing", "packed")
 
 
 def floor_snapshot(session) -> dict:
@@ -24,12 +28,17 @@ def floor_snapshot(session) -> dict:
     late = session.scalar(select(func.count()).select_from(Order).where(
         Order.status.in_(OPEN_ORDER_STATES), Order.promised_ship_by < utcnow()))
     reasons = dict(session.execute(select(Return.reason, func.count()).group_by(Return.reason)).all())
-    stations = [{"code": s.code, "role": s.role, "online": s.online,
-                 "printer": s.printer_status or {}, "last_seen": s.last_seen_at.isoformat() if s.last_seen_at else None}
+    stations = [{"code": s.code, "role": s.role, "online": s.online, "active": s.active,
+                 "printer": s.printer_status or {}, "devices": s.device_status or {},
+                 "last_seen": s.last_seen_at.isoformat() if s.last_seen_at else None}
                 for s in session.scalars(select(Station).order_by(Station.code))]
     return {"orders": orders, "tasks": tasks, "late": late, "return_reasons": reasons,
             "stations": stations, "backlog": sum(orders.get(s, 0) for s in OPEN_ORDER_STATES),
-            "rates": _rates(session), "at": utcnow().isoformat()}
+            "rates": _rates(session), "at": utcnow().isoformat(),
+            # issue 9: the supervisor's floor (server/services/floor_stats.py)
+            "channels": stats.open_by_channel(session), "cutoffs": stats.cutoffs(session),
+            "returns": stats.returns_by_reason(session), "low_stock": stats.low_stock(session),
+            "on_hold": session.scalar(select(func.count()).select_from(OrderHold))}
 
 
 def _rates(session) -> dict:

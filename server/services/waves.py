@@ -16,6 +16,7 @@ from server.domain import waves as rules
 from server.models import Order, Task
 from server.models._types import utcnow
 from server.models.orders import ReleasePolicy, Wave
+from server.services.holds import not_held
 from server.services.locking import lock_unreleased_pick_tasks
 from server.services.unit_of_work import UnitOfWork
 
@@ -52,7 +53,8 @@ def release_wave(uow: UnitOfWork, max_orders: int, *, actor: str = "system", tri
     rows = db.execute(
         select(Task.order_id, Order.promised_ship_by, Order.service_level, Task.priority)
         .join(Order, Order.id == Task.order_id)
-        .where(Task.kind == "pick", Task.status == "open", Task.released == false(), Order.status == "allocated")
+        .where(Task.kind == "pick", Task.status == "open", Task.released == false(), Order.status == "allocated",
+               not_held(Order.id))  # a held order waits for its release (services/holds.py)
         .order_by(Order.promised_ship_by, Task.priority, Order.id).limit(max_orders * 2)).all()
     chosen = rules.plan_wave((rules.Candidate(*row) for row in rows), max_orders)
     tasks = sorted(lock_unreleased_pick_tasks(db, chosen), key=lambda task: chosen.index(task.order_id))

@@ -21,13 +21,21 @@ POLICY = {
     "dashboard.page": "supervisors", "dashboard.snapshot": "supervisors", "rest.": "supervisors",
     "api_v1.": "bearer token",  # integrations: a cookie, even a supervisor's, is not enough
     "intake_webhooks.receive": "signed webhook",  # HMAC of the body; no cookie opens it
-    "printers_web.": "supervisors",  # issue 7: the printer fleet's page, assignments and reprints
     # The customer's side (issue 11): a signed link or order number + postal code/e-mail, no account.
     "customer.track_form": "public", "customer.track": "public", "customer.unsubscribe": "public",
     "carrier_webhooks.ups_track_alert": "signed webhook",  # UPS's credential header; unset: 404
+    # issue 9: the supervisors' pages; users are the admins' alone; the returns clerk's landing
+    "orders_web.": "supervisors", "stations_web.": "supervisors", "users_web.": "admins",
+    "stations_web.returns_landing": "returns",
+    "printers_web.": "supervisors",  # issue 7: the printer fleet's page, assignments and reprints
+    # issue 8: the returns pages are the returns clerk's (and supervisors'); deciding a refund is a
+    # supervisor's; the customers' self-service return page is open (its own proof and rate limit).
+    "returns_pages.": "returns", "returns_pages.approve": "supervisors", "returns_pages.reject": "supervisors",
+    "self_return.": "public",
 }
 ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-00001", "platform": "shopify",
-        "name": "main", "token": "not-a-signed-token", "job_id": "999999"}
+        "name": "main", "token": "not-a-signed-token", "package_id": "1", "code": "PICK-01", "user_id": "999999", "job_id": "999999"}
+ARGS["rma"] = "RMA00000001"  # issue 8's return pages
 
 
 def _policy(endpoint: str) -> str:
@@ -72,6 +80,10 @@ def test_every_route_answers_each_identity_as_the_matrix_says(app, floor):
                     allowed = who != "anonymous"
                 elif policy == "supervisors":
                     allowed = who in SUPERVISING
+                elif policy == "admins":
+                    allowed = who == "admin"
+                elif policy == "returns":
+                    allowed = who in SUPERVISING | {"returns_clerk"}
                 else:  # bearer token, signed webhook: no web identity opens them
                     allowed = False
                 if policy == "signed webhook":

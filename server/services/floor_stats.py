@@ -1,0 +1,142 @@
+"""The dashboard's figures beyond the counters: open orders by channel, the backlog against each
+carrier's cut-off, returns by reason and value, low stock, and throughput per hour.
+
+Each is one grouped query (no rows brought back one by one), so the snapshot stays cheap on a
+million orders. Throughput is bucketed by the database per UTC hour, then placed in the floor's
+time zone (whole-hour offsets; a half-hour zone would shift buckets by 30 min).
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, tzinfo
+
+from sqlalchemy import case, func, select
+
+from server.carriers import SERVICES
+from server.models import Order, OrderLine, Product, Return, ReturnLine, ScanEvent, Station, Task
+from server.models.orders import ReorderPoint
+from server.models._types import UtcDateTime, utcnow
+
+OPEN = ("new", "backordered", "allocated", "released", "picking", "picked", "packing", "packed")
+PICKED_UNIT = ("counted", "task_complete")  # a pick scan that put one unit in a tote
+AT_RISK = timedelta(hours=2)  # an order due within this is at risk (COLIS_DASHBOARD_AT_RISK_MINUTES)
+
+
+def open_by_channel(session) -> dict[str, int]:
+    rows = session.execute(select(Order.channel, func.count()).where(Order.status.in_(OPEN))
+                           .group_by(Order.channel)).all()
+    return {channel: n for channel, n in rows}
+
+
+def cutoffs(session, now: datetime | None = None, at_risk: timedelta = AT_RISK) -> list[dict]:
+    """Per carrier service: open orders, those late (past their ship-by), those at risk (due
+    within ``at_risk``), and the next cut-off still ahead."""
+    now = now or utcnow()
+    due = Order.promised_ship_by
+    rows = session.execute(
+        select(Order.service_level, func.count(),
+               func.sum(case((due < now, 1), else_=0)),
+               func.sum(case(((due >= now) & (due < now + at_risk), 1), else_=0)),
+               func.min(case((due >= now, due), else_=None), type_=UtcDateTime()))
+        .where(Order.status.in_(OPEN)).group_by(Order.service_level)).all()
+    out = []
+    for level, total, late, risky, next_due in rows:
+        carrier, service = SERVICES.get(level, SERVICES["standard"])
+        out.append({"service_level": level, "carrier": carrier, "service": service, "open": total,
+                    "late": int(late or 0), "at_risk": int(risky or 0),
+                    "next_cutoff": _iso(next_due)})
+    return sorted(out, key=lambda row: (row["next_cutoff"] or "9999", row["service_level"]))
+
+
+def returns_by_reason(session) -> list[dict]:
+    """Returns per reason, with the value of the goods they bring back (price × quantity)."""
+    counts = dict(session.execute(select(Return.reason, func.count()).group_by(Return.reason)).all())
+    values = dict(session.execute(
+        select(Return.reason, func.sum(ReturnLine.quantity * OrderLine.unit_price_cents))
+        .join(ReturnLine, ReturnLine.return_id == Return.id)
+        .join(OrderLine, OrderLine.id == ReturnLine.order_line_id).group_by(Return.reason)).all())
+    return [{"reason": reason, "count": n, "value_cents": int(values.get(reason) or 0)}
+            for reason, n in sorted(counts.items(), key=lambda item: -item[1])]
+
+
+def low_stock(session, limit: int = 20) -> list[dict]:
+    """Products whose low-stock alert is raised (services/stock.py), with what is available now."""
+    from server.models import Stock
+
+    available = (select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved).label("units"))
+                 .group_by(Stock.product_id).subquery())
+    rows = session.execute(
+        select(Product.sku, Product.name, ReorderPoint.point, func.coalesce(available.c.units, 0))
+        .join(ReorderPoint, ReorderPoint.product_id == Product.id)
+        .outerjoin(available, available.c.product_id == Product.id)
+        .where(ReorderPoint.alerted_at.is_not(None)).order_by(Product.sku).limit(limit)).all()
+    return [{"sku": sku, "name": name, "reorder_point": point, "available": int(units)}
+            for sku, name, point, units in rows]
+
+
+def _hour_key(session, column):
+    """The UTC hour of a timestamp as 'YYYY-MM-DD HH', computed by the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", column)
+
+
+def throughput(session, tz: tzinfo, now: datetime | None = None) -> dict:
+    """Units picked and orders packed per hour, today and yesterday (floor time), and today's
+    totals and hourly rate per station."""
+    now = (now or utcnow()).astimezone(tz)
+    today = datetime.combine(now.date(), time(), tzinfo=tz)
+    yesterday = datetime.combine(now.date() - timedelta(days=1), time(), tzinfo=tz)
+    since = yesterday.astimezone(utcnow().tzinfo)
+    hour = _hour_key(session, ScanEvent.received_at)
+    units = session.execute(
+        select(hour, ScanEvent.station_id, func.count()).join(Task, Task.id == ScanEvent.task_id)
+        .where(ScanEvent.received_at >= since, Task.kind == "pick", ScanEvent.outcome.in_(PICKED_UNIT))
+        .group_by(hour, ScanEvent.station_id)).all()
+    done = _hour_key(session, Task.completed_at)
+    packed = session.execute(
+        select(done, Task.station_id, func.count())
+        .where(Task.kind == "pack", Task.status == "done", Task.completed_at >= since)
+        .group_by(done, Task.station_id)).all()
+    codes = dict(session.execute(select(Station.id, Station.code)).all())
+    return {"units": _by_hour(units, tz, today, yesterday), "packed": _by_hour(packed, tz, today, yesterday),
+            "stations": _per_station(units, packed, codes, tz, today, now), "hour": now.hour,
+            "at": utcnow().isoformat()}
+
+
+def _local(key: str, tz: tzinfo) -> datetime:
+    return datetime.strptime(key, "%Y-%m-%d %H").replace(tzinfo=utcnow().tzinfo).astimezone(tz)
+
+
+def _by_hour(rows, tz: tzinfo, today: datetime, yesterday: datetime) -> dict:
+    series = {"today": [0] * 24, "yesterday": [0] * 24}
+    for key, _station, n in rows:
+        moment = _local(key, tz)
+        day = "today" if moment >= today else "yesterday" if moment >= yesterday else None
+        if day:
+            series[day][moment.hour] += n
+    return series
+
+
+def _per_station(units, packed, codes: dict, tz: tzinfo, today: datetime, now: datetime) -> list[dict]:
+    table: dict[str, dict] = {}
+    for kind, rows in (("units", units), ("packed", packed)):
+        for key, station_id, n in rows:
+            if _local(key, tz) < today or station_id not in codes:
+                continue
+            row = table.setdefault(codes[station_id], {"station": codes[station_id], "units": 0, "packed": 0,
+                                                       "hours": set()})
+            row[kind] += n
+            row["hours"].add(key)
+    for row in table.values():
+        hours = max(1, len(row.pop("hours")))  # hours with work in them: the station's rate
+        row["units_per_hour"] = round(row["units"] / hours, 1)
+        row["packed_per_hour"] = round(row["packed"] / hours, 1)
+    return sorted(table.values(), key=lambda row: row["station"])
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=utcnow().tzinfo)
+    return moment.isoformat()

@@ -1,0 +1,157 @@
+"""What the orders pages read: the list with its filters and search, and one order whole
+(lines, customer, parcels and print jobs, returns and refunds, holds, timeline).
+
+Read-only; one query per part. A search term is tried as everything a supervisor may have in
+hand: an order reference or number, a customer's name or e-mail, a tracking number, an SSCC
+(bare, with its AI 00 or in brackets), an RMA, or the channel's own order number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from sqlalchemy import func, or_, select
+
+from server.models import (AuditEvent, Customer, Order, Package, PrintJob, Refund, Return, ScanEvent, Station,
+                           Task, TaskLine)
+from server.models._types import utcnow
+from server.models.orders import OrderHold
+from server.services.floor_stats import OPEN
+
+PAGE_SIZE = 50
+_SSCC = re.compile(r"^(?:\(00\)|00)?(\d{18})$")
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    q: str = ""
+    status: str = ""
+    channel: str = ""
+    carrier: str = ""        # a service level (the carrier service it books)
+    late: bool = False
+    on_hold: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+
+def _matching_ids(session, term: str):
+    """Order ids a search term names (a subquery), or None for no search."""
+    term = " ".join(term.split())[:100]
+    if not term:
+        return None
+    upper = term.upper()
+    ids = [select(Order.id).where(Order.external_id == term)]
+    number = _order_id(term)
+    if number is not None:
+        ids.append(select(Order.id).where(Order.id == number))
+    sscc = _SSCC.match(term.replace(" ", ""))
+    if sscc:
+        ids.append(select(Package.order_id).where(Package.sscc == sscc.group(1)))
+    ids.append(select(Package.order_id).where(Package.tracking_number == upper))
+    ids.append(select(Return.order_id).where(Return.rma == upper))
+    like = f"%{term.lower().replace('%', '').replace('_', '')}%"
+    ids.append(select(Order.id).join(Customer, Customer.id == Order.customer_id)
+               .where(or_(func.lower(Customer.name).like(like), func.lower(Customer.email).like(like))))
+    return ids[0].union(*ids[1:]).subquery()
+
+
+def list_orders(session, filters: OrderFilters, tz: tzinfo) -> tuple[list, bool]:
+    """One page of orders (newest first) and whether there is another."""
+    query = select(Order, Customer.name, Customer.email, OrderHold.reason).join(
+        Customer, Customer.id == Order.customer_id).outerjoin(OrderHold, OrderHold.order_id == Order.id)
+    matching = _matching_ids(session, filters.q)
+    if matching is not None:
+        query = query.where(Order.id.in_(select(matching.c[0])))
+    if filters.status:
+        query = query.where(Order.status == filters.status)
+    if filters.channel:
+        query = query.where(Order.channel == filters.channel)
+    if filters.carrier:
+        query = query.where(Order.service_level == filters.carrier)
+    if filters.late:
+        query = query.where(Order.status.in_(OPEN), Order.promised_ship_by < utcnow())
+    if filters.on_hold:
+        query = query.where(OrderHold.order_id.is_not(None))
+    if filters.date_from:
+        query = query.where(Order.created_at >= datetime.combine(filters.date_from, time(), tzinfo=tz))
+    if filters.date_to:
+        query = query.where(Order.created_at < datetime.combine(filters.date_to + timedelta(days=1), time(), tzinfo=tz))
+    page = max(1, filters.page)
+    rows = session.execute(query.order_by(Order.id.desc()).offset((page - 1) * PAGE_SIZE)
+                           .limit(PAGE_SIZE + 1)).all()
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def channels(session) -> list[str]:
+    return list(session.scalars(select(Order.channel).distinct().order_by(Order.channel)))
+
+
+def _order_id(reference: str) -> int | None:
+    """The order id a reference names, if it can be one (an SSCC is digits too, but too long)."""
+    number = Order.id_from_reference(reference)
+    return number if number is not None and 0 < number < 2**31 else None
+
+
+def find_order(session, reference: str) -> Order | None:
+    number = _order_id(reference)
+    return session.get(Order, number) if number is not None else None
+
+
+def picked_quantities(session, order_id: int) -> dict[int, int]:
+    """Units picked per order line (the pick tasks' done counts)."""
+    rows = session.execute(select(TaskLine.order_line_id, func.sum(TaskLine.done_qty)).join(Task)
+                           .where(Task.order_id == order_id, Task.kind == "pick", Task.status != "cancelled")
+                           .group_by(TaskLine.order_line_id)).all()
+    return {line_id: int(n or 0) for line_id, n in rows}
+
+
+def parcels(session, order_id: int) -> list[tuple[Package, list[PrintJob]]]:
+    packages = list(session.scalars(select(Package).where(Package.order_id == order_id).order_by(Package.id)))
+    jobs = session.scalars(select(PrintJob).where(PrintJob.package_id.in_([p.id for p in packages]))
+                           .order_by(PrintJob.id)).all() if packages else []
+    return [(package, [job for job in jobs if job.package_id == package.id]) for package in packages]
+
+
+def returns_of(session, order_id: int) -> list[tuple[Return, list[Refund]]]:
+    cases = list(session.scalars(select(Return).where(Return.order_id == order_id).order_by(Return.id)))
+    return [(case, list(case.refunds)) for case in cases]
+
+
+def timeline(session, order: Order) -> list[dict]:
+    """Everything that happened to the order, oldest first: audited changes (status, holds,
+    labels…), scans of its tasks and returns, print jobs of its parcels — each with who and where."""
+    tasks = list(session.scalars(select(Task.id).where(Task.order_id == order.id)))
+    cases = session.execute(select(Return.id, Return.rma).where(Return.order_id == order.id)).all()
+    packages = list(session.scalars(select(Package.id).where(Package.order_id == order.id)))
+    jobs = list(session.scalars(select(PrintJob).where(PrintJob.package_id.in_(packages)))) if packages else []
+    subjects = [f"order:{order.reference}"] + [f"task:{t}" for t in tasks] + [f"rma:{rma}" for _, rma in cases]
+    subjects += [f"job:{job.id}" for job in jobs]
+    audited = session.execute(select(AuditEvent).where(AuditEvent.subject.in_(subjects))
+                              .order_by(AuditEvent.id)).scalars()
+    items = [{"at": row.at, "kind": "audit", "actor": row.actor, "event": dict(row.detail or {}, type=row.action)}
+             for row in audited]
+    scans = session.execute(select(ScanEvent, Station.code).join(Station, Station.id == ScanEvent.station_id)
+                            .where(or_(ScanEvent.task_id.in_(tasks or [-1]),
+                                       ScanEvent.return_id.in_([case_id for case_id, _ in cases] or [-1])))
+                            .order_by(ScanEvent.id)).all()
+    items += [{"at": scan.received_at, "kind": "scan", "actor": f"station:{code}",
+               "event": {"type": "scan_recorded", "station": code, "raw": scan.raw, "outcome": scan.outcome}}
+              for scan, code in scans]
+    items += [{"at": job.created_at, "kind": "print", "where": _where(session, job),
+               "actor": job.requested_by or (f"station:{_where(session, job)}" if job.station_id else "system"),
+               "job": job} for job in jobs]
+    return sorted(items, key=lambda item: item["at"])
+
+
+def _where(session, job: PrintJob) -> str:
+    """The station or fleet printer a label went to."""
+    if job.station_id:
+        return session.scalar(select(Station.code).where(Station.id == job.station_id)) or ""
+    printer_id = getattr(job, "printer_id", None)
+    if printer_id:
+        from server.models import Printer
+
+        return session.scalar(select(Printer.name).where(Printer.id == printer_id)) or ""
+    return ""
