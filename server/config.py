@@ -92,6 +92,10 @@ def defaults(instance_path: str) -> dict:
         # N tasks waiting; 0, only the waves a supervisor releases. A policy set from the CLI or
         # REST (release_policies) overrides it (docs/picking.md).
         "WAVE_KEEP_WAITING": None,
+        # Warehouse routing (docs/routing.md, "Warehouses"): an order no warehouse can ship whole
+        # is "split" over at most ROUTING_MAX_PARTS warehouses, or "hold" (backordered) until one can.
+        "ROUTING_POLICY": "split",
+        "ROUTING_MAX_PARTS": 3,
         # Picking (docs/picking.md, "Scanning a pick"): scan the bin's label before its items —
         # true (every bin), false, or a list of zones ("A,C" from the environment); a lot expiring
         # within this many days is refused like an expired one (0: only once past its date).

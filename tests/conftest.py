@@ -74,7 +74,16 @@ def empty_tables(url: str) -> None:
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        restore_default_rows(connection)
     engine.dispose()
+
+
+def restore_default_rows(connection) -> None:
+    """Rows the migrations insert and every floor has: the default warehouse (id 1)."""
+    from server.models.warehouses import DEFAULT_WAREHOUSE, Warehouse
+
+    connection.execute(Warehouse.__table__.insert().values(**DEFAULT_WAREHOUSE, active=True))
+    connection.execute(text("SELECT setval(pg_get_serial_sequence('warehouses', 'id'), 1)"))
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from server.models.returns import QuarantineUnit, Refund, Return, ReturnLine
 from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
 from server.models.printers import Printer
 from server.models.intake import ApiToken, ChannelOrder, Delivery, IdempotencyRecord, Integration
+from server.models.warehouses import RoutingDecision, Warehouse, WarehouseZone
+from server.models.history import OrderStatusChange
 from server.models.customer_updates import (Notification, NotificationOptOut, OrderPromise, PromiseDecision,
                                             TrackingEvent)
 

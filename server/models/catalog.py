@@ -42,6 +42,9 @@ class Bin(Base):
     aisle: Mapped[int] = mapped_column(Integer)
     bay: Mapped[int] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)
+    # Codes stay unique across warehouses (the scan of a bin label names one place).
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), default=1, server_default="1",
+                                              index=True)
 
 
 class Stock(Base):

@@ -23,6 +23,8 @@ class Station(Base):
     online: Mapped[bool] = mapped_column(default=False)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     printer_status: Mapped[dict | None] = mapped_column(JSON)
+    # A station claims only its own warehouse's tasks (server/services/locking.py).
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), default=1, server_default="1")
     # What the station last said of its other devices in its heartbeat: {"scanner": "connected"
     # | "disconnected", "outbox": scans queued on its disk} (the dashboard's station table).
     device_status: Mapped[dict | None] = mapped_column(JSON)

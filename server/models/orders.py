@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
@@ -51,6 +51,13 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # The wave that released it to the floor (None: not released in a wave).
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"), index=True)
+    # Routing (server/services/routing.py): the warehouse shipping it and the carrier service
+    # chosen for it (None: not routed yet), the delivery date promised to the customer, and
+    # the order it was split from (a split sends part of an order from another warehouse).
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    carrier_service: Mapped[str | None] = mapped_column(String(24))
+    promised_delivery_on: Mapped[date | None] = mapped_column(Date())
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     # Why the order stopped at picking (status ``short``): a line short in its bin and in every
     # other bin (server/services/short_picks.py). None otherwise.
     short_reason: Mapped[str | None] = mapped_column(String(200))

@@ -42,14 +42,17 @@ class Task(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The station whose lease ran out when another took the task over: told once, then cleared.
     taken_from_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
+    # Where the task is worked: its bins' warehouse (server/services/routing.py).
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), default=1, server_default="1")
 
     order: Mapped[Order | None] = relationship()
     lines: Mapped[list[TaskLine]] = relationship(back_populates="task", order_by="TaskLine.sequence")
 
     __table_args__ = (
         CheckConstraint("kind IN ('pick', 'pack', 'count')", name="kind"),
-        # The claim query walks this index: open, released tasks of one kind, most urgent first.
-        Index("ix_tasks_queue", "kind", "status", "released", "priority", "id"),
+        # The claim query walks this index: open, released tasks of one kind in the station's
+        # warehouse, most urgent first.
+        Index("ix_tasks_queue", "kind", "warehouse_id", "status", "released", "priority", "id"),
         # Claims look here first for a held task whose lease ran out (usually none: one probe).
         Index("ix_tasks_lease", "kind", "status", "lease_expires_at"),
         # Every scan looks up the station's current task: never a scan of the whole table.

@@ -45,7 +45,7 @@ def create_count(uow: UnitOfWork, bin_code: str, reason: str, *, actor: str | No
     stock = lock_stock_in_bin(db, bin_.id)
     if not stock:
         raise CountRefused(f"bin {bin_.code} holds no stock to count")
-    task = Task(kind="count", order_id=None, reason=reason, priority=0)
+    task = Task(kind="count", order_id=None, reason=reason, priority=0, warehouse_id=bin_.warehouse_id)
     for sequence, row in enumerate(sorted(stock, key=lambda row: row.product_id)):
         task.lines.append(TaskLine(sequence=sequence, order_line_id=None, product_id=row.product_id,
                                    bin_id=bin_.id, quantity=row.on_hand, done_qty=0))

@@ -82,7 +82,8 @@ def _claim(uow: UnitOfWork, station: Station, kind: str, limit: int, max_units: 
     db = uow.session
     moves = ORDER_STATUS_WHILE.get(kind)
     tasks = claim_tasks(db, kind, station.id, limit, now=now, lease_until=lease_policy(uow).expires(now),
-                        max_units=max_units, move_orders=(moves, _may_become(OrderStatus(moves))) if moves else None)
+                        max_units=max_units, move_orders=(moves, _may_become(OrderStatus(moves))) if moves else None,
+                        warehouse_id=station.warehouse_id)
     for task in tasks:
         order = Order.reference_of(task.order_id) if task.order_id is not None else None
         if task.taken_from is not None and task.taken_from != station.id:

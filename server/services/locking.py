@@ -40,10 +40,10 @@ _tasks = Task.__table__
 
 def claim_tasks(session: Session, kind: str, station_id: int, limit: int, *, now: datetime,
                 lease_until: datetime, max_units: int | None = None,
-                move_orders: tuple[str, list[str]] | None = None) -> list[Claimed]:
+                move_orders: tuple[str, list[str]] | None = None, warehouse_id: int = 1) -> list[Claimed]:
     """Claim up to ``limit`` tasks of ``kind`` for the station, in ONE statement: held tasks
     whose lease ran out by ``now`` first (longest waiting, tote half full), then open, released
-    tasks, most urgent first; each is assigned, leased until ``lease_until``, and a takeover
+    tasks, most urgent first, of the station's warehouse only; each is assigned, leased until ``lease_until``, and a takeover
     remembers whom it was taken from. On PostgreSQL both candidate sets are read
     ``FOR UPDATE SKIP LOCKED`` (claimers never wait on each other and never share a task; the
     lease condition is checked again on the locked row); on SQLite the write transaction is
@@ -60,7 +60,7 @@ def claim_tasks(session: Session, kind: str, station_id: int, limit: int, *, now
     if key not in _CLAIMS:
         _CLAIMS[key] = _claim_statement(postgres, max_units is not None)
     to_status, from_statuses = move_orders or ("picking", [])
-    params = {"of_kind": kind, "station": station_id, "limit": limit, "now": now, "lease_until": lease_until,
+    params = {"of_kind": kind, "warehouse": warehouse_id, "station": station_id, "limit": limit, "now": now, "lease_until": lease_until,
               "max_units": max_units, "to_status": to_status, "from_statuses": from_statuses}
     connection = session.connection()  # Core all through: no ORM object is made or tracked
     rows = connection.execute(_CLAIMS[key], params).all()
@@ -80,7 +80,8 @@ def _claim_statement(row_locks: bool, by_units: bool):
     limit = bindparam("limit", type_=Integer)
 
     def candidates(name: str, *where):
-        query = select(_tasks.c.id).where(_tasks.c.kind == bindparam("of_kind"), *where)
+        query = select(_tasks.c.id).where(_tasks.c.kind == bindparam("of_kind"),
+                                          _tasks.c.warehouse_id == bindparam("warehouse", type_=Integer), *where)
         if by_units:
             units = select(func.sum(TaskLine.quantity)).where(TaskLine.task_id == _tasks.c.id).scalar_subquery()
             query = query.where(units <= bindparam("max_units", type_=Integer))
@@ -150,6 +151,17 @@ def lock_stock_for(session: Session, product_ids: list[int]) -> list[Stock]:
     # Fixed lock order (by id) so two allocations never deadlock each other.
     query = select(Stock).where(Stock.product_id.in_(product_ids)).order_by(Stock.id)
     return list(session.scalars(_lockable(session, query)))
+
+
+def lock_stock_by_warehouse(session: Session, product_ids: list[int]) -> list[tuple[Stock, int]]:
+    """The stock rows of these products with the warehouse of their bin, locked in the same
+    id order as ``lock_stock_for`` (routing weighs every warehouse, then allocates in one).
+    Only the stock rows are locked, not their bins."""
+    query = (select(Stock, Bin.warehouse_id).join(Bin, Bin.id == Stock.bin_id)
+             .where(Stock.product_id.in_(product_ids)).order_by(Stock.id))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Stock)
+    return [(row, warehouse_id) for row, warehouse_id in session.execute(query)]
 
 
 def lock_bin(session: Session, code: str) -> Bin | None:

@@ -30,7 +30,8 @@ def complete_pick(uow: UnitOfWork, station: Station, *, task_id: int) -> None:
                  short=True, reason=task.order.short_reason)
         return
     task.order.status = "picked"
-    pack = Task(kind="pack", order_id=task.order_id, priority=task.priority, tote=task.tote)
+    pack = Task(kind="pack", order_id=task.order_id, priority=task.priority, tote=task.tote,
+                warehouse_id=task.warehouse_id)  # packed where it was picked
     totals: dict[int, TaskLine] = {}
     for line in task.lines:
         merged = totals.get(line.order_line_id)

@@ -24,8 +24,9 @@ def new_token() -> str:
 
 
 def register_station(uow: UnitOfWork, code: str, role: str, name: str = "", locale: str = "fr",
-                     token: str | None = None) -> tuple[Station, str]:
-    """Create or re-key a station; returns it with its clear token (shown once)."""
+                     token: str | None = None, warehouse_id: int | None = None) -> tuple[Station, str]:
+    """Create or re-key a station; returns it with its clear token (shown once). It works in
+    ``warehouse_id`` (the default warehouse when None and new; unchanged when None and known)."""
     if role not in STATION_ROLES:
         raise ValueError(f"station role must be one of {', '.join(STATION_ROLES)}")
     token = token or new_token()
@@ -34,6 +35,8 @@ def register_station(uow: UnitOfWork, code: str, role: str, name: str = "", loca
         station = Station(code=code, name=name or code, role=role, locale=locale, token_hash="")
         uow.session.add(station)
     station.role, station.locale, station.token_hash = role, locale, hash_token(token)
+    if warehouse_id is not None:
+        station.warehouse_id = warehouse_id
     uow.session.flush()
     return station, token
 

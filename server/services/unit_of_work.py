@@ -48,6 +48,11 @@ class FloorSettings:
     layout: Layout = DEMO_LAYOUT
     pick_rules: PickRules = PickRules()
 
+    # Warehouse routing (docs/routing.md, "Warehouses"): an order no warehouse can ship whole is
+    # split (over at most routing_max_parts warehouses) or held; ROUTING_POLICY, ROUTING_MAX_PARTS.
+    routing_policy: str = "split"
+    routing_max_parts: int = 3
+
     @classmethod
     def from_config(cls, config) -> FloorSettings:
         return cls(warehouse_address=dict(config["WAREHOUSE_ADDRESS"]),
@@ -60,7 +65,9 @@ class FloorSettings:
                    layout=layout_from_config(config),
                    pick_rules=PickRules.from_settings(config.get("PICK_SCAN_BIN_FIRST", False),
                                                       config.get("PICK_MIN_SHELF_LIFE_DAYS", 0)),
-                   quarantine_location=str(config.get("RETURNS_QUARANTINE_LOCATION", "Q-RETOURS")))
+                   quarantine_location=str(config.get("RETURNS_QUARANTINE_LOCATION", "Q-RETOURS")),
+                   routing_policy=str(config.get("ROUTING_POLICY", "split")),
+                   routing_max_parts=int(config.get("ROUTING_MAX_PARTS", 3)))
 
 
 class UnitOfWork:
