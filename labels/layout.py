@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 
 from labels import fonts
+from labels.bars import bar_runs
 from labels.zpl import ZplLabel, code128_modules, gs1_128_data, validate_code128
 
 __all__ = [
@@ -343,6 +344,17 @@ class Canvas:
         width = code128_modules(gs1_128_data(element_string)) * module
         self.zpl.gs1_128(x, y, element_string, height=height, module=module)
         box = Box(x - 10 * module, y, width + 20 * module, height)
+        self._record(Placed("barcode", name, box))
+        return box
+
+    def gs1_128_drawn(self, name: str, x: int, y: int, element_string: str, module: int,
+                      height: int) -> Box:
+        """GS1-128 drawn bar by bar as filled ``^GB`` boxes: any module width, where ``^BY``
+        stops at 10 dots (labels/bars.py). Same symbol, same box, as :meth:`gs1_128`."""
+        data = gs1_128_data(element_string)
+        for start, width in bar_runs(data):
+            self.zpl.box(x + start * module, y, width * module, height, thickness=width * module)
+        box = Box(x - 10 * module, y, (code128_modules(data) + 20) * module, height)
         self._record(Placed("barcode", name, box))
         return box
 

@@ -271,11 +271,12 @@ def _sscc(c: Canvas, data: ShippingLabelData, top: int) -> None:
     m, gap = c.mm(MARGIN), c.mm(GAP)
     width = c.width - 2 * m
     y = _caption(c, "caption.sscc", m, top, width, "SSCC")
-    module = min(c.mm_up(SSCC_X), MAX_MODULE)  # 600 dpi: 10 dots = 0.42 mm, ^BY's limit
+    module = c.mm_up(SSCC_X)  # 600 dpi: 12 dots, past ^BY's 10: drawn as ^GB bars
     element = f"(00){data.sscc}"
     bars_w = code128_modules(gs1_128_data(element)) * module
     bars_h = c.mm_up(SSCC_BARS)
-    c.gs1_128("sscc", (c.width - bars_w) // 2, y + gap, element, module, bars_h)
+    draw = c.gs1_128 if module <= MAX_MODULE else c.gs1_128_drawn
+    draw("sscc", (c.width - bars_w) // 2, y + gap, element, module, bars_h)
     hri = fit_text(sscc_hri(data.sscc, data.company_prefix_length), width,
                    height=c.mm(HRI), min_height=c.mm_up(2.5))
     c.text("sscc.text", m, y + gap + bars_h + gap, width, hri, align="C")
