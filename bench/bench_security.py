@@ -5,25 +5,28 @@ clients flooding sign-in, in one run against one ``colis-server serve`` process 
 
 The normal station scans as a station does (one in flight, the next after the ack, every
 ``--interval`` seconds). The flooder sends its 1,000 scans without waiting for acks (a broken or
-hostile station); the sign-in flood is 16 threads posting wrong passwords with valid CSRF tokens
+hostile station); the sign-in flood is 16 clients posting wrong passwords with valid CSRF tokens
 from one address. Target (issue 10): the normal station's p99 within 2x of alone.
+The sign-in flood runs in 4 processes of its own (bench/signin_flood.py, as from other machines),
+so the measuring client shares its interpreter with nobody.
 """
 from __future__ import annotations
 
 import argparse
-import re
+import json
+import subprocess
 import sys
 import threading
 import time
 import uuid
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_load import connect_stations, seed, server_env, start_server, stop_server  # noqa: E402
 from bench.bench_scan import percentile, temporary_database  # noqa: E402
 from server import migrate  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
 
 
 def normal_scans(station, count: int, interval: float) -> list[float]:
@@ -48,20 +51,26 @@ def flood_scans(station, count: int, answers: dict) -> None:
                             namespace="/station", callback=answered)
 
 
-def flood_sign_in(url: str, threads: int, stop: threading.Event, counts: dict) -> list[threading.Thread]:
-    def one(n: int) -> None:
-        web = requests.Session()
-        page = web.get(f"{url}/login", timeout=10).text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        while not stop.is_set():
-            status = web.post(f"{url}/login", data={"username": f"guess{n}", "password": "wrong password",
-                                                    "csrf_token": token}, timeout=10).status_code
-            counts[status] = counts.get(status, 0) + 1
+def flood_sign_in(url: str, clients: int, processes: int = 4) -> list[subprocess.Popen]:
+    """The flood runs in processes of its own (bench/signin_flood.py), as from other machines:
+    16 client threads beside the normal station's client in one interpreter measured their GIL
+    contention, not the server. Returns once every client has started flooding."""
+    per_process = clients // processes
+    floods = [subprocess.Popen([sys.executable, str(HERE / "signin_flood.py"), url, str(n * per_process),
+                                str(per_process)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+              for n in range(processes)]
+    for flood in floods:
+        assert flood.stdout.readline().strip() == "flooding"
+    return floods
 
-    workers = [threading.Thread(target=one, args=(n,), daemon=True) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    return workers
+
+def stop_floods(floods: list[subprocess.Popen]) -> dict:
+    statuses: dict = {}
+    for flood in floods:
+        out, _ = flood.communicate(timeout=60)  # closes stdin: the flooder stops and reports
+        for status, n in json.loads(out.strip().splitlines()[-1]).items():
+            statuses[status] = statuses.get(status, 0) + n
+    return statuses
 
 
 def summary(name: str, latencies: list[float]) -> str:
@@ -81,12 +90,9 @@ def run(db: str, count: int, interval: float) -> None:
         flood.start()
         beside_flood = normal_scans(normal, count, interval)
         flood.join()
-        stop, statuses = threading.Event(), {}
-        workers = flood_sign_in(url, 16, stop, statuses)
+        floods = flood_sign_in(url, 16)
         beside_sign_in = normal_scans(normal, count, interval)
-        stop.set()
-        for worker in workers:
-            worker.join(15)
+        statuses = stop_floods(floods)
         print(summary("alone", alone))
         print(summary("beside a 1,000-scan flood", beside_flood) + f"   (flood answered: {answers})")
         print(summary("beside 16 sign-in floods", beside_sign_in) + f"   (sign-in answers: {statuses})")

@@ -28,6 +28,8 @@ RUNS = [
     ["bench_storm.py", "--stations", "200", "--postgres", POSTGRES],
     # picking: claims under contention, route lengths (issue 6)
     ["bench_claims.py", "--postgres", POSTGRES],
+    ["bench_security.py"],
+    ["bench_security.py", "--postgres", POSTGRES],
     ["bench_route.py", "--lists", "1000"],
     ["bench_demo_data.py", "--orders", "100000"],
 ]

@@ -52,9 +52,9 @@ def dummy_hash() -> str:
         return _dummy_hash
 
 
-# How a password check (scrypt: ~50 ms of CPU) is run. Under gevent the web layer sets it to
-# gevent's thread pool (server/api/auth.py): hashlib's scrypt releases the GIL, so the event loop
-# keeps serving the stations' scans meanwhile instead of stopping for each sign-in.
+# How a password check (scrypt: ~50 ms of CPU) is run. The web layer sets it to a pool of native
+# threads at nice 19 (server/slow_cpu.py): hashlib's scrypt releases the GIL, so the server keeps
+# serving the stations' scans first while sign-ins take the CPU that is left.
 cpu_runner = None
 
 
@@ -65,11 +65,17 @@ def _verify(stored: str, password: str) -> bool:
 
 
 def check_login(uow: UnitOfWork, username: str, password: str) -> User | None:
-    user = uow.session.scalars(select(User).where(User.username == username)).first()
-    if user is None or not user.active:
+    found = uow.session.execute(select(User.id, User.password_hash, User.active)
+                                .where(User.username == username)).first()
+    # No transaction stays open across the ~50 ms check. On SQLite every transaction holds the
+    # write lock (BEGIN IMMEDIATE), and under gevent the check yields the hub: the next sign-in's
+    # BEGIN then waited for that lock inside SQLite, blocking the hub, so the first never resumed
+    # and the whole server stopped answering under 16 parallel sign-ins (bench_security).
+    uow.session.rollback()
+    if found is None or not found.active:
         _verify(dummy_hash(), password)  # one verify, as for a known user
         return None
-    return user if _verify(user.password_hash, password) else None
+    return uow.session.get(User, found.id) if _verify(found.password_hash, password) else None
 
 
 def _user(uow: UnitOfWork, username: str) -> User:
