@@ -8,7 +8,9 @@ its promise when it would leave after its ship-by day or arrive after its delive
 
 The policy is an ordered list of actions, the first that keeps the promise is taken:
 
-* ``priority``: its pick task goes to the front (behind the other urgent ones);
+* ``priority``: its pick task goes to the front, behind the urgent ones and those due no later
+  than it (passing an order as due as itself would only make that one late: a full floor is
+  not fixed by reshuffling it);
 * ``release``: a pick task still waiting for a wave is released now;
 * ``upgrade``: the cheapest other service that delivers by the promised day (even if the
   parcel then leaves after its ship-by day: the customer's date is what counts), if its extra
@@ -48,6 +50,9 @@ class OpenOrder:
     priority: int | None      # its pick task's (None: no pick task yet)
     released: bool
     ahead: int                # orders ahead of it in the floor's queue
+    # Orders it could not pass when moved up: the urgent ones and those due no later than it
+    # (passing them would only make them late instead). None: the pace's urgent_ahead.
+    ahead_if_moved: int | None = None
 
 
 @dataclass(frozen=True)
@@ -125,10 +130,11 @@ def _keeps(order: OpenOrder, ready: datetime, service: ServiceOption) -> bool:
 
 def _try(action: str, order: OpenOrder, pace: FloorPace, service: ServiceOption, expected: date) -> Decision | None:
     if action == "priority" and order.priority is not None and order.priority > URGENT:
-        ready = ready_at(order, pace, min(order.ahead, pace.urgent_ahead), order.released)
-        if _keeps(order, ready, service):
-            return Decision(order.order_id, "priority", f"moved up past {order.ahead - min(order.ahead, pace.urgent_ahead)}"
-                            f" orders it keeps {order.deliver_by.isoformat()}", 0, expected, arrives_on(ready, service))
+        behind = min(order.ahead, pace.urgent_ahead if order.ahead_if_moved is None else order.ahead_if_moved)
+        ready = ready_at(order, pace, behind, order.released)
+        if behind < order.ahead and _keeps(order, ready, service):
+            return Decision(order.order_id, "priority", f"moved up past {order.ahead - behind} orders due later, "
+                            f"it keeps {order.deliver_by.isoformat()}", 0, expected, arrives_on(ready, service))
     if action == "release" and order.priority is not None and not order.released:
         ready = ready_at(order, pace, order.ahead, True)
         if _keeps(order, ready, service):

@@ -10,6 +10,7 @@ message, once per new day). An order a supervisor has undone a decision on is le
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,21 +54,50 @@ def open_orders(session):
 
 def watch(uow: UnitOfWork, pace: rules.FloorPace) -> PassReport:
     """One pass of the watcher (call inside ``with uow``; commit after)."""
-    report, at_risk = PassReport(), []
-    urgent = 0
-    for index, (order_id, level, ship_by, deliver_by, priority, released) in enumerate(open_orders(uow.session)):
+    report = PassReport()
+    rows = open_orders(uow.session).all()
+    days = sorted({row[2] for row in rows})
+    due = _Counts(len(days))   # orders ahead, by ship-by, that a moved-up order may not pass
+    urgent, decisions, orders = 0, [], {}
+    for index, (order_id, level, ship_by, deliver_by, priority, released) in enumerate(rows):
         report.watched += 1
-        if priority is not None and priority <= rules.URGENT:
-            urgent += 1
+        rank = bisect_right(days, ship_by)
         order = rules.OpenOrder(order_id, level, ship_by, deliver_by or rules.default_deliver_by(ship_by, level),
-                                priority, True if released is None else bool(released), index if priority is not None else 0)
-        at_risk.append(order)
-    pace = rules.FloorPace(**{**pace.__dict__, "urgent_ahead": urgent})
-    decisions = [d for d in (rules.judge(order, pace) for order in at_risk) if d is not None]
+                                priority, True if released is None else bool(released),
+                                index if priority is not None else 0, urgent + due.up_to(rank))
+        decision = rules.judge(order, pace)
+        if decision is not None:
+            decisions.append(decision)
+            orders[order_id] = order
+        if priority is None:
+            continue
+        if priority <= rules.URGENT or (decision is not None and decision.action == "priority"):
+            urgent += 1
+        else:
+            due.add(rank)
     report.at_risk = len(decisions)
     if decisions:
-        report.decisions = _record(uow, decisions, {o.order_id: o for o in at_risk})
+        report.decisions = _record(uow, decisions, orders)
     return report
+
+
+class _Counts:
+    """How many orders were seen up to a ship-by rank (a Fenwick tree: a pass is O(n log n))."""
+
+    def __init__(self, size: int):
+        self._tree = [0] * (size + 1)
+
+    def add(self, rank: int) -> None:
+        while rank < len(self._tree):
+            self._tree[rank] += 1
+            rank += rank & -rank
+
+    def up_to(self, rank: int) -> int:
+        total = 0
+        while rank > 0:
+            total += self._tree[rank]
+            rank -= rank & -rank
+        return total
 
 
 def _record(uow: UnitOfWork, decisions: list[rules.Decision], orders: dict) -> int:
