@@ -18,6 +18,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     floor = Floor.from_config(app.config)
     app.extensions["colis"] = floor
+    from server.domain.packing import PackPolicy
+
+    # The packing bench's PACK_* settings, where the pack scenario's facts read them (docs/flows.md).
+    floor.session_factory.kw.setdefault("info", {})["pack_policy"] = PackPolicy.from_mapping(app.config)
     csrf.init_app(app)
     login_manager.init_app(app)
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],

@@ -52,6 +52,10 @@ def run_station(config: StationConfig) -> RunningStation:
             on_status=core.submit_scanner_status, baudrate=config.scanner_baudrate,
             framing=config.scanner_framing, char_timeout=config.scanner_char_timeout,
             **_scanner_detection(config)))
+    if config.scale_url:
+        from station.drivers.scale import SerialScale
+
+        core.attach_scale(SerialScale(config.scale_url, config.scale_protocol))
     core.start()
     ui = UiServer(core, config.ui_host, config.ui_port, wedge={
         "max_gap_ms": config.wedge_max_gap_ms, "min_length": config.wedge_min_length,

@@ -100,6 +100,8 @@ def _check_scanner(config: StationConfig) -> None:
         raise ConfigError("scanner_char_timeout must be more than 0 seconds")
     if not 1 <= config.wedge_max_gap_ms <= 1000 or not 1 <= config.wedge_min_length <= 64:
         raise ConfigError("wedge_max_gap_ms must be 1 to 1000 and wedge_min_length 1 to 64")
+    if config.scale_protocol not in ("mt-sics", "continuous"):
+        raise ConfigError(f"scale_protocol {config.scale_protocol!r}: use mt-sics or continuous")
     if config.scanner_baudrate <= 0:
         raise ConfigError("scanner_baudrate must be positive")
     if config.scanner_usb_vendors.strip():

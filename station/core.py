@@ -57,6 +57,8 @@ class StationCore:
         self._printed_unreported: set[int] = set()  # printed, print_result not acked yet
         self._printer_sent: tuple[dict | None, float] = (None, 0.0)
         self._scanner = None
+        self._scale = None
+        self._last_label = ""  # the last shipping label printed: the reprint key prints it again
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._started = self._stopped = False
@@ -115,6 +117,13 @@ class StationCore:
 
     # --- lifecycle --------------------------------------------------------------
 
+    def attach_scale(self, scale) -> None:
+        """A packing bench's serial scale: it weighs when the screen says so (station/weighing.py)."""
+        from station.weighing import ScaleBench
+
+        self._scale = ScaleBench(scale, self.submit_action, self.board.set, lambda: self.locale)
+        scale.on_status = self._scale.on_status
+
     def attach_scanner(self, scanner) -> None:
         """The core starts and stops it; its callbacks should be submit_*."""
         self._scanner = scanner
@@ -143,6 +152,8 @@ class StationCore:
         self._stopped = True
         if self._scanner is not None:
             self._scanner.stop()
+        if self._scale is not None:
+            self._scale.stop()
         self._stop.set()
         self._inbox.put(("stop",))
         self.link.close()  # first: wakes a worker waiting for an ack
@@ -208,6 +219,10 @@ class StationCore:
         self._request_task_if_idle()
 
     def _on_reprint(self) -> None:
+        if not self._last_reply.get("print") and self._last_label:
+            # Nothing waiting: the last label again (torn, smudged). Printed here only: the
+            # parcel was shipped with the first, the server has nothing to record.
+            return self._print({"zpl": self._last_label})
         jobs = {job.get("job_id") for job in self._last_reply.get("print") or []}
         self._printed_unreported -= jobs  # the operator wants paper, not a replayed report
         self._apply(self._last_reply, new_message=False)
@@ -232,11 +247,17 @@ class StationCore:
             return
         self._next_heartbeat = now + self.heartbeat_interval
         try:
-            reply = self._call(ClientEvent.HEARTBEAT, {})
+            reply = self._call(ClientEvent.HEARTBEAT, self._devices())
         except ServerUnavailable:
             return self._go_offline()
         if not _error_of(reply) and "state" in reply:
             self._apply(reply)
+
+    def _devices(self) -> dict:
+        """What the supervisors' dashboard shows of this station's devices (with each heartbeat)."""
+        scanner = self.board.snapshot().get("scanner")  # absent: no serial scanner (a wedge)
+        state = None if not isinstance(scanner, dict) else "connected" if scanner.get("connected") else "disconnected"
+        return {"outbox": self.outbox.count(), "scanner": state}
 
     # --- talking to the server -------------------------------------------------------
 
@@ -392,6 +413,8 @@ class StationCore:
         while reply is not None:
             self._last_reply = reply
             self.board.show(reply, new_message)
+            if self._scale is not None:
+                self._scale.on_screen(reply)
             new_message = True
             job = next((j for j in reply.get("print") or [] if j.get("job_id") not in tried), None)
             if job is None:
@@ -407,6 +430,9 @@ class StationCore:
             ok, error = self._print(job)
         if ok:
             self._printed_unreported.add(job_id)
+            if job.get("kind") == "shipping":
+                self._last_label = str(job.get("zpl", ""))
+                self.board.set(last_label=True)
         try:
             reply = self._call(ClientEvent.PRINT_RESULT, PrintResultPayload(job_id, ok, error).to_wire())
         except ServerUnavailable:

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select, update
 from server.domain.scenarios.engine import Effect
 from server.domain.statuses import TaskStatus
 from server.models import Station, Task, TaskLine
-from server.services import counting, lots, packing, picking, returns, short_picks
+from server.services import counting, lots, pack_effects, picking, returns, short_picks
 from server.services.sessions import DbFacts
 from server.services.unit_of_work import UnitOfWork
 
@@ -61,7 +61,12 @@ APPLY: dict[str, Callable[..., None]] = {
     "count_unit": count_unit,
     "bind_tote": bind_tote,
     "complete_pick": picking.complete_pick,
-    "close_parcel": packing.close_parcel,
+    "close_parcel": pack_effects.close_parcel,  # packing.close_parcel, with the weight read and the slip
+    "take_pack_task": pack_effects.take_pack_task,
+    "release_pack_task": pack_effects.release_pack_task,
+    "recount": pack_effects.recount,
+    "hand_over": pack_effects.hand_over,
+    "operator_signed": pack_effects.operator_signed,
     "receive_return": returns.receive_return,
     "grade_return_unit": returns.grade_at_desk,
     "finish_return": returns.finish_at_desk,

@@ -14,25 +14,29 @@ from server.domain.scenarios import SCENARIOS, Say, Session
 from server.domain.scenarios.pick_batch import next_line
 from server.models import PrintJob, Return, Station
 from server.services.refunds import find_refund, refund_view
+from server.services import pack_screens
 from server.services.sessions import DbFacts, HeldLine, HeldTask
 from wire import texts
 from wire.contract import ScreenState, empty_screen
 
 
-def message(station: Station, say: Say | None) -> dict | None:
+def message(station: Station, say: Say | None, locale: str | None = None) -> dict | None:
     if say is None:
         return None
-    return {"level": str(say.level), "code": say.key, "text": texts.text(say.key, station.locale, **say.params)}
+    return {"level": str(say.level), "code": say.key,
+            "text": texts.text(say.key, locale or station.locale, **say.params)}
 
 
 def draw(station: Station, session: Session, facts: DbFacts, say: Say | None = None,
          duplicate: bool = False) -> dict:
     screen = empty_screen(session.state)
-    screen.update(scenario=session.scenario, message=message(station, say), duplicate=duplicate,
+    screen.update(scenario=session.scenario, duplicate=duplicate, operator=pack_screens.operator_view(session),
+                  message=message(station, say, pack_screens.locale_of(session, station.locale)),
                   actions=[str(action) for action in SCENARIOS[session.scenario].actions(session.state)])
     drawer = DRAWERS.get(session.state)
     if drawer is not None:
         drawer(screen, session, facts)
+    pack_screens.draw(screen, session, facts)
     return screen
 
 
@@ -94,6 +98,8 @@ def _draw_count(screen: dict, session: Session, facts: DbFacts) -> None:
 DRAWERS: dict[ScreenState, Callable[[dict, Session, DbFacts], None]] = {
     ScreenState.PICK: _draw_pick,
     ScreenState.PACK: _draw_task,
+    ScreenState.CHOOSE_BOX: _draw_task,
+    ScreenState.WEIGH: _draw_task,
     ScreenState.PRINT_LABEL: _draw_labels,
     ScreenState.BIND_TOTES: _draw_batch,
     ScreenState.BATCH_PICK: _draw_batch,

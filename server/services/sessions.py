@@ -23,6 +23,7 @@ from server.domain.verification import LineProgress
 from server.models import (Bin, Order, OrderLine, PickedLot, PrintJob, Product, Return, ReturnLine, Station,
                            StationSession, Stock, Task, TaskLine)
 from server.services import return_desk, returns
+from server.services.pack_facts import PackFacts
 from wire.contract import ScreenState
 
 
@@ -153,7 +154,7 @@ def held_tasks(db, station_id: int) -> list[HeldTask]:
     return list(tasks.values())
 
 
-class DbFacts:
+class DbFacts(PackFacts):
     """``FloorFacts`` over the database, for one station and one request.
 
     Each fact is read at most once per request. An effect that changes a fact the screen

@@ -22,13 +22,17 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, render_template, request, send_from_directory
 from werkzeug.serving import make_server
 
+from labels.gs1 import is_valid_gtin
+from labels.preview import barcode_svg
 from wire.contract import PRINTER_PROBLEMS, Action
 from wire.texts import DEFAULT_LOCALE, section
 
 UI_DIR = os.path.dirname(os.path.abspath(__file__))
-STATIC_FILES = {"station.js": "text/javascript", "wedge.js": "text/javascript", "station.css": "text/css"}
+STATIC_FILES = {"station.js": "text/javascript", "wedge.js": "text/javascript", "pack.js": "text/javascript",
+                "station.css": "text/css"}
 # Keyboard-wedge scanners (wedge.js, docs/drivers.md): a burst of keys this fast is a scan; GS1's
 # GS arrives as this key chord (Ctrl+], the ASCII control-key convention most scanners follow).
+HAND_OVER_REASONS = ("damaged", "missing", "wrong_item", "other")  # server/domain/packing.py PackPolicy
 DEFAULT_WEDGE = {"max_gap_ms": 50, "min_length": 4, "gs_keys": "Control+BracketRight"}
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "127.0.0.1", "::1"})
 SECURITY_HEADERS = {
@@ -83,15 +87,30 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
 
     @app.get("/")
     def page():
-        locale = core.screen()["station"].get("locale") or DEFAULT_LOCALE
+        screen = core.screen()
+        # The signed-in operator's language, else the station's (FR/EN per operator).
+        locale = (screen.get("operator") or {}).get("locale") or screen["station"].get("locale") or DEFAULT_LOCALE
         return render_template("index.html", locale=locale, texts=page_texts(locale),
                                contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT,
-                                         "count": Action.COUNT, "wedge": {**DEFAULT_WEDGE, **(wedge or {})}})
+                                         "count": Action.COUNT, "wedge": {**DEFAULT_WEDGE, **(wedge or {})},
+                                         "hand_over_reasons": HAND_OVER_REASONS})
 
-    @app.get("/<any(station.js, wedge.js, station.css):name>")
+    @app.get("/<any(station.js, wedge.js, pack.js, station.css):name>")
     def static_file(name):
         response = send_from_directory(UI_DIR, name, mimetype=STATIC_FILES[name])
         response.cache_control.no_cache = True  # a kiosk never restarts its browser
+        return response
+
+    @app.get("/barcode/<code>.svg")
+    def barcode(code: str):
+        """The picture of an item's barcode, as the packer finds it on the item (EAN-13, else Code 128)."""
+        try:
+            ean13 = len(code) == 13 and code.isascii() and code.isdecimal() and is_valid_gtin(code)
+            svg = barcode_svg(code[:12], "ean13") if ean13 else barcode_svg(code[:80])
+        except ValueError:
+            abort(404)
+        response = app.response_class(svg, mimetype="image/svg+xml")
+        response.cache_control.max_age = 86400
         return response
 
     @app.get("/screen.json")
@@ -145,7 +164,7 @@ def json_field(key: str) -> str | None:
 
 def page_texts(locale: str) -> dict[str, dict[str, str]]:
     """The catalog sections the kiosk draws with: its own words, state titles, printer words."""
-    return {prefix: section(prefix, locale) for prefix in ("kiosk", "state", "printer")}
+    return {prefix: section(prefix, locale) for prefix in ("kiosk", "state", "printer", "scale")}
 
 
 class UiServer:

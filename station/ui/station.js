@@ -102,7 +102,7 @@ const drawTask = {
   pack(task) {
     const head = [field(K.order, task.order, true)];
     if (task.tote) head.push(field(K.tote, task.tote, true));  // the tote the cart filled
-    return [el("div", { className: "row" }, head), linesTable(task.lines), progress(task)];
+    return [el("div", { className: "row" }, head), window.ColisPack.packLines(K, task.lines), progress(task)];
   },
   count(task) {
     // Cycle count: the bin big, then each product with counted / expected and a box to type
@@ -200,12 +200,36 @@ function printerWords(printer) {
   return printer.ready ? K.printer_ok : T.printer.not_ready;
 }
 
+// A printer that cannot print turns the whole header red and says why across the screen:
+// a label that will not come out stops the bench, a corner mark would not be seen.
 function drawPrinter(printer) {
   const node = $("printer");
   node.hidden = !printer;
+  const fault = !!printer && !printer.ready;
+  document.body.classList.toggle("printer-fault", fault);
+  $("printer-banner").hidden = !fault;
   if (!printer) return;
   node.className = printer.ready ? "" : "problem";
   node.textContent = `${K.printer} — ${printerWords(printer)}`;
+  if (fault) $("printer-banner").textContent = fill(K.printer_fault, { problem: printerWords(printer) });
+}
+
+// The pack bench's lines: who works here, the next scan expected, the last error, scans queued.
+let lastError = "";
+function drawBench(screen) {
+  const operator = window.ColisPack.operatorWords(K, screen);
+  $("operator").hidden = !operator;
+  $("operator").textContent = operator;
+  $("next-scan").textContent = screen.offline ? "" : window.ColisPack.nextScan(K, screen);
+  const message = screen.message;
+  if (message && message.level === "error") lastError = message.text;
+  $("last-error").hidden = !lastError || (message && message.level === "error");
+  $("last-error").textContent = lastError ? `${K.last_error} : ${lastError}` : "";
+  $("queued").hidden = !!screen.offline || !screen.waiting_scans;
+  $("queued").textContent = fill(K.queued, { n: screen.waiting_scans || 0 });
+  const pack = $("pack");
+  pack.replaceChildren(...window.ColisPack.drawPack(K, screen));
+  pack.hidden = !pack.childElementCount;
 }
 
 // The serial scanner's state from the driver (absent: keyboard-wedge only, nothing to show).
@@ -226,8 +250,11 @@ function drawDeadScans(count) {
 
 function actionNames(screen) {
   const names = [...(screen.actions || [])];
-  // A label waiting on this station always offers the station's own reprint key.
-  if ((screen.print || []).length && !names.includes(CONTRACT.reprint)) names.push(CONTRACT.reprint);
+  // A label waiting on this station always offers the station's own reprint key; so does the
+  // last label printed, at a packing bench (torn or smudged).
+  const lastLabel = screen.last_label && screen.scenario === "pack";
+  if (((screen.print || []).length || lastLabel) && !names.includes(CONTRACT.reprint)) names.push(CONTRACT.reprint);
+  if (screen.operator && screen.state === "idle") names.push("sign_out");
   // The count key is drawn on each counted line, next to its quantity box.
   return names.filter((name) => name !== CONTRACT.count);
 }
@@ -248,8 +275,9 @@ function drawActions(screen) {
 
 function draw(screen) {
   const station = screen.station || {};
-  if (station.locale && station.locale !== document.documentElement.lang) {
-    window.location.reload();  // the server set another language for this station
+  const locale = (screen.operator && screen.operator.locale) || station.locale;
+  if (locale && locale !== document.documentElement.lang) {
+    window.location.reload();  // another language: the operator's (signed in by badge) or the station's
     return;
   }
   document.body.dataset.state = screen.state;
@@ -262,6 +290,7 @@ function draw(screen) {
   drawScanner(screen.scanner);
   drawDeadScans(screen.dead_scans);
   drawMessage(screen);
+  drawBench(screen);
   const task = $("task");
   const drawer = screen.task && drawTask[screen.task.kind];
   task.replaceChildren(...(drawer ? drawer(screen.task) : []));
@@ -306,7 +335,26 @@ $("actions").addEventListener("click", (event) => {
   button.disabled = true;  // one press, one action: the next screen draws the keys again
   const name = button.dataset.action;
   if (name === CONTRACT.reprint) post("/reprint");
-  else post("/action", { name });
+  else if (name === "hand_over") {  // a reason first: the supervisor must know why
+    button.disabled = false;
+    const reasons = $("hand-over");
+    reasons.replaceChildren(...window.ColisPack.handOver(K, CONTRACT.hand_over_reasons || []));
+    reasons.hidden = !reasons.hidden;
+  } else post("/action", { name });
+});
+$("hand-over").addEventListener("click", (event) => {
+  const key = event.target.closest("button.reason-key");
+  if (!key) return;
+  $("hand-over").hidden = true;
+  post("/action", { name: "hand_over", params: { reason: key.dataset.reason } });
+});
+$("pack").addEventListener("click", (event) => {
+  const boxKey = event.target.closest("button.box-key");
+  if (boxKey) post("/action", { name: "box", params: { box: boxKey.dataset.box } });
+  if (event.target.closest("#weigh-key")) {
+    const grams = ($("grams") || {}).value || "";
+    if (/^\d+$/.test(grams)) post("/action", { name: "weigh", params: { grams: Number(grams) } });
+  }
 });
 $("task").addEventListener("click", (event) => {
   const key = event.target.closest("button.count-key");

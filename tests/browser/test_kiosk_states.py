@@ -58,6 +58,11 @@ SAMPLES = {  # what the server sends with each state (offline is the station's o
     ScreenState.RETURN_INSPECT: {"scenario": "returns", "rma": RMA, "actions": ["done"]},
     ScreenState.COUNT_BIN: {"scenario": "count", "task": COUNT_TASK},
     ScreenState.COUNT: {"scenario": "count", "task": COUNT_TASK, "actions": ["count", "done"]},
+    ScreenState.CHOOSE_BOX: {"scenario": "pack", "task": PACK_TASK, "actions": ["box", "hand_over"],
+                             "pack": {"next": "box", "boxes": [{"code": "BOX-S", "label": "BOX-S (20×15×10 cm)"}],
+                                      "proposed": "BOX-S", "box": None}},
+    ScreenState.WEIGH: {"scenario": "pack", "task": PACK_TASK, "actions": ["weigh", "hand_over"],
+                        "pack": {"next": "scale", "box": "BOX-S", "expected_g": 1200}},
     ScreenState.OFFLINE: {"task": PACK_TASK},
 }
 

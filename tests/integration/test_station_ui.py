@@ -59,12 +59,13 @@ def test_the_page_is_served_in_the_station_language(station):
     assert status == 200 and content_type.startswith("text/html")
     assert '<html lang="fr">' in html
     for element_id in ("state", "state-title", "message", "task", "rma", "actions", "offline", "dead-scans",
-                       "printer", "scan-input"):
+                       "printer", "scan-input", "operator", "next-scan", "last-error", "queued", "pack",
+                       "printer-banner", "hand-over"):
         assert f'id="{element_id}"' in html
     texts = json.loads(html.split('<script id="texts" type="application/json">')[1].split("</script>")[0])
-    assert texts == {prefix: section(prefix, "fr") for prefix in ("kiosk", "state", "printer")}
+    assert texts == {prefix: section(prefix, "fr") for prefix in ("kiosk", "state", "printer", "scale")}
     assert "Emplacement" in html and "Quantité" in html and "Hors ligne" in html
-    assert 'src="/station.js"' in html
+    assert 'src="/station.js"' in html and 'src="/wedge.js"' in html and 'src="/pack.js"' in html
 
 
 def test_the_script_and_style_are_served_locally(station):
@@ -73,6 +74,18 @@ def test_the_script_and_style_are_served_locally(station):
     assert status == 200 and "javascript" in content_type
     assert "document.body.dataset.state" in script and "http" not in script.split("fetch")[0]
     assert get(ui.url + "/station.css")[0] == 200
+
+
+def test_an_item_barcode_picture_is_drawn_locally(station):
+    ui, _, _ = station
+    status, content_type, svg = get(ui.url + "/barcode/4006381333931.svg")  # a valid EAN-13: drawn as one
+    assert status == 200 and content_type.startswith("image/svg+xml") and "<svg" in svg
+    assert ">4006381333931<" in svg
+    status, _, svg = get(ui.url + "/barcode/TOTE-0042.svg")  # anything else: Code 128
+    assert status == 200 and "<svg" in svg
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(ui.url + "/barcode/%C3%A9%E2%82%AC.svg")  # not drawable (no Code 128 character): no picture
+    assert refused.value.code == 404
 
 
 def test_screen_json_returns_the_current_screen_at_once(station):

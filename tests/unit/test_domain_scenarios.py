@@ -18,6 +18,8 @@ from server.domain.scenarios.picking import PICK
 from server.domain.scenarios.returns import INSPECT, RECEIVE
 from server.domain.verification import LineProgress
 from server.services.floor import GOOD_SCANS
+from server.services.pack_facts import FoundOrder
+from server.domain.packing import PackPolicy
 from wire import texts
 from wire.contract import Action, MessageLevel, ScreenState
 
@@ -66,6 +68,34 @@ class Floor:
 
     def return_by_id(self, return_id):
         return next((case for case in self.returns.values() if case.id == return_id), None)
+
+    # The packing bench's facts (tests/unit/test_domain_pack_flow.py drives them further).
+    def pack_policy(self):
+        return PackPolicy()
+
+    def now(self):
+        return 1_800_000_000.0
+
+    def station_code(self):
+        return "PACK-01"
+
+    def operator_for_badge(self, code):
+        return {"id": 3, "name": "Sophie", "username": "sophie", "locale": "en"} if code.value == "BADGE-AB12" else None
+
+    def find_pack_task(self, code):
+        return FoundOrder(8, "CO-0000013", None) if code.value == "TOTE-0002" else None
+
+    def order_holding(self, code, task_id):
+        return None
+
+    def parcel_units(self, task_id):
+        return []
+
+    def parcel_weight(self, task_id):
+        return 0
+
+    def last_parcel(self, task_id):
+        return None
 
 
 def a_task(kind: str, lamp_done: int = 0, mug_done: int = 0, tote: str | None = None) -> TaskFacts:
