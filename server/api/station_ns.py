@@ -18,7 +18,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from server.domain.scenarios import ROLE_SCENARIO, SCENARIOS
 from server.extensions import socketio
 from server.models import Station
-from server.services import dispatch, operator, printing, scans, sessions, stations, steps
+from server.services import dispatch, operator, printing, scans, sessions, station_devices, stations, steps
 from wire.contract import ErrorCode, error_reply
 from wire.payloads import (ActionPayload, BadPayload, DeadLetterPayload, PrinterStatusPayload,
                            PrintResultPayload, ScanPayload)
@@ -240,7 +240,9 @@ class StationNamespace(Namespace):
     @always_answers
     def on_heartbeat(self, data=None):
         with _floor().uow() as uow:
-            return dispatch.heartbeat(uow, self._station(uow))
+            station = self._station(uow)
+            station_devices.record(station, data)  # scanner and queued scans, for the dashboard
+            return dispatch.heartbeat(uow, station)
 
     def _station(self, uow) -> Station:
         signed = _connected.get(request.sid)

@@ -22,10 +22,11 @@ def core_and_link(tmp_path):
     outbox.close()
 
 
-def test_heartbeats_go_out_while_synced_and_carry_nothing(core_and_link):
+def test_heartbeats_go_out_while_synced_and_carry_only_the_devices_report(core_and_link):
     core, link = core_and_link
     beats = link.wait_calls("heartbeat", 3)
-    assert all(payload == {} for _, payload in beats)
+    # The scans queued and the scanner's state, for the supervisors' dashboard (issue 9).
+    assert all(payload == {"outbox": 0, "scanner": None} for _, payload in beats)
     assert link.events()[0][0] == "hello"  # never before the station is synced
 
 

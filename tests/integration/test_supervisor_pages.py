@@ -207,3 +207,22 @@ def test_a_users_page_is_for_admins_only(app, floor):
     with floor.uow() as uow:
         add_user(uow, "ada", "admin")
         uow.commit()
+
+
+def test_a_heartbeat_reports_the_scanner_and_queued_scans_and_bad_reports_change_nothing(app, floor):
+    from server.extensions import socketio
+
+    with floor.uow() as uow:
+        _, token = add_station(uow, "PACK-01", "pack")
+        uow.commit()
+    client = socketio.test_client(app, namespace="/station", auth={"station": "PACK-01", "token": token})
+    client.emit("hello", {}, namespace="/station", callback=True)
+    for report in ({"outbox": 3, "scanner": "disconnected"}, {"outbox": -1, "scanner": "on fire"}, "junk", None):
+        reply = client.emit("heartbeat", report, namespace="/station", callback=True)
+        assert isinstance(reply, dict) and "error" not in reply, (report, reply)
+    client.disconnect(namespace="/station")
+    web = signed_in(app, floor, "sophie", "supervisor")
+    station = next(s for s in web.get("/dashboard/snapshot.json").get_json()["stations"] if s["code"] == "PACK-01")
+    assert station["devices"] == {"outbox": 3, "scanner": "disconnected"}
+    page = web.get("/stations?lang=fr").get_data(as_text=True)
+    assert "débranché" in page
