@@ -1,0 +1,149 @@
+"""The returns pages on both databases: customer service opens an RMA for chosen lines,
+quantities and reasons; bad input is refused and nothing is created; the returns list, a
+supervisor's approve / reject (a clerk cannot); the customer's PDF; analytics and the CSV
+export with formula cells neutralised; the customers' self-service page (proof, same answer
+for every wrong part, rate limit, label only for the session that opened the return)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from server.models import Refund, Return
+from server.services import returns
+from tests.factories import PASSWORD, add_user
+from tests.returns_kit import open_rma, shipped_order
+
+
+def signed_in(app, floor, username: str, role: str):
+    with floor.uow() as uow:
+        add_user(uow, username, role)
+        uow.commit()
+    web = app.test_client()
+    assert web.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+    return web
+
+
+@pytest.fixture
+def shipped(floor):
+    with floor.uow() as uow:
+        order = shipped_order(uow, lamp_price=15_000, lamps=2, name="Zoé L'Héritier")
+        uow.commit()
+    return order
+
+
+def returns_count(floor) -> int:
+    with floor.uow() as uow:
+        return uow.session.scalar(select(func.count()).select_from(Return))
+
+
+def test_customer_service_opens_an_rma_with_lines_quantities_and_reasons(app, floor, shipped):
+    clerk = signed_in(app, floor, "claire", "returns_clerk")
+    page = clerk.get(f"/returns/new?order={shipped['reference']}&lang=en")
+    assert page.status_code == 200 and b"Lampe" in page.data and b"wrong size" in page.data
+    form = {f"qty-{shipped['lamp_line']}": "2", f"reason-{shipped['lamp_line']}": "wrong_size",
+            f"qty-{shipped['mug_line']}": "1", f"reason-{shipped['mug_line']}": "damaged"}
+    created = clerk.post(f"/returns/new?order={shipped['reference']}", data=form)
+    assert created.status_code == 302 and "/returns/RMA" in created.headers["Location"]
+    with floor.uow() as uow:
+        case = uow.session.scalars(select(Return)).one()
+        assert (case.source, case.created_by) == ("customer_service", "user:claire")
+        assert [(line.quantity, line.reason) for line in case.lines] == [(2, "wrong_size"), (1, "damaged")]
+        rma = case.rma
+    shown = clerk.get(f"/returns/{rma}?lang=en")
+    assert shown.status_code == 200 and rma.encode() in shown.data
+    pdf = clerk.get(f"/returns/{rma}/label.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(("quantity", "reason"), [("3", "wrong_size"), ("1", "bored"), ("-1", "late"),
+                                                  ("x", "late"), ("0", "late")])
+def test_a_bad_request_for_a_return_is_refused_and_creates_nothing(app, floor, shipped, quantity, reason):
+    clerk = signed_in(app, floor, "claire", "returns_clerk")
+    form = {f"qty-{shipped['lamp_line']}": quantity, f"reason-{shipped['lamp_line']}": reason}
+    assert clerk.post(f"/returns/new?order={shipped['reference']}", data=form).status_code == 422
+    assert clerk.get("/returns/new?order=CO-9999999").status_code == 404
+    assert returns_count(floor) == 0
+
+
+def test_units_already_on_a_return_cannot_be_asked_twice(app, floor, shipped):
+    with floor.uow() as uow:
+        open_rma(uow, shipped, [("lamp", 2, "late")])
+        uow.commit()
+    clerk = signed_in(app, floor, "claire", "returns_clerk")
+    form = {f"qty-{shipped['lamp_line']}": "1", f"reason-{shipped['lamp_line']}": "late"}
+    assert clerk.post(f"/returns/new?order={shipped['reference']}", data=form).status_code == 422
+    assert returns_count(floor) == 1
+
+
+def received_and_graded(floor, shipped) -> tuple[int, str]:
+    """Two lamps at 150.00 back and resellable: 300.00, above the 200.00 approval amount."""
+    with floor.uow() as uow:
+        rma = open_rma(uow, shipped, [("lamp", 2, "wrong_size")])
+        case = uow.session.scalars(select(Return).where(Return.rma == rma)).one()
+        case.status = "received"
+        uow.session.flush()
+        for _ in range(2):
+            line = next(line for line in case.lines if line.grade is None)
+            returns.grade_unit(uow, case.id, line.id, "resellable", actor="station:RET-01",
+                               location=shipped["lamp"].bin_code)
+        outcome = returns.finish_inspection(uow, case.id, actor="station:RET-01")
+        uow.commit()
+        assert outcome.status == "awaiting_approval"
+        return case.id, rma
+
+
+def test_a_refund_above_the_limit_waits_and_only_a_supervisor_approves_it(app, floor, shipped):
+    _, rma = received_and_graded(floor, shipped)
+    clerk = signed_in(app, floor, "claire", "returns_clerk")
+    listed = clerk.get("/returns?lang=en")
+    assert listed.status_code == 200 and rma.encode() in listed.data and b"class=\"approve\"" not in listed.data
+    assert clerk.post(f"/returns/{rma}/approve").status_code == 403
+    boss = signed_in(app, floor, "sophie", "supervisor")
+    assert b"class=\"approve\"" in boss.get("/returns").data
+    assert boss.post(f"/returns/{rma}/approve").status_code == 302
+    assert boss.post(f"/returns/{rma}/approve").status_code == 302  # a double click: the same refund
+    with floor.uow() as uow:
+        refund = uow.session.scalars(select(Refund)).one()
+        assert (refund.status, refund.amount_cents, refund.approved_by) == ("paid", 30_000, "user:sophie")
+
+
+def test_a_supervisor_rejects_a_refund_and_nothing_is_paid(app, floor, shipped):
+    return_id, rma = received_and_graded(floor, shipped)
+    boss = signed_in(app, floor, "sophie", "supervisor")
+    assert boss.post(f"/returns/{rma}/reject").status_code == 302
+    with floor.uow() as uow:
+        assert uow.session.get(Return, return_id).status == "closed"
+        assert uow.session.scalars(select(Refund)).one().status == "rejected"
+
+
+def test_the_list_finds_a_return_by_tracking_number_and_the_clerk_lands_on_it(app, floor, shipped):
+    with floor.uow() as uow:
+        rma = open_rma(uow, shipped, [("mug", 1, "late")])
+        uow.commit()
+    clerk = signed_in(app, floor, "claire", "returns_clerk")
+    assert rma.encode() in clerk.get(f"/returns?q={shipped['tracking']}").data
+    assert rma.encode() not in clerk.get("/returns?q=6A99999999999").data
+    with app.test_request_context():
+        from server.web.access import landing_for
+        assert landing_for("returns_clerk") == "/returns"
+
+
+def test_analytics_by_reason_and_the_csv_export_neutralises_formulas(app, floor):
+    with floor.uow() as uow:
+        order = shipped_order(uow)
+        uow.session.get(__import__("server.models", fromlist=["Product"]).Product,
+                        order["lamp"].product_id).name = "=HYPERLINK(\"http://evil\")"
+        open_rma(uow, order, [("lamp", 2, "wrong_size"), ("mug", 1, "damaged")])
+        uow.commit()
+    clerk = signed_in(app, floor, "claire", "returns_clerk")
+    page = clerk.get("/returns/analytics?lang=en")
+    assert page.status_code == 200 and b"wrong size" in page.data
+    exported = clerk.get("/returns/export.csv")
+    assert exported.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(exported.data.decode())))
+    assert [(row["reason"], row["quantity"], row["value_cents"]) for row in rows] == [
+        ("wrong_size", "2", "4000"), ("damaged", "1", "1990")]
+    assert rows[0]["product"] == "'=HYPERLINK(\"http://evil\")"
