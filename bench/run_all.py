@@ -32,6 +32,8 @@ RUNS = [
     ["bench_security.py", "--postgres", POSTGRES],
     ["bench_route.py", "--lists", "1000"],
     ["bench_demo_data.py", "--orders", "100000"],
+    # labels built per second, and label bytes to a fake Zebra beside a bare send (issue 7)
+    ["bench_labels.py", "--labels", "2000", "--prints", "200"],
 ]
 
 

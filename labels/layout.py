@@ -22,6 +22,7 @@ underestimates, so a line the model says fits does fit.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -104,8 +105,9 @@ class Box:
         return self.y + self.h
 
     def overlaps(self, other: Box) -> bool:
-        return (self.x < other.right and other.x < self.right
-                and self.y < other.bottom and other.y < self.bottom)
+        # Spelled out (no properties): every pair of a label's fields is checked.
+        return (self.x < other.x + other.w and other.x < self.x + self.w
+                and self.y < other.y + other.h and other.y < self.y + self.h)
 
     def contains(self, other: Box) -> bool:
         return (self.x <= other.x and self.y <= other.y
@@ -181,14 +183,15 @@ def _ellipsize(text: str, box_width: int, width: int) -> str:
     return cut.rstrip() + ELLIPSIS if cut.strip() else ELLIPSIS
 
 
-def _sizes(height: int, min_height: int) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=1024)
+def _sizes(height: int, min_height: int) -> tuple[tuple[int, int], ...]:
     sizes, h = [], height
     while h > min_height:
         sizes.append((h, h))
         h = math.floor(h * _SHRINK)
     sizes.append((min_height, min_height))
     sizes += [(min_height, max(1, round(min_height * c))) for c in _CONDENSE]
-    return sizes
+    return tuple(sizes)
 
 
 def fit_text(text: str, box_width: int, *, height: int, min_height: int,

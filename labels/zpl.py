@@ -17,6 +17,7 @@ validated instead and rejected when it holds anything but printable ASCII.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -130,6 +131,12 @@ _CSET82_SAFE = re.compile(r"[0-9A-Z]+")
 
 def _gs1_segments(element_string: str) -> list[str]:
     """Split a bracketed GS1 element string into FNC1-separated digit runs."""
+    return list(_parsed_segments(element_string))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_segments(element_string: str) -> tuple[str, ...]:
+    # Cached: a label measures, then draws, the same element string (biip's parse is slow).
     try:
         message = GS1Message.parse_hri(element_string)
     except ParseError as exc:
@@ -148,7 +155,7 @@ def _gs1_segments(element_string: str) -> list[str]:
     if not all(_CSET82_SAFE.fullmatch(seg) for seg in segments):
         raise ValueError(
             f"only digits and capital letters are supported in GS1 data, got {element_string!r}")
-    return segments
+    return tuple(segments)
 
 
 def _gs1_field_data(segments: list[str]) -> str:

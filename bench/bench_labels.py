@@ -1,0 +1,177 @@
+"""Labels built per second, and the time from a label's bytes to the printer, each beside a floor
+measured in the same run.
+
+1. Building: shipping labels (4x6 in) and return labels (4x4 in) at 203, 300 and 600 dpi over a
+   rotating set of real-world addresses (accents, long names, a Japanese and a Greek one), through
+   the whole layout (fitting, transliteration, GS1 barcodes, overlap check). Floor: the same
+   fields formatted into a bare ZPL template with no layout at all. Target: >= 2,000 labels/s.
+2. Printing, through a fake Zebra on a real TCP socket (it answers ~HS/~HQES as the ZPL II
+   guide specifies); each time runs until the fake printer holds the whole label:
+     bare send   floor: connect, send the bytes, close (no status asked)
+     driver      TcpPrinter.send: ~HS first, then the bytes (what a station's printer does)
+     station     station/labelprinter.print_label: the station's ~HS + send + its answer
+     fleet       a supervisor's reprint: label drawn for the printer, job committed (SQLite),
+                 the spooler's claim, ~HS, ~HQES, send, ~HS until printed, result committed
+   The scan's own round trip to the server is bench_scan.py's (add its p50 for a pack scan).
+Prints, asserts nothing.
+
+    python bench/bench_labels.py [--labels 2000] [--prints 200]
+"""
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere in the repo
+
+from labels import (LabelAddress, ReturnLabelData, ShippingLabelData, make_sscc, return_label,  # noqa: E402
+                    shipping_label)
+
+ADDRESSES = [
+    LabelAddress("Élodie Dupré-Saint-Exupéry", "12 rue de l'Église", "Bâtiment C, 3ᵉ étage", "69003", "Lyon", "FR"),
+    LabelAddress("Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Post", "Holyhead Road", "",
+                 "LL61 5UJ", "Anglesey", "GB"),
+    LabelAddress("山田 太郎", "東京都千代田区丸の内1-1-1", "", "100-0005", "東京", "JP"),
+    LabelAddress("Γιώργος Παπαδόπουλος", "Οδός Ερμού 25", "", "10563", "Αθήνα", "GR"),
+    LabelAddress("Hans Müller", "Hauptstraße 1", "", "10115", "Berlin", "DE"),
+]
+WAREHOUSE = LabelAddress("Colis - Entrepot Lyon Sud", "ZI des Platanes, quai 4", "", "69200", "Vénissieux", "FR")
+
+
+def shipping_data(i: int) -> ShippingLabelData:
+    return ShippingLabelData(sender=WAREHOUSE, recipient=ADDRESSES[i % len(ADDRESSES)], carrier="Colissimo",
+                             service="Domicile", tracking_number=f"6A{i:011d}", sscc=make_sscc(0, "3761234", i + 1),
+                             order_ref=f"CMD-2026-{i:06d}", weight_g=800 + i % 5000, ship_date=date(2026, 11, 29))
+
+
+def return_data(i: int) -> ReturnLabelData:
+    return ReturnLabelData(rma=f"RMA{i:08d}", order_ref=f"CMD-2026-{i:06d}", customer=ADDRESSES[i % len(ADDRESSES)],
+                           return_to=WAREHOUSE)
+
+
+def bare_template(data: ShippingLabelData) -> bytes:
+    """The floor: the label's words in fixed places, no fitting, no checks, no transliteration."""
+    r = data.recipient
+    return (f"^XA^CI28^FO30,30^A0N,30,30^FD{data.sender.name}^FS^FO30,200^A0N,50,50^FD{r.name}^FS"
+            f"^FO30,260^A0N,40,40^FD{r.line1}^FS^FO30,310^A0N,40,40^FD{r.postal_code} {r.city}^FS"
+            f"^BY3^FO60,500^BCN,100,N^FD>:{data.tracking_number}^FS"
+            f"^BY4^FO60,900^BCN,250,N^FD>;>800{data.sscc}^FS^XZ").encode("utf-8")
+
+
+def rate(build, count: int) -> float:
+    started = time.perf_counter()
+    for i in range(count):
+        build(i)
+    return count / (time.perf_counter() - started)
+
+
+def building(count: int) -> None:
+    print(f"Labels built per second ({count} each, one core):")
+    floor = rate(lambda i: bare_template(shipping_data(i)), count)
+    print(f"  floor: bare ZPL template            {floor:10.0f} /s")
+    for dpi in (203, 300, 600):
+        ship = rate(lambda i: shipping_label(shipping_data(i), dpi=dpi), count)
+        back = rate(lambda i: return_label(return_data(i), dpi=dpi), count)
+        print(f"  {dpi} dpi shipping 4x6 {ship:8.0f} /s ({floor / ship:5.1f}x the floor)"
+              f"   return 4x4 {back:8.0f} /s ({floor / back:5.1f}x)")
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def timed(send, fake, count: int) -> list[float]:
+    """ms from the call until the fake printer holds the whole label, ``count`` times."""
+    samples = []
+    for _ in range(count):
+        expected = len(fake.jobs) + 1
+        started = time.perf_counter()
+        send()
+        fake.wait_for_jobs(expected, timeout=10)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def bare_send(port: int, job: bytes) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=3) as conn:
+        conn.sendall(job)
+
+
+def fleet_path(fake, count: int):
+    """A temporary SQLite floor with one fleet printer on ``fake``; returns the reprint callable."""
+    from server import create_app, printspool
+    from server.models import Package
+    from server.services.printers import add_printer, reprint_label
+    from tests.factories import add_item, add_order, add_user
+
+    from server import migrate
+
+    url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-labels-'))}/colis.sqlite"
+    migrate.upgrade(url)
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench-labels-" + "x" * 40,
+                      "PRINT_SPOOLER": False})
+    floor = app.extensions["colis"]
+    with floor.uow() as uow:
+        user = add_user(uow, "bench", "supervisor")
+        order = add_order(uow, [(add_item(uow, "Bench item"), 1)])
+        package = Package(order_id=order.id, carrier="Colissimo", service="Domicile", weight_g=900)
+        uow.session.add(package)
+        uow.session.flush()
+        package.sscc, package.tracking_number = make_sscc(0, "3761234", package.id), f"6A{package.id:011d}"
+        uow.commit()
+        package_id = package.id
+    with floor.uow() as uow:
+        printer_id = add_printer(uow, name="ZD-BENCH", url=fake.url + "?timeout=2")["id"]
+
+    def reprint() -> None:
+        with floor.uow() as uow:
+            job = reprint_label(uow, package_id, printer_id, user)
+        printspool.deliver(floor.uow, job["job_id"], confirm_timeout=2.0)
+
+    return reprint, app
+
+
+def printing(count: int) -> None:
+    from station.drivers import TcpPrinter
+    from station.drivers.simulated import FakeZebraPrinter
+    from station.labelprinter import print_label
+
+    job = shipping_label(shipping_data(7))
+    with FakeZebraPrinter() as fake:
+        reprint, app = fleet_path(fake, count)
+        driver = TcpPrinter("127.0.0.1", fake.port, timeout=2)
+        runs = {
+            "bare send (floor)": lambda: bare_send(fake.port, job),
+            "driver: ~HS + send": lambda: driver.send(job),
+            "station print_label": lambda: print_label(driver, job.decode("utf-8")),
+            "fleet reprint": reprint,
+        }
+        for send in runs.values():  # warm-up: connections, imports, the first SQLite pages
+            timed(send, fake, 5)
+        results = {name: timed(send, fake, count) for name, send in runs.items()}
+        app.extensions["colis"].close()
+    floor = statistics.median(results["bare send (floor)"])
+    print(f"\nLabel bytes to a fake Zebra on TCP ({count} each; ms until the printer holds the label):")
+    for name, samples in results.items():
+        p50 = statistics.median(samples)
+        print(f"  {name:22s} p50 {p50:7.2f}  p99 {percentile(samples, 99):7.2f}  ({p50 / floor:5.1f}x the floor)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--labels", type=int, default=2000)
+    parser.add_argument("--prints", type=int, default=200)
+    args = parser.parse_args()
+    building(args.labels)
+    printing(args.prints)
+
+
+if __name__ == "__main__":
+    main()
