@@ -25,5 +25,6 @@ def register(app, socketio) -> None:
 
     app.register_blueprint(customer.bp)  # status page, unsubscribe (issue 11)
     app.register_blueprint(customer.carriers_bp)  # carriers' tracking webhooks
+    app.register_blueprint(customer.promises_bp)  # the promise watcher's decisions, for supervisors
     socketio.on_namespace(station_ns.StationNamespace("/station"))
     socketio.on_namespace(dashboard.DashboardNamespace("/dashboard"))

@@ -111,3 +111,50 @@ def ups_track_alert():
         uow.commit()
     # 200 also for a duplicate or a parcel not ours: another status only makes UPS send it again.
     return jsonify({"stored": applied.stored, "duplicates": applied.duplicates, "unknown": applied.unknown})
+
+
+# --- the promise watcher's decisions, for supervisors (docs/notifications.md) ---------------------
+
+promises_bp = Blueprint("promises_api", __name__, url_prefix="/api/v1/promises")
+
+
+def _decision_json(row) -> dict:
+    from server.models import Order
+
+    return {"id": row.id, "order": Order.reference_of(row.order_id), "action": row.action, "reason": row.reason,
+            "cost_cents": row.cost_cents, "at": row.at.isoformat(), "before": row.before, "after": row.after,
+            "expected_before": row.expected_before.isoformat() if row.expected_before else None,
+            "expected_after": row.expected_after.isoformat() if row.expected_after else None,
+            "undone_at": row.undone_at.isoformat() if row.undone_at else None, "undone_by": row.undone_by}
+
+
+@promises_bp.get("")
+def promise_decisions():
+    """The watcher's recent decisions (``?order=CO-0000042`` for one order's)."""
+    from server.api.rest import _supervisor_actor
+    from server.models import Order
+    from server.services import promises
+
+    _supervisor_actor()
+    reference = request.args.get("order")
+    order_id = Order.id_from_reference(reference) if reference else None
+    if reference and order_id is None:
+        return jsonify({"error": f"{reference!r} is not an order number (CO-0000042)"}), 400
+    with current_app.extensions["colis"].uow() as uow:
+        return jsonify({"decisions": [_decision_json(row) for row in promises.decisions_of(uow.session, order_id)]})
+
+
+@promises_bp.post("/<int:decision_id>/undo")
+def undo_promise_decision(decision_id: int):
+    """A supervisor puts back what a decision changed; the watcher then leaves that order alone."""
+    from server.api.rest import _supervisor_actor
+    from server.services import promises
+
+    actor = _supervisor_actor()
+    with current_app.extensions["colis"].uow() as uow:
+        try:
+            row = promises.undo(uow, decision_id, actor=actor)
+        except promises.UndoRefused as exc:
+            return jsonify({"error": str(exc)}), 409
+        uow.commit()
+        return jsonify(_decision_json(row))
