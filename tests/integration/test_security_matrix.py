@@ -24,6 +24,7 @@ POLICY = {
     # The customer's side (issue 11): a signed link or order number + postal code/e-mail, no account.
     "customer.track_form": "public", "customer.track": "public", "customer.unsubscribe": "public",
     "carrier_webhooks.ups_track_alert": "signed webhook",  # UPS's credential header; unset: 404
+    "promises_api.": "supervisors",  # the promise watcher's decisions and their undo
     # issue 9: the supervisors' pages; users are the admins' alone; the returns clerk's landing
     "orders_web.": "supervisors", "stations_web.": "supervisors", "users_web.": "admins",
     "stations_web.returns_landing": "returns",
@@ -36,6 +37,7 @@ POLICY = {
 ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-00001", "platform": "shopify",
         "name": "main", "token": "not-a-signed-token", "package_id": "1", "code": "PICK-01", "user_id": "999999", "job_id": "999999"}
 ARGS["rma"] = "RMA00000001"  # issue 8's return pages
+ARGS["decision_id"] = "1"  # issue 11's promise decisions
 
 
 def _policy(endpoint: str) -> str:
