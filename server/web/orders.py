@@ -158,7 +158,10 @@ def reprint(reference: str, package_id: int):
         except FleetError as exc:
             flash(t("cannot_act", why=exc.words(_locale())), "error")
             return redirect(url_for("orders_web.show", reference=reference))
-    flash(t("reprint_sent", printer=job.get("printer") or job.get("printer_name") or ""), "ok")
+    spooler = current_app.extensions.get("colis_spooler")
+    if spooler is not None:
+        spooler.wake()  # sent now, not at the spooler's next tick
+    flash(t("reprint_sent", printer=job.get("printer") or ""), "ok")
     return redirect(url_for("orders_web.show", reference=reference))
 
 
