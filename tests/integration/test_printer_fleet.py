@@ -259,3 +259,16 @@ def _due_now(floor, job_id):
     with floor.uow() as uow:
         uow.session.get(PrintJob, job_id).retry_at = utcnow() - timedelta(seconds=1)
         uow.commit()
+
+
+def test_the_fleet_from_the_command_line(app, floor, zebras):
+    runner = app.test_cli_runner()
+    added = runner.invoke(args=["add-printer", "ZD-CLI", zebras[0].url, "--dpi", "300", "--media", "100x150",
+                                "--location", "Quai 2"])
+    assert added.exit_code == 0, added.output
+    assert "ZD-CLI" in added.output and "300 dpi" in added.output
+    bad = runner.invoke(args=["add-printer", "ZD-BAD", "ipp://printer"])
+    assert bad.exit_code != 0 and "unsupported printer URL" in bad.output
+    zebras[0].head_open = True
+    listed = runner.invoke(args=["printers", "--check"])
+    assert listed.exit_code == 0 and "ZD-CLI" in listed.output and "head open" in listed.output
