@@ -273,3 +273,8 @@ CATALOG.update({key: entry for key, entry in _PACK_CATALOG.items() if key not in
 from wire.texts_customer import CUSTOMER as _CUSTOMER_CATALOG  # noqa: E402 - after CATALOG, which it extends
 
 CATALOG.update({key: entry for key, entry in _CUSTOMER_CATALOG.items() if key not in CATALOG})
+
+# Routing, carriers and order intake (kept in their own module, like the web pages').
+from wire.texts_routing import CATALOG as _ROUTING_CATALOG  # noqa: E402 - after CATALOG, which it extends
+
+CATALOG.update({key: entry for key, entry in _ROUTING_CATALOG.items() if key not in CATALOG})

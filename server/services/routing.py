@@ -24,6 +24,7 @@ from server.services import shipping, waves
 from server.services.shipping import record_decision
 from server.services.locking import lock_stock_by_warehouse
 from server.services.unit_of_work import UnitOfWork
+from wire import texts
 
 ROUTABLE = (OrderStatus.NEW, OrderStatus.BACKORDERED)
 
@@ -51,7 +52,7 @@ def route_order(uow: UnitOfWork, order_id: int, *, actor: str = "system", top_up
                               policy=_policy(uow), max_parts=int(getattr(uow.settings, "routing_max_parts", 3)))
     by_code = {w.code: w for w in warehouses.values()}
     record_decision(db, order, "warehouse", route.outcome, route.reason,
-            {**route.params, "km": route.distances}, actor=actor,
+            {**route.params, "distances": route.distances}, actor=actor,
             warehouse_id=by_code[route.parts[0].warehouse].id if len(route.parts) == 1 else None)
     if not route.parts:
         order.status = OrderStatus.BACKORDERED
@@ -86,14 +87,25 @@ def route_waiting_orders(uow: UnitOfWork, limit: int = 200) -> dict[str, int]:
     return counts
 
 
-def decisions_of(session, order_id: int) -> list[dict]:
-    """Why the order went where it went, oldest first (the order page and the API show it)."""
+def decisions_of(session, order_id: int, locale: str = "fr") -> list[dict]:
+    """Why the order went where it went, oldest first (the order page and the API show it):
+    each decision with its reason code, params and ``text``, the sentence in ``locale``."""
     rows = session.execute(select(RoutingDecision, Warehouse.code).outerjoin(
         Warehouse, Warehouse.id == RoutingDecision.warehouse_id)
         .where(RoutingDecision.order_id == order_id).order_by(RoutingDecision.id))
     return [{"at": d.at.isoformat(), "kind": d.kind, "outcome": d.outcome, "warehouse": code,
-             "service": d.service, "reason": d.reason, "params": d.params or {}, "actor": d.actor}
-            for d, code in rows]
+             "service": d.service, "reason": d.reason, "params": d.params or {}, "actor": d.actor,
+             "text": reason_text(d.reason, d.params or {}, locale)} for d, code in rows]
+
+
+def reason_text(reason: str, params: dict, locale: str = "fr") -> str:
+    key = f"routing.{reason}"
+    if key not in texts.CATALOG:
+        return texts.text("web.unknown", locale) if "web.unknown" in texts.CATALOG else reason
+    try:
+        return texts.text(key, locale, **params)
+    except (KeyError, IndexError, ValueError):  # a row written before its sentence gained a value
+        return texts.text(key, "en", **{name: "?" for name in texts.placeholders(key, "en")})
 
 
 def _lines(order: Order) -> list[rules.Line]:

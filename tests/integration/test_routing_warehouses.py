@@ -91,7 +91,7 @@ def test_an_order_goes_whole_to_the_nearest_warehouse_that_has_it(floor, network
         assert {line.bin.warehouse_id for line in task.lines} == {ids["LILLE"]}
         why = decisions(uow, order_id, "warehouse")
         assert [(d.outcome, d.reason, d.warehouse_id) for d in why] == [("whole", "routed_whole", ids["LILLE"])]
-        assert why[0].params["km"] == {"LYON": 460, "PARIS": 15, "LILLE": 220}
+        assert why[0].params["distances"] == {"LYON": 460, "PARIS": 15, "LILLE": 220} and why[0].params["km"] == 220
         carrier = decisions(uow, order_id, "carrier")
         assert [(d.outcome, d.service) for d in carrier] == [("chosen", order.carrier_service)]
 
@@ -273,3 +273,26 @@ def test_every_status_change_of_an_order_is_kept_with_its_time(floor, network):
                                    .order_by(OrderStatusChange.id)).all()
         assert [row.status for row in rows] == ["new", "allocated", "cancelled"]
         assert rows[0].at <= rows[1].at <= rows[2].at
+
+
+def test_the_api_order_read_shows_its_warehouse_service_decisions_and_recorded_timeline(app, floor, network):
+    from server.services.intake.integrations import create_integration
+    from server.services.intake.tokens import issue_token
+
+    with floor.uow() as uow:
+        shop, _ = create_integration(uow, "web", "api")
+        token = issue_token(uow, shop.id, ["read"])
+        stock_in(uow, network["lamp"], network["ids"]["PARIS"], 5)
+        order_id = order_to(uow, [(network["lamp"], 1)], "75011")
+        routing.route_order(uow, order_id, now=MONDAY_9H)
+        uow.commit()
+    reply = app.test_client().get(f"/api/v1/orders/{Order.reference_of(order_id)}",
+                                  headers={"Authorization": f"Bearer {token}"})
+    assert reply.status_code == 200, reply.get_json()
+    body = reply.get_json()
+    assert (body["warehouse"], body["carrier_service"]) == ("PARIS", "DPD_PREDICT")
+    assert [entry["status"] for entry in body["timeline"]] == ["received", "allocated"]
+    assert [(d["kind"], d["outcome"]) for d in body["routing"]] == [("warehouse", "whole"), ("carrier", "chosen")]
+    assert body["routing"][0]["reason"] == ("Ships whole from PARIS (15 km), the nearest warehouse that has "
+                                            "everything")
+    assert body["routing"][1]["reason"].startswith("DPD Predict, the cheapest that delivers on time")

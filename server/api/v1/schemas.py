@@ -5,6 +5,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from server.domain.statuses import OrderStatus
+from server.services.order_history import TIMELINE_STATUSES
 
 MAX_TOTAL_CENTS = 2**31 - 1
 SERVICE_LEVELS = ("standard", "priority", "express")
@@ -115,15 +116,27 @@ class OrderOut(ma.Schema):
 
 
 class TimelineEntry(ma.Schema):
-    status = fields.String(required=True, validate=validate.OneOf(
-        ["received", "allocated", "released", "picking", "picked", "packing", "packed", "shipped",
-         "delivered", "returned", "cancelled"]))
+    status = fields.String(required=True, validate=validate.OneOf(list(TIMELINE_STATUSES)))
     at = fields.AwareDateTime(required=True)
+
+
+class RoutingEntry(ma.Schema):
+    at = fields.String(required=True, metadata={"description": "ISO 8601, UTC"})
+    kind = fields.String(required=True, validate=validate.OneOf(["warehouse", "carrier"]))
+    outcome = fields.String(required=True, metadata={"example": "whole"})
+    warehouse = fields.String(required=True, allow_none=True)
+    service = fields.String(required=True, allow_none=True)
+    reason = fields.String(required=True, metadata={"description": "why, as a sentence"})
 
 
 class OrderDetailOut(OrderOut):
     timeline = fields.List(fields.Nested(TimelineEntry), required=True,
                            metadata={"description": "when the order reached each status, oldest first"})
+    warehouse = fields.String(required=True, allow_none=True, metadata={"description": "the warehouse shipping it"})
+    carrier_service = fields.String(required=True, allow_none=True, metadata={"example": "DPD_PREDICT"})
+    promised_delivery_on = fields.Date(required=True, allow_none=True)
+    routing = fields.List(fields.Nested(RoutingEntry), required=True,
+                          metadata={"description": "each routing decision and why, oldest first"})
 
 
 class OrderPage(ma.Schema):

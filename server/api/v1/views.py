@@ -152,7 +152,20 @@ def read_order(reference: str):
             return problem_response(404, f"no order {reference[:40]!r}")
         body = _order_json(order)
         body["timeline"] = schemas.TimelineEntry(many=True).dump(service.timeline(session, order))
+        body.update(_routing_json(session, order))
         return jsonify(body)
+
+
+def _routing_json(session, order) -> dict:
+    """Where the order ships from, with which service, and every routing decision as a sentence."""
+    from server.models import Warehouse
+    from server.services.routing import decisions_of
+
+    warehouse = session.get(Warehouse, order.warehouse_id) if order.warehouse_id else None
+    return {"warehouse": warehouse.code if warehouse else None, "carrier_service": order.carrier_service,
+            "promised_delivery_on": order.promised_delivery_on.isoformat() if order.promised_delivery_on else None,
+            "routing": [{key: decision[key] for key in ("at", "kind", "outcome", "warehouse", "service")}
+                        | {"reason": decision["text"]} for decision in decisions_of(session, order.id, "en")]}
 
 
 @bp.route("/orders/<reference>/shipments", methods=["GET"])

@@ -170,45 +170,8 @@ def now() -> datetime:
 
 # --- life cycle --------------------------------------------------------------------------
 
-LIFE_ORDER = ("received", "allocated", "released", "picking", "picked", "packing", "packed", "shipped",
-              "delivered", "returned", "cancelled")
-
-
 def timeline(session, order: Order) -> list[dict]:
-    """When the order reached each status, read from the rows that carry the time.
+    """When the order reached each status (server/services/order_history.py)."""
+    from server.services.order_history import timeline as order_timeline
 
-    received: the order row; allocated: its pick task's creation; released: its wave;
-    picking/picked and packing/packed: its pick and pack tasks taken and done; shipped and
-    delivered: its parcels; returned: its return received; cancelled: the audit trail.
-    A status the order went through without such a row (backordered) is not listed.
-    """
-    from server.models import AuditEvent, Package, Return, Task
-    from server.models.orders import Wave
-
-    found: dict[str, datetime] = {"received": order.created_at}
-    tasks = session.scalars(select(Task).where(Task.order_id == order.id).order_by(Task.id)).all()
-    picks = [t for t in tasks if t.kind == "pick"]
-    packs = [t for t in tasks if t.kind == "pack"]
-
-    def first(values):
-        values = [v for v in values if v is not None]
-        return min(values) if values else None
-
-    found["allocated"] = first(t.created_at for t in picks)
-    if order.wave_id is not None:
-        found["released"] = session.scalar(select(Wave.released_at).where(Wave.id == order.wave_id))
-    found["picking"] = first(t.assigned_at for t in picks)
-    if picks and all(t.status == "done" and t.completed_at for t in picks):
-        found["picked"] = max(t.completed_at for t in picks)
-    found["packing"] = first(t.assigned_at for t in packs)
-    packages = session.scalars(select(Package).where(Package.order_id == order.id)).all()
-    done_packs = [t.completed_at for t in packs if t.status == "done" and t.completed_at]
-    found["packed"] = first(done_packs) or first(p.created_at for p in packages)
-    found["shipped"] = first(p.shipped_at for p in packages)
-    found["delivered"] = first(p.delivered_at for p in packages)
-    found["returned"] = first(session.scalars(select(Return.received_at).where(Return.order_id == order.id)))
-    if order.status == "cancelled":
-        found["cancelled"] = session.scalar(select(func.max(AuditEvent.at)).where(
-            AuditEvent.action == "order_cancelled", AuditEvent.subject == f"order:{order.reference}"))
-    entries = [{"status": status, "at": at} for status, at in found.items() if at is not None]
-    return sorted(entries, key=lambda e: (e["at"], LIFE_ORDER.index(e["status"])))
+    return order_timeline(session, order)
