@@ -49,6 +49,7 @@ def init_api(app) -> ProblemApi:
     for key, value in CONFIG.items():
         app.config.setdefault(key, value)
     from server.api.v1.views import bp
+    from server.api.v1 import returns_views  # noqa: F401 - issue 8: its operations join bp
     from server.extensions import csrf
 
     api = ProblemApi(app, config_prefix="INTAKE")
