@@ -221,11 +221,12 @@ COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize
 
 
 def register_commands(app) -> None:
+    from server.cli_customers import CUSTOMER_COMMANDS
     from server.cli_people import PEOPLE_COMMANDS
     from server.cli_picking import PICKING_COMMANDS
     from server.cli_printers import PRINTER_COMMANDS
 
-    for command in COMMANDS + PICKING_COMMANDS + PEOPLE_COMMANDS + PRINTER_COMMANDS:
+    for command in COMMANDS + PICKING_COMMANDS + PEOPLE_COMMANDS + CUSTOMER_COMMANDS + PRINTER_COMMANDS:
         app.cli.add_command(command)
 
 

@@ -121,6 +121,42 @@ def defaults(instance_path: str) -> dict:
         # address may try the customers' self-service return page (Flask-Limiter syntax).
         "RETURNS_QUARANTINE_LOCATION": "Q-RETOURS",
         "RETURNS_SELF_SERVICE_LIMIT": "10 per minute",
+        # Customers kept informed (docs/notifications.md). Links in messages start with PUBLIC_URL.
+        # E-mail goes out through MAIL_SMTP_HOST (unset: messages wait in the outbox); each try
+        # that fails waits NOTIFY_RETRY_BASE_SECONDS, doubling up to NOTIFY_RETRY_MAX_SECONDS, and
+        # NOTIFY_ATTEMPTS tries in all. SMS_ADAPTER "record" keeps text messages in memory.
+        "PUBLIC_URL": "http://localhost:5000",
+        "MAIL_SMTP_HOST": None,
+        "MAIL_SMTP_PORT": 25,
+        "MAIL_SMTP_USER": None,
+        "MAIL_SMTP_PASSWORD": None,
+        "MAIL_SMTP_STARTTLS": False,
+        "MAIL_SMTP_TIMEOUT": 10.0,
+        "MAIL_FROM": "Colis <no-reply@colis.example>",
+        "MAIL_MESSAGE_ID_DOMAIN": "colis.example",
+        "SMS_ADAPTER": "record",
+        "NOTIFY_RETRY_BASE_SECONDS": 30.0,
+        "NOTIFY_RETRY_MAX_SECONDS": 3600.0,
+        "NOTIFY_ATTEMPTS": 8,
+        # The order status page: how long a link in a message opens it, the form's limit per
+        # address, where its buttons lead (the self-service return page, customer service).
+        "STATUS_LINK_MAX_AGE_DAYS": 60,
+        "TRACK_RATE_LIMIT": "10 per minute",
+        "RETURN_START_PATH": "/return",
+        "RETURN_LABEL_PATH": "/return/{rma}/label.pdf",
+        "SUPPORT_URL": "mailto:support@colis.example",
+        # Carrier tracking: La Poste Suivi v2 is polled for these carriers' parcels (needs a key);
+        # UPS Track Alert posts to /carriers/ups/track-alert with this credential (unset: off).
+        "TRACKING_LAPOSTE_URL": "https://api.laposte.fr/suivi/v2",
+        "TRACKING_LAPOSTE_KEY": None,
+        "TRACKING_POLLED_CARRIERS": ["DEMO", "COLISSIMO"],
+        "UPS_TRACK_ALERT_CREDENTIAL": None,
+        # The promise watcher (every 5 minutes, or colis-server keep-promises): the floor's pace,
+        # the actions tried in order (priority, release, upgrade) and the most an upgrade may cost.
+        "PROMISE_WATCH": True,
+        "PROMISE_ORDERS_PER_HOUR": 120,
+        "PROMISE_POLICY": ["priority", "release", "upgrade"],
+        "PROMISE_MAX_EXTRA_CENTS": 500,
     }
 
 

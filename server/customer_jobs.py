@@ -62,3 +62,16 @@ def poll_tracking() -> None:
         return  # no account with the carrier: nothing to ask
     poll_parcels(app.extensions["colis"], laposte_client(app.config),
                  list(app.config.get("TRACKING_POLLED_CARRIERS") or []))
+
+
+@periodic_job(crontab(minute="*/5"))
+def keep_promises() -> None:
+    """The promise watcher's pass (``colis-server keep-promises`` runs the same from a timer)."""
+    from server.services import promises
+
+    app = current_app._get_current_object()
+    if not app.config.get("PROMISE_WATCH", True):
+        return
+    with app.extensions["colis"].uow() as uow:
+        promises.watch(uow, promises.pace_from_config(app.config, utcnow()))
+        uow.commit()
