@@ -88,6 +88,10 @@ def defaults(instance_path: str) -> dict:
         # A claimed task's lease: a station silent this long (no heartbeat) loses its task to
         # the next station claiming work; what was picked stays (docs/picking.md).
         "TASK_LEASE_SECONDS": 90.0,
+        # A station online but silent this long (no heartbeat: they come every 15 s) is marked
+        # offline by every serve process's sweeper, every PRESENCE_SWEEP_SECONDS (server/presence.py).
+        "PRESENCE_TIMEOUT_SECONDS": 45.0,
+        "PRESENCE_SWEEP_SECONDS": 10.0,
         # Release of pick tasks: None, every order as it is allocated; N > 0, auto-release keeps
         # N tasks waiting; 0, only the waves a supervisor releases. A policy set from the CLI or
         # REST (release_policies) overrides it (docs/picking.md).
@@ -96,6 +100,9 @@ def defaults(instance_path: str) -> dict:
         # is "split" over at most ROUTING_MAX_PARTS warehouses, or "hold" (backordered) until one can.
         "ROUTING_POLICY": "split",
         "ROUTING_MAX_PARTS": 3,
+        # A new channel order is routed and allocated by a background job as soon as it arrives
+        # (server/intake_jobs.py); off, orders wait for `colis-server allocate` (docs/intake.md).
+        "ROUTE_ON_ARRIVAL": True,
         # Picking (docs/picking.md, "Scanning a pick"): scan the bin's label before its items —
         # true (every bin), false, or a list of zones ("A,C" from the environment); a lot expiring
         # within this many days is refused like an expired one (0: only once past its date).

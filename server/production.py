@@ -34,12 +34,13 @@ class FloorServer(BaseApplication):
 
     def load(self):
         # Runs inside the worker, after gevent has patched the standard library.
-        from server import create_app, queue
+        from server import create_app, presence, queue
 
         app = create_app()
         # Without Redis (one process, threads mode) the jobs run in this worker's own greenlets;
         # with Redis they are `colis-server worker` processes' (docs/deployment.md).
         queue.start_in_process(app)
+        presence.start_sweeper(app)  # stations of a process killed elsewhere go offline
         return app
 
 

@@ -67,6 +67,9 @@ def heartbeat(uow: UnitOfWork, station: Station, now: datetime | None = None) ->
     policy = lease_policy(uow)
     renew_leases(uow.session, station.id, policy.expires(now))
     station.last_seen_at = now
+    if not station.online:  # marked offline while silent (stations.clear_silent_stations): back
+        station.online = True
+        uow.emit("station_online", station=station.code, role=station.role)
     if _taken_from(uow, station):
         screen = steps.current_screen(uow, station, error("task_lost"))
         uow.commit()

@@ -5,7 +5,9 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
 
 from server.domain.roles import STATION_ROLES
 from server.models import Station
@@ -87,6 +89,22 @@ def set_station_active(uow: UnitOfWork, code: str, active: bool, actor: str,
              address=address)
     uow.session.flush()
     return station
+
+
+def clear_silent_stations(uow: UnitOfWork, silent_for: float, now: datetime | None = None) -> list[str]:
+    """Mark offline every station flagged online that has not been heard of for ``silent_for``
+    seconds (no connect, heartbeat or printer report): its socket died with a server process
+    that was killed, or the network dropped without a close. Any process may run it, at any time:
+    one atomic UPDATE, so two processes sweeping together report each station once, and a station
+    that came back meanwhile (newer last_seen_at) is left alone. Commits."""
+    cutoff = (now or utcnow()) - timedelta(seconds=silent_for)
+    silent = uow.session.execute(
+        update(Station).where(Station.online.is_(True), Station.last_seen_at < cutoff)
+        .values(online=False).returning(Station.code, Station.role)).all()
+    for code, role in silent:
+        uow.emit("station_offline", station=code, role=role, reason="silent")
+    uow.commit()
+    return [code for code, _ in silent]
 
 
 def mark_online(uow: UnitOfWork, station: Station, online: bool) -> None:
