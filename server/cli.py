@@ -224,9 +224,10 @@ def register_commands(app) -> None:
     from server.cli_customers import CUSTOMER_COMMANDS
     from server.cli_people import PEOPLE_COMMANDS
     from server.cli_picking import PICKING_COMMANDS
+    from server.cli_returns import RETURN_COMMANDS
     from server.cli_printers import PRINTER_COMMANDS
 
-    for command in COMMANDS + PICKING_COMMANDS + PEOPLE_COMMANDS + CUSTOMER_COMMANDS + PRINTER_COMMANDS:
+    for command in COMMANDS + PICKING_COMMANDS + PEOPLE_COMMANDS + CUSTOMER_COMMANDS + PRINTER_COMMANDS + RETURN_COMMANDS:
         app.cli.add_command(command)
 
 
