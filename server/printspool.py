@@ -162,12 +162,12 @@ def record(uow: UnitOfWork, job_id: int, attempts: list[Attempt]) -> dict:
             job.printed_at = utcnow()
         if done is not first:
             uow.emit("print_job_failed_over", job_id=job.id, printer=first.printer, backup=done.printer,
-                     problem=first.problem)
+                     error=first.problem)
         uow.emit(f"print_job_{job.status}", job_id=job.id, printer=done.printer, kind=job.kind)
     else:
         job.status, job.retry_at = "failed", fleet.retry_time(job.attempts)
         job.error = "; ".join(f"{a.printer}: {a.problem}" for a in attempts)[:MAX_PRINT_ERROR_CHARS]
-        uow.emit("print_job_refused", job_id=job.id, printer=first.printer, problem=first.problem,
+        uow.emit("print_job_refused", job_id=job.id, printer=first.printer, error=first.problem,
                  retry_in=round(fleet.backoff_seconds(job.attempts)))
     view = fleet.job_view(job)
     view["words"] = words(attempts, job, "en")
@@ -215,7 +215,7 @@ def watch(uow_factory: Callable[[], UnitOfWork], *, opener=open_printer) -> list
             fleet.record_printer_status(printer, status, problem)
             if before != (printer.online, printer.problem):
                 changed.append({"printer": printer.name, "online": printer.online, "problem": problem})
-                uow.emit("printer_changed", printer=printer.name, online=printer.online, problem=problem)
+                uow.emit("printer_changed", printer=printer.name, online=printer.online, error=problem or "ready")
         uow.commit()
     return changed
 

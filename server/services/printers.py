@@ -183,8 +183,8 @@ def record_printer_status(printer: Printer, status: dict | None, problem: str) -
 
 def problem_words(problem: str, locale: str, status: dict | None = None) -> str:
     if problem == "printer_fault":
-        faults = ", ".join((status or {}).get("faults") or ()) or "?"
-        return texts.text("printer.printer_fault", locale, faults=faults)
+        faults = ", ".join(fault.replace("_", " ") for fault in (status or {}).get("faults") or ())
+        return texts.text("printer.printer_fault", locale) + (f" ({faults})" if faults else "")
     key = f"printer.{problem}"
     return texts.text(key if key in texts.CATALOG else "printer.not_ready", locale)
 

@@ -186,7 +186,7 @@ def test_a_fault_only_hqes_names_is_refused_in_words(floor, zebras):
     with floor.uow() as uow:
         queued = reprint_label(uow, package_id, ids["main"], ids["user"])
     refused = deliver(floor, queued["job_id"])
-    assert refused["status"] == "failed" and "faulted (cutter_fault)" in refused["words"]
+    assert refused["status"] == "failed" and "faulted (cutter fault)" in refused["words"]
     assert zebras[0].jobs == []
 
 
@@ -272,3 +272,30 @@ def test_the_fleet_from_the_command_line(app, floor, zebras):
     zebras[0].head_open = True
     listed = runner.invoke(args=["printers", "--check"])
     assert listed.exit_code == 0 and "ZD-CLI" in listed.output and "head open" in listed.output
+
+
+def test_the_dashboard_feed_says_what_the_fleet_did_in_words(floor, zebras):
+    from server.feed import sentence
+
+    ids = make_fleet(floor, zebras)
+    package_id, _ = make_package(floor)
+    zebras[0].paper_out = True
+    with floor.uow() as uow:
+        deliver(floor, reprint_label(uow, package_id, ids["main"], ids["user"])["job_id"])  # to the backup
+    zebras[1].head_open = True
+    with floor.uow() as uow:
+        deliver(floor, reprint_label(uow, package_id, ids["main"], ids["user"])["job_id"])  # refused
+    printspool.watch(floor.uow)
+    with floor.uow() as uow:
+        events = [row.detail for row in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+                  if row.action.startswith(("print", "label_"))]
+    kinds = {event["type"] for event in events}
+    assert {"label_reprinted", "print_job_failed_over", "print_job_printed", "print_job_refused",
+            "printer_changed", "printer_added"} <= kinds
+    for event in events:
+        for locale in ("fr", "en"):
+            said = sentence(event, locale)
+            assert "{" not in said and not any(code in said for code in ("paper_out", "head_open", "print_job",
+                                                                           "printer_offline", "–"))
+    refused = next(event for event in events if event["type"] == "print_job_refused")
+    assert sentence(refused, "fr") == "Étiquette non imprimée, ZD-PACK : plus de papier ; nouvel essai dans 2 s"
