@@ -144,4 +144,23 @@ def leases() -> None:
                    f"lease ran out {lease['expired_for_s']:.0f} s ago")
 
 
-PICKING_COMMANDS = (release_wave, auto_release, cancel_order, stock, reorder_point, low_stock, leases)
+@click.command("trace-lot")
+@click.argument("lot")
+@click.option("--sku", default=None, help="Only this product (a lot number is unique per product only).")
+@with_appcontext
+def trace_lot(lot: str, sku: str | None) -> None:
+    """Which orders got units of a lot (GS1 AI 10 scanned at pick), with their serials."""
+    from server.services.lots import orders_with_lot
+
+    with _floor().session_factory() as session:
+        found = orders_with_lot(session, lot, sku)
+    if not found:
+        click.echo(f"no order got lot {lot}" + (f" of {sku}" if sku else ""))
+    for entry in found:
+        serials = f", serials {' '.join(entry['serials'])}" if entry["serials"] else ""
+        expiry = f", expires {entry['expiry']}" if entry["expiry"] else ""
+        click.echo(f"{entry['order'] or '-'} ({entry['status']}): {entry['units']} x {entry['sku']} "
+                   f"{entry['name']}, lot {entry['lot']}{expiry}{serials}, picked {entry['first_picked_at']}")
+
+
+PICKING_COMMANDS = (release_wave, auto_release, cancel_order, stock, reorder_point, low_stock, leases, trace_lot)

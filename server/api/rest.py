@@ -167,6 +167,19 @@ def product_stock(sku_or_gtin: str):
         return jsonify(stock.product_stock(session, product).as_dict())
 
 
+@bp.get("/lots/<path:lot>")
+def lot_trace(lot: str):
+    """Which orders got units of this lot (``?sku=`` narrows it to one product)."""
+    from flask import request
+
+    from server.services.lots import orders_with_lot
+
+    _supervisor_actor()
+    sku = request.args.get("sku") or None
+    with current_app.extensions["colis"].session_factory() as session:
+        return jsonify({"lot": lot, "sku": sku, "orders": orders_with_lot(session, lot, sku)})
+
+
 @bp.get("/leases/expired")
 def expired_leases():
     """Held tasks whose station went silent past its lease (the next claim takes them over)."""

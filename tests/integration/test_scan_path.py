@@ -162,3 +162,27 @@ def test_scans_after_postgresql_dropped_every_connection_are_retried_never_lost(
         station.disconnect(namespace="/station")
     finally:
         floor.close()
+
+
+def test_a_pick_scan_naming_a_lot_adds_one_insert_and_a_plain_one_stays_five(floor, order_ready):
+    """Issue 6: a GS1 code with a lot, expiry or serial is kept for traceability (picked_lots),
+    one INSERT in the scan's transaction; a plain EAN's scan is unchanged (the test above)."""
+    request_task(floor, order_ready["pick"])
+    from datetime import date, timedelta
+
+    in_a_year = (date.today() + timedelta(days=365)).strftime("%y%m%d")
+    raw = "01" + order_ready["lamp"].gtin.zfill(14) + "10LOT42" + "\x1d" + "17" + in_a_year
+
+    def scan_a_lot():
+        with floor.uow() as uow:
+            from datetime import datetime, timezone
+
+            from server.services import scans
+
+            station = sessions.load_station(uow.session, order_ready["pick"])
+            cmd = scans.ScanCommand(str(uuid.uuid4()), raw, "]C1", datetime.now(timezone.utc))
+            assert scans.record_scan(uow, station, cmd)["message"]["code"] == "item_ok"
+
+    sent = statements_of(floor, scan_a_lot)
+    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT", "INSERT"], sent
+    assert "INTO PICKED_LOTS" in sent[4] and "INTO SCAN_EVENTS" in sent[5]

@@ -37,6 +37,7 @@ POLICY = {
 ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-00001", "platform": "shopify",
         "name": "main", "token": "not-a-signed-token", "package_id": "1", "code": "PICK-01", "user_id": "999999", "job_id": "999999"}
 ARGS["rma"] = "RMA00000001"  # issue 8's return pages
+ARGS["lot"] = "LOT-A/7"  # issue 6's lot trace (a GS1 lot may hold a slash)
 ARGS["decision_id"] = "1"  # issue 11's promise decisions
 
 

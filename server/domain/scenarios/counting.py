@@ -67,6 +67,8 @@ def resume_task(work_state: ScreenState, *, prints_labels: bool = False):
             return Session(session.scenario, ScreenState.PRINT_LABEL, session.context)
         task = facts.task()
         if task is not None:
+            if session.state == work_state and session.context.get("task_id") == task.id:
+                return session  # what the context holds besides the task (the bin stood at) stays
             return Session(session.scenario, work_state, {"task_id": task.id})
         if session.state != ScreenState.IDLE:
             return Session(session.scenario, ScreenState.IDLE, {})
