@@ -47,11 +47,12 @@ def _server_command(port: int) -> list[str]:
 
 
 class ServerProcess:
-    def __init__(self, name: str, env: dict, tmp: Path):
-        self.name, self.port = name, _free_port()
+    def __init__(self, name: str, env: dict, tmp: Path, port: int | None = None):
+        # ``port``: a server restarted where its stations expect it (tests/e2e/test_pack_bench.py).
+        self.name, self.port = name, port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / f"server-{name}.log"
-        self._log_file = open(self.log, "wb")
+        self._log_file = open(self.log, "ab")
         # Its own process group: gunicorn's master and worker can be killed together (kill_hard).
         self.proc = subprocess.Popen(_server_command(self.port), cwd=REPO, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)

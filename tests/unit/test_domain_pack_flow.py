@@ -197,7 +197,8 @@ def test_the_last_unit_asks_for_the_box_proposed_then_the_scale():
     assert PACK.handle(choosing, scan("BOX-S"), bench).say.key == "box_too_small"
     bench.units = [Unit(400), Unit(400), Unit(300)]
     boxed = PACK.handle(choosing, scan("BOX-M"), bench)
-    assert (boxed.state, boxed.context["box"], boxed.say.key) == (S.WEIGH, "BOX-M", "box_chosen")
+    assert (boxed.state, boxed.context["box"], boxed.say.key, boxed.outcome) == (S.WEIGH, "BOX-M", "box_chosen",
+                                                                                "box_chosen")
     pressed = PACK.handle(choosing, Input.action(Action.BOX), bench)  # the key takes the proposed box
     assert (pressed.state, pressed.context["box"]) == (S.WEIGH, "BOX-S")
 

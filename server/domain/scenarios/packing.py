@@ -15,6 +15,8 @@ last unit closes the parcel and the label prints.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from server.domain.packing import BOX_CODE, PackPolicy, propose_box
 from server.domain.scanning import CodeKind
 from server.domain.scenarios.counting import count_unit, held_task, scan_without_task, task_lost
@@ -153,7 +155,7 @@ def _choose(session: Session, code: str, facts) -> Step:
         return Step(S.CHOOSE_BOX, context, error("not_a_box", code=shown), outcome="not_a_box")
     if propose_box(facts.parcel_units(task.id), [box]) is None:
         return Step(S.CHOOSE_BOX, context, error("box_too_small", box=box.code), outcome="box_too_small")
-    return _after_box(context, task, policy, box.code)
+    return replace(_after_box(context, task, policy, box.code), outcome="box_chosen")
 
 
 @PACK.on(S.WEIGH, Trigger.ACTION, to=(S.WEIGH, S.PACK, S.PRINT_LABEL, S.IDLE))
