@@ -223,3 +223,28 @@ def _carry_on_through_a_kill(proxied):
              and "transport=polling" in e["request"]]
     assert len(polls) >= 3 and {(e["upstream"], e["status"]) for e in polls} == {(address["B"], "200")}, polls
     print(f"kill -9 of process A -> its station's scan acknowledged through nginx on B in {failover:.2f} s")
+
+
+def test_nginx_refuses_a_sign_in_burst_before_it_reaches_python(proxied):
+    """30 sign-ins at once from one address: past the burst of 10, nginx answers 429 itself
+    (limit_req in deploy/nginx/colis.conf), so the server never spends a scrypt on them; the
+    sign-in page itself is not limited."""
+    import threading
+
+    nginx, statuses, lock = proxied["nginx"], [], threading.Lock()
+
+    def guess() -> None:
+        reply = requests.post(f"{nginx.url}/login", data={"username": "guess", "password": "wrong password"},
+                              timeout=10)
+        with lock:
+            statuses.append((reply.status_code, "nginx" in reply.text))
+
+    guesses = [threading.Thread(target=guess) for _ in range(30)]
+    for thread in guesses:
+        thread.start()
+    for thread in guesses:
+        thread.join(15)
+    refused_by_nginx = [status for status, from_nginx in statuses if status == 429 and from_nginx]
+    assert len(statuses) == 30
+    assert len(refused_by_nginx) >= 30 - 11, statuses  # 1 at the rate plus a burst of 10 pass at most
+    assert requests.get(f"{nginx.url}/login", timeout=5).status_code == 200
