@@ -46,7 +46,14 @@ def run_station(config: StationConfig) -> RunningStation:
     link = ServerLink(config.server_url, config.station_code, config.token)
     core = StationCore(link, printer, outbox, station_code=config.station_code,
                        locale=config.locale, ack_timeout=config.ack_timeout)
-    if config.scanner_url:
+    if config.scanner_url and config.scanner_url.startswith("evdev://"):
+        # A keyboard-wedge scanner read from its Linux input device, grabbed (docs/drivers.md).
+        from station.drivers.evdev import EvdevScanner, KeyBurstFramer
+
+        core.attach_scanner(EvdevScanner(config.scanner_url.removeprefix("evdev://"), core.submit_read,
+                                         framer=KeyBurstFramer(config.wedge_max_gap_ms / 1000,
+                                                               config.wedge_min_length)))
+    elif config.scanner_url:
         core.attach_scanner(open_scanner(
             config.scanner_url, core.submit_read, core.submit_rejected, on_error=_log_scanner_error,
             on_status=core.submit_scanner_status, baudrate=config.scanner_baudrate,
