@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for code, _, locale, _ in STATIONS:
             floor.add_station(code, tokens[code], home, locale)
+        from demo.printers import register_printers
+
+        register_printers(app, floor)  # the fleet: each station's Zebra, with backups (docs/labels.md)
         _announce(floor)
         _work_the_shift(app, floor, stopping, random.Random(args.seed), args.duration)
     finally:

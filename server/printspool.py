@@ -238,8 +238,9 @@ class PrintSpooler:
     within that time plus its socket timeout)."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], *, tick: float = 1.0, watch_every: float = 5.0,
-                 opener=open_printer):
+                 opener=open_printer, ready: Callable[[], bool] = lambda: True):
         self.uow_factory, self.tick, self.watch_every, self.opener = uow_factory, tick, watch_every, opener
+        self.ready = ready  # False until the schema is there (an app is built before `init-db`)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -258,6 +259,12 @@ class PrintSpooler:
         if self._thread is not None:
             self._thread.join(5.0)
 
+    def _schema_ready(self) -> bool:
+        try:
+            return self.ready()
+        except Exception:  # the database not reachable yet: asked again next tick
+            return False
+
     def run_once(self) -> list[dict]:
         with self.uow_factory() as uow:
             jobs = due_jobs(uow)
@@ -266,6 +273,9 @@ class PrintSpooler:
 
     def _run(self) -> None:
         watched = 0.0
+        while not self._stop.is_set() and not self._schema_ready():
+            self._wake.wait(self.tick)
+            self._wake.clear()
         while not self._stop.is_set():
             try:
                 if time.monotonic() - watched >= self.watch_every:

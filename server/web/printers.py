@@ -21,11 +21,15 @@ def init_app(app) -> None:
     """The page, and the spooler thread unless switched off (tests drive the spooler themselves)."""
     app.register_blueprint(bp)
     if app.config.get("PRINT_SPOOLER", not app.testing):
+        from sqlalchemy import inspect
+
         from server.printspool import PrintSpooler
 
+        floor = app.extensions["colis"]
         app.extensions["colis_spooler"] = PrintSpooler(
-            app.extensions["colis"].uow, tick=float(app.config.get("PRINT_SPOOLER_TICK", 1.0)),
-            watch_every=float(app.config.get("PRINTER_WATCH_SECONDS", 5.0))).start()
+            floor.uow, tick=float(app.config.get("PRINT_SPOOLER_TICK", 1.0)),
+            watch_every=float(app.config.get("PRINTER_WATCH_SECONDS", 5.0)),
+            ready=lambda: inspect(floor.engine).has_table("printers")).start()
 
 
 def _supervisor() -> None:

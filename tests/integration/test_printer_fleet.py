@@ -299,3 +299,22 @@ def test_the_dashboard_feed_says_what_the_fleet_did_in_words(floor, zebras):
                                                                            "printer_offline", "–"))
     refused = next(event for event in events if event["type"] == "print_job_refused")
     assert sentence(refused, "fr") == "Étiquette non imprimée, ZD-PACK : plus de papier ; nouvel essai dans 2 s"
+
+
+def test_the_spooler_thread_prints_what_is_queued_and_sees_a_printer_go(floor, zebras):
+    from tests.floorkit import wait_for
+
+    ids = make_fleet(floor, zebras)
+    package_id, _ = make_package(floor)
+    spooler = printspool.PrintSpooler(floor.uow, tick=0.1, watch_every=0.2).start()
+    try:
+        with floor.uow() as uow:
+            job_id = reprint_label(uow, package_id, ids["main"], ids["user"])["job_id"]
+        spooler.wake()
+        zebras[0].wait_for_jobs(1, timeout=5)
+        wait_for(lambda: job(floor, job_id).status == "printed", 5, "the job recorded as printed")
+        wait_for(lambda: printer(floor, ids["desk"]).online, 5, "the desk printer seen online")
+        zebras[2].stop()  # unplugged
+        wait_for(lambda: not printer(floor, ids["desk"]).online, 5, "the desk printer marked offline")
+    finally:
+        spooler.stop()
