@@ -24,7 +24,7 @@ LEVELS = {
     "task_lease_expired": "bad", "station_offline": "bad", "sign_ins_refused": "bad",
     "printer_status": "bad",
     "refund_awaiting_approval": "warn", "order_held": "warn", "order_on_hold": "warn", "low_stock": "warn",
-    "order_cancelled": "warn",
+    "order_cancelled": "warn", "order_handed_over": "bad", "parcel_recount": "warn",
     "task_completed": "info", "order_shipped": "info", "return_received": "info", "wave_released": "info",
     "order_hold_released": "info", "refund_paid": "info", "station_online": "info",
 }
@@ -59,6 +59,9 @@ def _named(event: dict, locale: str) -> dict:
             values[key] = _word(kind, event[key], locale)
     if "reason" in event and event.get("type") in ("return_received", "return_authorized"):
         values["reason"] = _word("reason", event["reason"], locale)
+    if "reason" in event and event.get("type") == "order_handed_over":  # the packer's reason (issue 12)
+        key = f"kiosk.hand_over.{event['reason']}"
+        values["reason"] = texts.text(key, locale) if key in texts.CATALOG else texts.text("web.unknown", locale)
     if "channel" in event:
         key = f"channel.{event['channel']}"
         values["channel"] = texts.text(key, locale) if key in texts.CATALOG else event["channel"]

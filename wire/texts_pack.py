@@ -38,6 +38,10 @@ CATALOG: dict[str, dict[str, str]] = {
                     "en": "Order {order} handed to the supervisor ({reason})"},
     "hand_over_reason": {"fr": "Choisissez un motif", "en": "Choose a reason"},
     "parcel_shipped": {"fr": "Expédié : {carrier} {tracking}", "en": "Shipped: {carrier} {tracking}"},
+    # --- the dashboard's feed (server/feed.py: trouble a supervisor must pick up) -----------------
+    "feed.order_handed_over": {"fr": "{station} : {order} confiée au superviseur ({reason})",
+                               "en": "{station}: {order} handed to a supervisor ({reason})"},
+    "feed.parcel_recount": {"fr": "{station} : poids incohérent, colis recompté", "en": "{station}: weight off, parcel recounted"},
     # --- screen titles -----------------------------------------------------------------------
     "state.choose_box": {"fr": "Choisissez le carton", "en": "Choose the box"},
     "state.weigh": {"fr": "Pesée du colis", "en": "Weighing the parcel"},

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from server import feed
 from server.domain.packing import BoxType, PackPolicy
 from server.models import AuditEvent, Order, Package, PrintJob, ScanEvent, Station, Task, User
 from server.services import badges, dispatch, operator, printing, scans
@@ -140,3 +141,6 @@ def test_a_problem_order_goes_to_the_supervisor_and_is_not_claimed_again(floor, 
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "order_handed_over")).one()
         assert event.detail["reason"] == "damaged" and event.actor == "station:PACK-01"
         assert sum(line.done_qty for line in task.lines) == 1  # what was checked is kept
+        line = next(line for line in feed.recent(uow.session) if line["type"] == "order_handed_over")
+    assert line["level"] == "bad" and line["href"] == f"/orders/{Order.reference_of(order_id)}"  # the dashboard's
+    assert line["text"]["en"].endswith("handed to a supervisor (damaged item)")  # exceptions, in words
