@@ -154,19 +154,28 @@ function counted(lines) {
   return lines.some((line) => line.seen !== undefined && line.seen !== null);
 }
 
-function rmaTable(lines, currency) {
-  // Received and reason columns only when the server sends them.
+function gradeWords(line) {
+  // Each unit's grade once given (issue 8), with the bin or quarantine it went to.
+  if (!line.grade) return "—";
+  return (K[`grade.${line.grade}`] || line.grade) + (line.location ? ` · ${line.location}` : "");
+}
+
+function rmaTable(lines, currency, inHand) {
+  // Received, reason and grade columns only when the server sends them.
   const received = counted(lines);
   const reasons = lines.some((line) => line.reason);
+  const grades = lines.some((line) => line.grade);
   const columns = [
     [K.item, (line) => [line.name, " ", el("small", {}, line.sku)]],
     [K.quantity, (line) => line.quantity],
     received && [K.received, (line) => `${line.seen ?? 0} / ${line.quantity}`],
     reasons && [K.reason, (line) => reasonWords(line.reason)],
+    grades && [K.grade, gradeWords],
     [K.unit_price, (line) => euros(line.unit_price_cents, currency)],
   ].filter(Boolean);
   const head = el("tr", {}, columns.map(([label]) => el("th", {}, label)));
-  const rows = lines.map((line) => el("tr", { className: received && line.seen >= line.quantity ? "done" : "" },
+  const rowClass = (line) => (line.id === inHand ? "in-hand" : (received && line.seen >= line.quantity ? "done" : ""));
+  const rows = lines.map((line) => el("tr", { className: rowClass(line) },
     columns.map(([, cell]) => el("td", {}, cell(line)))));
   return el("table", { className: "rma-lines" }, head, rows);
 }
@@ -184,8 +193,29 @@ function drawRma(rma) {
     const count = (key) => lines.reduce((sum, line) => sum + (line[key] || 0), 0);
     parts.push(el("div", { id: "rma-received" }, field(K.received, `${count("seen")} / ${count("quantity")}`, true)));
   }
-  return parts.concat([el("div", { className: "label" }, K.items), rmaTable(lines, (rma.order || {}).currency),
-                       field(K.refund, euros((rma.refund || {}).amount_cents, (rma.refund || {}).currency), true)]);
+  if (rma.put) parts.push(el("div", { id: "rma-put" }, field(K.put_in_bin, rma.put.bin, true)));
+  return parts.concat([el("div", { className: "label" }, K.items), rmaTable(lines, (rma.order || {}).currency, rma.unit),
+                       refundField(rma.refund || {}), ...historyFields(rma.history || [], (rma.order || {}).currency)]);
+}
+
+function refundField(refund) {
+  // The policy's amount: an estimate until every unit is graded, then the refund recorded.
+  const recorded = refund.recorded;
+  const quote = refund.quote || {};
+  const words = recorded
+    ? `${euros(recorded.amount_cents, recorded.currency)} — ${K[`refund_status.${recorded.status}`] || recorded.status}`
+    : euros(refund.amount_cents, refund.currency) + (quote.graded === false ? ` (${K.refund_estimate})` : "");
+  const shown = field(recorded ? K.refund_recorded : K.refund, words, true);
+  shown.id = "rma-refund";
+  return shown;
+}
+
+function historyFields(history, currency) {
+  // What the order's earlier returns already sent back and refunded.
+  if (!history.length) return [];
+  const lines = history.map((other) => el("li", {}, `${other.rma} · ${K[`return_status.${other.status}`] || other.status}` +
+    ` · ${other.units}` + (other.refund ? ` · ${euros(other.refund.amount_cents, currency)}` : "")));
+  return [el("div", { className: "label" }, K.history), el("ul", { id: "rma-history" }, lines)];
 }
 
 function stateTitle(screen) {
