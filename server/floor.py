@@ -60,7 +60,7 @@ class Floor:
         """The floor as the dashboard draws it; ``fresh_charts`` (a page just connected) recounts
         the throughput instead of using the one computed less than ``charts_every`` ago."""
         with self.session_factory() as session:
-            snapshot = floor_snapshot(session)
+            snapshot = floor_snapshot(session, self.timezone)
             snapshot["throughput"] = self._throughput(session, fresh_charts)
             return snapshot
 

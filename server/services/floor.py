@@ -20,7 +20,7 @@ GOOD_SCANS = ("counted", "task_complete", "rma_found", "rma_already_received", "
 OPEN_ORDER_STATES = ("new", "backordered", "allocated", "released", "picking", "picked", "packing", "packed")
 
 
-def floor_snapshot(session) -> dict:
+def floor_snapshot(session, tz=None) -> dict:
     orders = dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
     tasks = {f"{kind}_{status}": n for kind, status, n in session.execute(
         select(Task.kind, Task.status, func.count()).where(Task.status.in_(("open", "assigned")))
@@ -36,7 +36,7 @@ def floor_snapshot(session) -> dict:
             "stations": stations, "backlog": sum(orders.get(s, 0) for s in OPEN_ORDER_STATES),
             "rates": _rates(session), "at": utcnow().isoformat(),
             # issue 9: the supervisor's floor (server/services/floor_stats.py)
-            "channels": stats.open_by_channel(session), "cutoffs": stats.cutoffs(session),
+            "channels": stats.open_by_channel(session), "cutoffs": stats.cutoffs(session, tz),
             "returns": stats.returns_by_reason(session), "low_stock": stats.low_stock(session),
             "on_hold": session.scalar(select(func.count()).select_from(OrderHold))}
 

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from sqlalchemy import case, func, select
 
 from server.carriers import SERVICES
+from server.domain.shipping.services import BY_CODE, hand_over_day
 from server.models import Order, OrderLine, Product, Return, ReturnLine, ScanEvent, Station, Task
 from server.models.orders import ReorderPoint
 from server.models._types import UtcDateTime, utcnow
@@ -27,24 +28,41 @@ def open_by_channel(session) -> dict[str, int]:
     return {channel: n for channel, n in rows}
 
 
-def cutoffs(session, now: datetime | None = None, at_risk: timedelta = AT_RISK) -> list[dict]:
-    """Per carrier service: open orders, those late (past their ship-by), those at risk (due
-    within ``at_risk``), and the next cut-off still ahead."""
+def cutoffs(session, tz: tzinfo | None = None, now: datetime | None = None,
+            at_risk: timedelta = AT_RISK) -> list[dict]:
+    """Per carrier service (the order's own, else its service level's usual one): open orders,
+    those late (past their ship-by), those at risk (due within ``at_risk``), and the service's
+    next cut-off (the carrier catalogue's hand-over time, in the floor's time zone)."""
     now = now or utcnow()
     due = Order.promised_ship_by
     rows = session.execute(
-        select(Order.service_level, func.count(),
+        select(Order.carrier_service, Order.service_level, func.count(),
                func.sum(case((due < now, 1), else_=0)),
-               func.sum(case(((due >= now) & (due < now + at_risk), 1), else_=0)),
-               func.min(case((due >= now, due), else_=None), type_=UtcDateTime()))
-        .where(Order.status.in_(OPEN)).group_by(Order.service_level)).all()
-    out = []
-    for level, total, late, risky, next_due in rows:
-        carrier, service = SERVICES.get(level, SERVICES["standard"])
-        out.append({"service_level": level, "carrier": carrier, "service": service, "open": total,
-                    "late": int(late or 0), "at_risk": int(risky or 0),
-                    "next_cutoff": _iso(next_due)})
-    return sorted(out, key=lambda row: (row["next_cutoff"] or "9999", row["service_level"]))
+               func.sum(case(((due >= now) & (due < now + at_risk), 1), else_=0)))
+        .where(Order.status.in_(OPEN)).group_by(Order.carrier_service, Order.service_level)).all()
+    table: dict[str, dict] = {}
+    for code, level, total, late, risky in rows:
+        code = code or SERVICES.get(level, SERVICES["standard"])[1]
+        row = table.setdefault(code, {"service": code, "name": service_name(code), "open": 0, "late": 0,
+                                      "at_risk": 0, "next_cutoff": _next_cutoff(code, tz, now)})
+        row["open"] += total
+        row["late"] += int(late or 0)
+        row["at_risk"] += int(risky or 0)
+    return sorted(table.values(), key=lambda row: (row["next_cutoff"] or "9999", row["service"]))
+
+
+def service_name(code: str) -> str:
+    service = BY_CODE.get(code)
+    return service.name if service else code.replace("_", " ").title()
+
+
+def _next_cutoff(code: str, tz: tzinfo | None, now: datetime) -> str | None:
+    service = BY_CODE.get(code)
+    if service is None or tz is None:
+        return None
+    local = now.astimezone(tz)
+    day = hand_over_day(service, local)
+    return datetime.combine(day, service.cutoff, tzinfo=tz).isoformat()
 
 
 def returns_by_reason(session) -> list[dict]:

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
+from server.carriers import SERVICES
 from server.models import (AuditEvent, Customer, Order, Package, PrintJob, Refund, Return, ScanEvent, Station,
                            Task, TaskLine)
 from server.models._types import utcnow
@@ -28,7 +29,7 @@ class OrderFilters:
     q: str = ""
     status: str = ""
     channel: str = ""
-    carrier: str = ""        # a service level (the carrier service it books)
+    carrier: str = ""        # a carrier service code (the order's own, else its level's usual one)
     late: bool = False
     on_hold: bool = False
     date_from: date | None = None
@@ -69,7 +70,9 @@ def list_orders(session, filters: OrderFilters, tz: tzinfo) -> tuple[list, bool]
     if filters.channel:
         query = query.where(Order.channel == filters.channel)
     if filters.carrier:
-        query = query.where(Order.service_level == filters.carrier)
+        levels = [level for level, (_, code) in SERVICES.items() if code == filters.carrier]
+        query = query.where(or_(Order.carrier_service == filters.carrier,
+                                and_(Order.carrier_service.is_(None), Order.service_level.in_(levels))))
     if filters.late:
         query = query.where(Order.status.in_(OPEN), Order.promised_ship_by < utcnow())
     if filters.on_hold:

@@ -99,7 +99,7 @@
     document.querySelector("#cutoffs tbody").replaceChildren(...(s.cutoffs || []).map((c) => {
       const tr = document.createElement("tr");
       tr.className = c.late ? "late" : c.at_risk ? "at-risk" : "";
-      tr.append(cell(`${c.carrier} ${c.service}`), cell(numbers.format(c.open), "num"),
+      tr.append(cell(c.name), cell(numbers.format(c.open), "num"),
                 cell(numbers.format(c.at_risk), "num" + (c.at_risk ? " warn" : "")),
                 cell(numbers.format(c.late), "num" + (c.late ? " bad" : "")),
                 cell(c.next_cutoff ? stamp.format(new Date(c.next_cutoff)) : "–"));
@@ -114,8 +114,9 @@
       tr.append(cell(named("reason", r.reason)), cell(numbers.format(r.count), "num"), cell(money.format(r.value_cents / 100), "num"));
       return tr;
     }));
-    document.getElementById("low_stock").replaceChildren(...(s.low_stock || []).map(
-      (p) => item(`${p.sku} · ${p.name}`, `${numbers.format(p.available)} ${web.available} / ${web.reorder_point} ${numbers.format(p.reorder_point)}`)));
+    const low = (s.low_stock || []).map(
+      (p) => item(`${p.sku} · ${p.name}`, `${numbers.format(p.available)} ${web.available} / ${web.reorder_point} ${numbers.format(p.reorder_point)}`));
+    document.getElementById("low_stock").replaceChildren(...(low.length ? low : [item(web.none, "")]));
     return charts.draw(s.throughput);
   }
 

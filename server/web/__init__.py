@@ -11,7 +11,15 @@ def register(app) -> None:
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.jinja_env.globals.update(returns_url=access.returns_landing, printers_url=access.printers_page,
-                                 who=_who, sentence=_sentence, print_line=_print_line)
+                                 who=_who, sentence=_sentence, print_line=_print_line,
+                                 service_name=service_name)
+
+
+def service_name(code: str | None) -> str:
+    """A carrier service as a person reads it ("Chronopost 13h"), never its code."""
+    from server.services.floor_stats import service_name as named
+
+    return named(code) if code else "–"
 
 
 def _who(actor: str | None) -> str:

@@ -54,7 +54,7 @@ def label_svg(*, sender: dict, recipient: dict, carrier: str, service: str, weig
             parts.append(_text(12, y, line, 18 if y == 70 else 15, bold=y == 70))
             y += 22
     parts += [f'<line x1="0" y1="{y}" x2="{WIDTH}" y2="{y}" stroke="black"/>',
-              _text(12, y + 26, f"{carrier} {service}", 20, bold=True),
+              _text(12, y + 26, service or carrier, 20, bold=True),
               _text(12, y + 48, f"{weight_g / 1000:.2f} kg · {order_ref} · {parcel_words}", 13)]
     if tracking:
         parts += [_barcode(tracking, "code128", 12, y + 60), _text(12, y + 170, tracking, 13)]

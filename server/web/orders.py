@@ -8,10 +8,11 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import select
 
-from server.carriers import SERVICES
+from server.domain.shipping.services import BY_CODE
 from server.domain.statuses import OrderStatus
 from server.services import holds, order_pages
 from server.services.allocation import CannotCancel, cancel_order
+from server.web import service_name
 from server.web.access import SUPERVISING, roles
 from server.web.label_preview import label_svg
 from server.i18n import t
@@ -36,7 +37,7 @@ def _filters() -> order_pages.OrderFilters:
     page = args.get("page", "1")
     return order_pages.OrderFilters(
         q=args.get("q", "")[:100], status=status if status in set(OrderStatus) else "",
-        channel=args.get("channel", "")[:32], carrier=args.get("carrier", "") if args.get("carrier") in SERVICES else "",
+        channel=args.get("channel", "")[:32], carrier=args.get("carrier", "") if args.get("carrier") in BY_CODE else "",
         late=args.get("late") == "1", on_hold=args.get("on_hold") == "1", date_from=_date("from"), date_to=_date("to"),
         page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
 
@@ -52,7 +53,7 @@ def index():
             return redirect(url_for("orders_web.show", reference=rows[0][0].reference))
         return render_template("orders.html", rows=rows, more=more, filters=filters,
                                statuses=list(OrderStatus), channels=order_pages.channels(session),
-                               carriers=SERVICES, args=request.args.to_dict(), now=_now(),
+                               carriers={code: service.name for code, service in BY_CODE.items()}, args=request.args.to_dict(), now=_now(),
                                open_statuses=order_pages.OPEN)
 
 
@@ -186,7 +187,7 @@ def label_image(reference: str, package_id: int):
                         recipient={"name": address.name, "line1": address.line1, "line2": address.line2,
                                    "postal_code": address.postal_code, "city": address.city,
                                    "country": address.country},
-                        carrier=package.carrier, service=package.service, weight_g=package.weight_g,
+                        carrier=package.carrier, service=service_name(package.service), weight_g=package.weight_g,
                         order_ref=order.reference, tracking=package.tracking_number, sscc=package.sscc,
                         parcel_words=f"{parcels.index(package) + 1}/{len(parcels)}")
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})

@@ -38,6 +38,9 @@ def test_orders_list_filters_and_search_by_name_email_and_reference(app, floor):
     assert web.get(f"/orders?q={ref}&go=1").headers["Location"].endswith(f"/orders/{ref}")
     late = web.get("/orders?late=1").get_data(as_text=True)
     assert other in late and ref not in late
+    express, _, _ = _order(floor, service_level="express")
+    chrono = web.get("/orders?carrier=CHRONO_13").get_data(as_text=True)
+    assert express in chrono and ref not in chrono
     by_status = web.get("/orders?status=allocated&lang=en").get_data(as_text=True)
     assert ref in by_status and other not in by_status and "allocated" in by_status
     assert "Aucune commande" in web.get("/orders?q=nobody-at-all&lang=fr").get_data(as_text=True)
@@ -189,8 +192,10 @@ def test_the_dashboard_snapshot_has_cutoffs_channels_charts_and_the_feed_history
                           scans.ScanCommand(str(uuid.uuid4()), "garbage", None, datetime.now(timezone.utc)))
     web = signed_in(app, floor, "sophie", "supervisor")
     snap = web.get("/dashboard/snapshot.json").get_json()
-    cut = {row["service_level"]: row for row in snap["cutoffs"]}
-    assert cut["standard"]["open"] == 2 and cut["standard"]["late"] == 1 and cut["standard"]["at_risk"] == 1
+    cut = {row["name"]: row for row in snap["cutoffs"]}
+    standard = cut["Colissimo Domicile"]  # a standard order's usual service (no service chosen yet)
+    assert standard["open"] == 2 and standard["late"] == 1 and standard["at_risk"] == 1
+    assert standard["next_cutoff"].endswith(("16:00:00+01:00", "16:00:00+02:00"))  # the catalogue's hand-over
     assert snap["channels"] == {"web": 1, "shopify": 1}
     assert len(snap["throughput"]["units"]["today"]) == 24
     line = snap["history"][0]
