@@ -6,13 +6,15 @@ loses power) sends no disconnect: with one process, the next start clears every 
 stations from dead ones, so every ``serve`` process also runs this sweeper: a station online but
 not heard of (connect, heartbeat every 15 s, printer report) for PRESENCE_TIMEOUT_SECONDS is
 marked offline (one atomic UPDATE; services/stations.clear_silent_stations). Its next heartbeat,
-if it is in fact alive, marks it online again (services/dispatch.heartbeat).
+if it is in fact alive, marks it online again (services/dispatch.heartbeat). The same sweep
+closes the sockets of stations re-keyed or deactivated since they signed in.
 """
 from __future__ import annotations
 
 import logging
 import threading
 
+from server.api import station_ns
 from server.extensions import socketio
 from server.services import stations
 
@@ -35,6 +37,10 @@ def start_sweeper(app) -> threading.Event:
                     gone = stations.clear_silent_stations(uow, silent_for)
                 if gone:
                     log.warning("stations silent for %.0f s marked offline: %s", silent_for, ", ".join(gone))
+                # A station re-keyed or deactivated elsewhere (the CLI is another process, and
+                # without Redis nothing tells this one) loses its open socket here.
+                if station_ns.drop_revoked_sockets(app):
+                    log.warning("closed the sockets of re-keyed or deactivated stations")
             except Exception:  # noqa: BLE001 - the next sweep tries again; the floor goes on
                 log.exception("presence sweep failed")
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from sqlalchemy import select
 
 from server.domain.scenarios import ROLE_SCENARIO, SCENARIOS
 from server.extensions import socketio
@@ -263,6 +264,27 @@ def disconnect_station(app, station_id: int) -> None:
     sid = app.extensions["colis_sockets"].station_sid(station_id)
     if sid:
         socketio.server.disconnect(sid, namespace="/station")
+
+
+def drop_revoked_sockets(app) -> int:
+    """Close this process's station sockets whose station was re-keyed or deactivated since they
+    signed in (from the CLI, a page or another process): now, not at their next event, with or
+    without Redis. Run by the presence sweeper (server/presence.py); returns how many closed."""
+    held = dict(_connected)  # a copy: sockets come and go meanwhile
+    if not held:
+        return 0
+    ids = {signed.station_id for signed in held.values()}
+    with app.extensions["colis"].session_factory() as session:
+        current = {row.id: row for row in session.execute(
+            select(Station.id, Station.token_hash, Station.active).where(Station.id.in_(ids)))}
+    closed = 0
+    for sid, signed in held.items():
+        row = current.get(signed.station_id)
+        if row is None or not row.active or row.token_hash != signed.token_hash:
+            _connected.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/station")
+            closed += 1
+    return closed
 
 
 def sweep_stale_presence(app) -> None:

@@ -104,3 +104,37 @@ def test_a_station_of_a_killed_process_goes_offline_while_a_heartbeating_one_sta
             finally:
                 beating.set()
                 client.disconnect()
+
+
+def test_a_station_rekeyed_from_the_cli_loses_its_idle_socket_without_redis(sqlite_template, tmp_path):
+    """One `serve` process, no Redis: the CLI (another process) re-keys a station that sends
+    nothing; the server's sweep closes the station's socket (before: open until its next event)."""
+    import shutil
+    import subprocess
+    import sys
+
+    database = tmp_path / "colis.sqlite"
+    shutil.copy(sqlite_template, database)
+    url = f"sqlite:///{database}"
+    with seeding_floor(url) as floor, floor.uow() as uow:
+        token = add_station(uow, "PICK-01", "pick")[1]
+        uow.commit()
+    env = cluster_env(url, tmp_path)
+    env.pop("COLIS_REDIS_URL")
+    env["COLIS_PRESENCE_SWEEP_SECONDS"] = "0.3"
+    with running_servers(["solo"], env, tmp_path) as servers:
+        with logs_on_failure(servers["solo"]):
+            gone = threading.Event()
+            client = socketio.Client(reconnection=False)
+            client.on("disconnect", lambda *reason: gone.set(), namespace="/station")
+            client.connect(servers["solo"].url, auth={"station": "PICK-01", "token": token},
+                           namespaces=["/station"], transports=["websocket"], wait_timeout=5)
+            try:
+                assert not gone.wait(1.0), "the socket closed before any re-key"
+                rekey = subprocess.run([sys.executable, "-c", "import sys; from server.cli import main; main(sys.argv[1:])",
+                                        "rekey-station", "PICK-01"], env=env, capture_output=True, text=True,
+                                       timeout=60)
+                assert rekey.returncode == 0, rekey.stderr
+                assert gone.wait(10), "the re-keyed station's idle socket is still open"
+            finally:
+                client.disconnect()
