@@ -121,6 +121,19 @@ def _user(session, user_id) -> str:
     return f"user:{user.username}" if user is not None else "system"
 
 
+def cancel_job(uow: UnitOfWork, job_id: int, by_user_id: int) -> dict:
+    """Stop a fleet job the spooler keeps retrying (commits); printed or sent jobs stay as they are."""
+    job = uow.session.get(PrintJob, job_id) if isinstance(job_id, int) else None
+    if job is None or job.printer_id is None:
+        raise FleetError("no_job", job=job_id)
+    if job.status not in ("queued", "failed"):
+        raise FleetError("job_done", job=job_id)
+    job.status, job.retry_at = "cancelled", None
+    uow.emit("print_job_cancelled", job_id=job.id, printer=job.printer.name, actor=_user(uow.session, by_user_id))
+    uow.commit()
+    return job_view(job)
+
+
 # --- the fleet as a supervisor sets it up -----------------------------------------------------
 
 def assign_printers(uow: UnitOfWork, station_id: int, printer_id: int, backup_id: int | None,

@@ -101,6 +101,20 @@ def reprint(job_id: int):
     return redirect(url_for("printers_web.index"))
 
 
+@bp.post("/printers/jobs/<int:job_id>/cancel")
+@login_required
+def cancel(job_id: int):
+    _supervisor()
+    with current_app.extensions["colis"].uow() as uow:
+        try:
+            fleet.cancel_job(uow, job_id, current_user.user_id)
+        except fleet.FleetError as exc:
+            flash(exc.words(current_locale()), "error")
+            return redirect(url_for("printers_web.index"))
+    flash(texts.text("fleet.cancelled", current_locale(), job=job_id), "ok")
+    return redirect(url_for("printers_web.index"))
+
+
 def _state(printer: Printer, locale: str) -> tuple[str, str]:
     """(css level, words) of a printer's last status."""
     if printer.checked_at is None:
@@ -118,7 +132,8 @@ def _job_row(session, job: PrintJob, names: dict, codes: dict, locale: str) -> d
     return {"id": job.id, "what": _what(session, job, locale), "where": where,
             "who": job.requested_by or "–", "when": job.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             "status": texts.text(f"web.fleet.job.{job.status}", locale), "failed": job.status == "failed",
-            "attempts": job.attempts, "why": _why(job, locale), "can_reprint": bool(job.package_id or job.return_id)}
+            "attempts": job.attempts, "why": _why(job, locale), "can_reprint": bool(job.package_id or job.return_id),
+            "can_cancel": job.printer_id is not None and job.status in ("queued", "failed")}
 
 
 def _what(session, job: PrintJob, locale: str) -> str:

@@ -74,3 +74,23 @@ def test_only_supervisors_open_the_printers_page(app, floor):
     assert packer.get("/printers").status_code == 403
     assert packer.post("/printers/assign", data={}).status_code == 403
     assert app.test_client().get("/printers").status_code == 302  # anonymous: to the sign-in page
+
+
+def test_a_supervisor_stops_a_job_that_keeps_being_refused(app, floor, zebras):
+    ids = make_fleet(floor, zebras, backup=False)
+    package_id, _ = make_package(floor)
+    zebras[0].paper_out = True
+    with floor.uow() as uow:
+        job_id = reprint_label(uow, package_id, ids["main"], ids["user"])["job_id"]
+    printspool.deliver(floor.uow, job_id)
+    web = signed_in(app, floor, "claire", "supervisor")
+    assert f'/printers/jobs/{job_id}/cancel' in web.get("/printers").get_data(as_text=True)
+    done = web.post(f"/printers/jobs/{job_id}/cancel?lang=en", follow_redirects=True).get_data(as_text=True)
+    assert f"Print job {job_id} cancelled" in done
+    with floor.uow() as uow:
+        row = uow.session.get(PrintJob, job_id)
+        assert (row.status, row.retry_at) == ("cancelled", None)
+    zebras[0].paper_out = False
+    assert printspool.PrintSpooler(floor.uow).run_once() == [] and zebras[0].jobs == []  # never sent
+    again = web.post(f"/printers/jobs/{job_id}/cancel?lang=en", follow_redirects=True).get_data(as_text=True)
+    assert "is no longer waiting: nothing to cancel" in again
