@@ -1,21 +1,22 @@
 """``POST /api/v1/webhooks/<platform>/<integration>``: Shopify and WooCommerce order webhooks.
 
 The signature is checked on the raw body before anything is parsed or stored: a forged,
-unsigned or unknown-integration call is answered 401 and leaves no row. A signed
-delivery is stored and applied (server/services/intake/webhooks.py) and answered 200
-with what became of it, also when it is a duplicate, stale or held: any other status
-would only make the platform send the same bytes again.
+unsigned or unknown-integration call is answered 401 and leaves no row. A signed delivery
+is stored (committed) and answered 200; it is applied by a background job
+(server/intake_jobs.py). The answer says what became of it when the job has already run
+(always with the immediate queue of tests), else ``queued``; a duplicate, stale or held
+delivery is answered 200 too: any other status would only make the platform send the same
+bytes again.
 """
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-
 from flask import Blueprint, current_app, jsonify, request
 
 from server.domain.intake import signature_matches
 from server.extensions import csrf
-from server.services.intake.webhooks import PLATFORMS, SIGNATURE_HEADER, find_integration, receive_delivery
+from server.intake_jobs import enqueue_webhook
+from server.services.intake.webhooks import PLATFORMS, SIGNATURE_HEADER, find_integration, receipt_of, store_delivery
 
 bp = Blueprint("intake_webhooks", __name__, url_prefix="/api/v1/webhooks")
 csrf.exempt(bp)  # signed by HMAC, not by a session: there is no cookie to forge
@@ -53,9 +54,12 @@ def receive(platform: str, name: str):
     # One answer for an unknown integration and a bad signature: nothing to probe for.
     if not signature_matches(secret, body, request.headers.get(header)):
         return problem(401, "Unauthorized", f"missing or invalid {header}")
-    hours = float(current_app.config.get("INTAKE_SHIP_WITHIN_HOURS", 24))
-    receipt = receive_delivery(floor, platform, integration_id, request.headers, body,
-                               ship_within=timedelta(hours=hours))
+    stored = store_delivery(floor, platform, integration_id, request.headers, body, then=enqueue_webhook)
+    if stored.pk is None:  # a duplicate: nothing stored, nothing to do
+        return jsonify({"outcome": stored.outcome, "detail": stored.detail, "delivery_id": stored.delivery_id,
+                        "order": None}), 200
+    with floor.session_factory() as session:
+        receipt = receipt_of(session, stored.pk)  # applied already, or still queued
     return jsonify({"outcome": receipt.outcome, "detail": receipt.detail,
                     "delivery_id": receipt.delivery_id, "order": receipt.order}), 200
 

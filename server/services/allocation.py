@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from server.domain.route import sort_by_route
+from server.domain.statuses import OrderStatus
 from server.domain.waves import service_rank
 from server.models import Order, Stock, Task, TaskLine
 from server.services import holds
@@ -44,6 +45,8 @@ def allocate_order(uow: UnitOfWork, order_id: int, *, top_up: bool = True, stock
     tops the waiting tasks up (``top_up``; ``allocate_new_orders`` does it once at its end)."""
     session = uow.session
     order = session.get(Order, order_id)
+    if order.status not in (OrderStatus.NEW, OrderStatus.BACKORDERED):  # reserved once, never twice
+        raise ValueError(f"{order.reference} is {order.status}: only a new or backordered order is allocated")
     if stock is None:  # routing passes the rows of the order's warehouse, already locked
         stock = _stock_in_warehouse(session, order)
     plan, shortages = _plan_picks(order, stock)
@@ -54,7 +57,8 @@ def allocate_order(uow: UnitOfWork, order_id: int, *, top_up: bool = True, stock
     released = waves.releases_at_once(uow, "pick") and not holds.is_held(session, order.id)
     task = Task(kind="pick", order_id=order.id, priority=_priority(order), released=released,
                 warehouse_id=order.warehouse_id or DEFAULT_WAREHOUSE_ID)
-    for sequence, (line, row, qty) in enumerate(sort_by_route(plan, lambda p: p[1].bin.code)):
+    # The floor's own geometry (LAYOUT / LAYOUT_FILE): the batch walk routes with the same one.
+    for sequence, (line, row, qty) in enumerate(sort_by_route(plan, lambda p: p[1].bin.code, uow.settings.layout)):
         row.reserved += qty
         task.lines.append(TaskLine(sequence=sequence, order_line_id=line.id, product_id=line.product_id,
                                    bin_id=row.bin_id, quantity=qty))

@@ -51,6 +51,8 @@ def route_order(uow: UnitOfWork, order_id: int, *, actor: str = "system", top_up
     route = rules.route_order(_lines(order), _free(locked, warehouses), _distances(db, order, warehouses),
                               policy=_policy(uow), max_parts=int(getattr(uow.settings, "routing_max_parts", 3)))
     by_code = {w.code: w for w in warehouses.values()}
+    if not route.parts and _same_as_last(db, order.id, route):
+        return Routed(order.reference, route.outcome, (), route.reason)  # still waiting, said already
     record_decision(db, order, "warehouse", route.outcome, route.reason,
             {**route.params, "distances": route.distances}, actor=actor,
             warehouse_id=by_code[route.parts[0].warehouse].id if len(route.parts) == 1 else None)
@@ -106,6 +108,15 @@ def reason_text(reason: str, params: dict, locale: str = "fr") -> str:
         return texts.text(key, locale, **params)
     except (KeyError, IndexError, ValueError):  # a row written before its sentence gained a value
         return texts.text(key, "en", **{name: "?" for name in texts.placeholders(key, "en")})
+
+
+def _same_as_last(db, order_id: int, route: rules.Route) -> bool:
+    """The order's last warehouse decision already said this (an order waiting for stock is
+    routed again every minute: one row says it waits, not one a minute)."""
+    last = db.execute(select(RoutingDecision.outcome, RoutingDecision.reason)
+                      .where(RoutingDecision.order_id == order_id, RoutingDecision.kind == "warehouse")
+                      .order_by(RoutingDecision.id.desc()).limit(1)).first()
+    return last is not None and tuple(last) == (route.outcome, route.reason)
 
 
 def _lines(order: Order) -> list[rules.Line]:

@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 
 from datetime import datetime, timezone
 
-from server.models import Order, Package, Stock
-from server.services.allocation import allocate_order
+from server.models import Order, Package, Stock, Task
 from server.services.intake.integrations import create_integration
 from server.services.intake.tokens import issue_token
 from tests.factories import add_item
@@ -58,22 +57,22 @@ def test_create_read_list_cancel_an_order(api, floor):
     assert order["lines"] == [{"sku": api.item.sku, "quantity": 2, "unit_price_cents": 1990}]
     assert order["ship_to"]["city"] == "Lyon"
     read = api("GET", f"/api/v1/orders/{order['reference']}", who="reader").json
-    assert [entry["status"] for entry in read.pop("timeline")] == ["received"]
+    # Routed and allocated by the background job once the order was committed (immediate in tests).
+    assert [entry["status"] for entry in read.pop("timeline")] == ["received", "allocated"]
     routed = {key: read.pop(key) for key in ("warehouse", "carrier_service", "promised_delivery_on", "routing")}
-    assert routed == {"warehouse": None, "carrier_service": None, "promised_delivery_on": None, "routing": []}
-    assert read == order
-    listed = api("GET", "/api/v1/orders?status=new", who="reader").json
+    assert routed["warehouse"] == "MAIN" and routed["carrier_service"] and routed["promised_delivery_on"]
+    assert [(d["kind"], d["outcome"]) for d in routed["routing"]] == [("warehouse", "whole"), ("carrier", "chosen")]
+    assert read.pop("status") == "allocated"
+    assert read == {key: value for key, value in order.items() if key != "status"}
+    listed = api("GET", "/api/v1/orders?status=allocated", who="reader").json
     assert [o["reference"] for o in listed["items"]] == [order["reference"]] and listed["next_cursor"] is None
     cancelled = api("POST", f"/api/v1/orders/{order['reference']}/cancellation")
     assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
-    assert api("GET", "/api/v1/orders?status=new", who="reader").json["items"] == []
+    assert api("GET", "/api/v1/orders?status=allocated", who="reader").json["items"] == []
 
 
 def test_cancel_gives_back_reserved_stock_and_refuses_once_picking(api, floor):
-    reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
-    with floor.uow() as uow:
-        allocate_order(uow, Order.id_from_reference(reference))
-        uow.commit()
+    reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]  # allocated on arrival
     stock = api("GET", f"/api/v1/stock?sku={api.item.sku}", who="reader").json["items"]
     assert [(s["on_hand"], s["reserved"], s["available"]) for s in stock] == [(10, 2, 8)]
     assert api("POST", f"/api/v1/orders/{reference}/cancellation").json["status"] == "cancelled"
@@ -84,7 +83,7 @@ def test_cancel_gives_back_reserved_stock_and_refuses_once_picking(api, floor):
     # Once a station holds the pick task, the units are leaving their bins: refused.
     picking = api("POST", "/api/v1/orders", json=order_body(api.item.sku, "A-2002")).json["reference"]
     with floor.uow() as uow:
-        task = allocate_order(uow, Order.id_from_reference(picking))
+        task = uow.session.scalars(select(Task).where(Task.order_id == Order.id_from_reference(picking))).one()
         task.status, uow.session.get(Order, Order.id_from_reference(picking)).status = "assigned", "picking"
         uow.commit()
     refused = api("POST", f"/api/v1/orders/{picking}/cancellation")
@@ -251,8 +250,6 @@ def test_an_orders_shipments_and_their_tracking(api, floor):
 def test_an_orders_timeline_follows_it_through_the_floor(api, floor):
     from sqlalchemy import update
 
-    from server.models import Task
-
     def claimed(uow, task, order, status):
         """What a claim does: the task assigned, the order moved on by a Core UPDATE."""
         task.status, task.assigned_at = "assigned", datetime.now(timezone.utc)
@@ -262,9 +259,8 @@ def test_an_orders_timeline_follows_it_through_the_floor(api, floor):
 
     reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
     order_id = Order.id_from_reference(reference)
-    with floor.uow() as uow:
-        pick = allocate_order(uow, order_id)
-        uow.commit()
+    with floor.session_factory() as session:  # allocated on arrival
+        pick = session.scalars(select(Task).where(Task.order_id == order_id)).one()
     with floor.uow() as uow:  # each move as the floor makes it, one after the other
         order, pick = uow.session.get(Order, order_id), uow.session.get(Task, pick.id)
         claimed(uow, pick, order, "picking")
@@ -292,7 +288,7 @@ def test_a_cancelled_orders_timeline_ends_with_the_cancel(api):
     reference = api("POST", "/api/v1/orders", json=order_body(api.item.sku)).json["reference"]
     api("POST", f"/api/v1/orders/{reference}/cancellation")
     timeline = api("GET", f"/api/v1/orders/{reference}", who="reader").json["timeline"]
-    assert [entry["status"] for entry in timeline] == ["received", "cancelled"]
+    assert [entry["status"] for entry in timeline] == ["received", "allocated", "cancelled"]
 
 
 def test_a_csv_export_is_imported_through_the_api_once(api, floor):

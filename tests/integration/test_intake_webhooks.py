@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from server.domain.intake import sign
 from server.models import Bin, ChannelOrder, Delivery, Order, Product, Stock, Task
-from server.services.allocation import allocate_order
 from server.services.intake.integrations import create_integration
 from tests.factories import random_gtin
 
@@ -96,7 +95,8 @@ def test_a_shopify_order_is_taken_once_when_delivered_five_times(app, shop):
     assert [a.json["outcome"] for a in answers] == ["created"] + ["duplicate"] * 4
     order = the_order(shop)
     assert answers[0].json["order"] == order.reference
-    assert (order.channel, order.external_id, order.status) == ("boutique", "820982911946154508", "new")
+    # Routed and allocated by the background job right after the delivery (immediate queue in tests).
+    assert (order.channel, order.external_id, order.status) == ("boutique", "820982911946154508", "allocated")
     assert [(line.product.sku, line.quantity, line.unit_price_cents) for line in order.lines] == \
         [("IPOD2008PINK", 1, 19900), ("IPOD2008PINK", 1, 19900)]
     assert (order.total_cents, order.currency) == (40300, "USD")
@@ -209,10 +209,7 @@ def test_the_documented_sample_as_delivered_is_a_cancelled_order(app, shop):
 def test_a_cancel_after_allocation_gives_the_stock_back(app, shop):
     product_id = add_product(shop, "IPOD2008PINK", on_hand=5)
     client = app.test_client()
-    shopify_post(client, shopify_variant())
-    with shop.uow() as uow:
-        allocate_order(uow, the_order(shop).id)
-        uow.commit()
+    shopify_post(client, shopify_variant())  # routed and allocated on arrival (background job)
     with shop.session_factory() as session:
         assert session.scalars(select(Stock.reserved).where(Stock.product_id == product_id)).one() == 2
     cancel = shopify_variant(cancelled_at="2022-04-06T09:00:00-04:00", updated_at="2022-04-06T09:00:00-04:00")
@@ -227,6 +224,7 @@ def test_a_cancel_after_allocation_gives_the_stock_back(app, shop):
 
 
 def test_an_older_update_is_never_applied_over_a_newer_one(app, shop):
+    app.config["ROUTE_ON_ARRIVAL"] = False  # updates apply while the order is new (not allocated yet)
     add_product(shop, "IPOD2008PINK")
     client = app.test_client()
     sample = json.loads(SHOPIFY_SAMPLE)
@@ -352,7 +350,7 @@ def test_a_cancel_once_a_station_picks_is_not_applied_and_says_why(app, shop):
     shopify_post(client, shopify_variant())
     with shop.uow() as uow:
         order = uow.session.get(Order, the_order(shop).id)
-        task = allocate_order(uow, order.id)
+        task = uow.session.scalars(select(Task).where(Task.order_id == order.id)).one()  # allocated on arrival
         task.status, order.status = "assigned", "picking"
         uow.commit()
     cancel = shopify_variant(cancelled_at="2022-04-06T09:00:00-04:00", updated_at="2022-04-06T09:00:00-04:00")

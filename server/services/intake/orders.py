@@ -9,6 +9,7 @@ cancelled. A floor order once cancelled stays cancelled (the life cycle's final 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Callable
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
@@ -22,6 +23,9 @@ from server.services.allocation import cancel_order as floor_cancel
 from server.services.unit_of_work import UnitOfWork
 
 SHIP_WITHIN = timedelta(hours=24)
+# Set by the app (server/intake_jobs.py): called with (uow, order_id) when a channel order
+# reaches the floor, to route it in the background once this unit of work has committed.
+on_new_order: Callable[[UnitOfWork, int], None] | None = None
 EDITABLE = (OrderStatus.NEW, OrderStatus.BACKORDERED)
 
 
@@ -79,6 +83,8 @@ def _settle_new(uow: UnitOfWork, row: ChannelOrderRow, incoming: ChannelOrder, s
     order = _create_order(uow, row.channel, incoming, products, ship_within)
     row.order_id, row.state, row.held_reason = order.id, "on_floor", ""
     uow.emit("order_received", order=order.reference, channel=row.channel, external_id=row.external_id)
+    if on_new_order is not None:
+        on_new_order(uow, order.id)
     return Applied("created", order.reference, row)
 
 

@@ -1,11 +1,12 @@
-"""Webhook deliveries from Shopify and WooCommerce: checked, stored once, applied.
+"""Webhook deliveries from Shopify and WooCommerce: checked, stored once, answered, applied.
 
 The HTTP adapter (server/api/intake_webhooks.py) checks the signature before anything is
-stored; ``receive_delivery`` then runs in one transaction: the raw delivery is inserted
-under its delivery id (a second arrival of the same id fails the unique key and is
-answered ``duplicate``, storing nothing), read, and applied to its channel order. It all
-happens before the 200: a delivery is a few rows, far within Shopify's 5 s and
-WooCommerce's timeouts (docs/intake.md says why no queue stands in between yet).
+stored. ``store_delivery`` then inserts the raw delivery under its delivery id (a second
+arrival of the same id fails the unique key and is answered ``duplicate``, storing nothing)
+and commits: that is what the 200 promises. ``apply_delivery`` reads and applies it to its
+channel order, in a background job (server/intake_jobs.py) enqueued once the delivery is
+committed: the platform's time limit never waits on routing. A job run twice (a retry after a
+crash) finds the delivery no longer ``queued`` and changes nothing.
 """
 from __future__ import annotations
 
@@ -57,14 +58,46 @@ def delivery_id_of(platform: str, headers, body: bytes) -> str:
 
 def receive_delivery(floor, platform: str, integration_id: int, headers, body: bytes,
                      ship_within: timedelta = SHIP_WITHIN) -> Receipt:
-    """Store and apply one signed delivery; a lost race on a new channel order is retried whole."""
+    """Store and apply one signed delivery in this thread (replays, tests, tools)."""
+    stored = store_delivery(floor, platform, integration_id, headers, body)
+    if stored.outcome == "duplicate":
+        return stored
+    return apply_delivery(floor, stored.pk, ship_within)
+
+
+@dataclass(frozen=True)
+class Stored:
+    outcome: str          # queued, duplicate
+    detail: str
+    delivery_id: str
+    pk: int | None = None
+
+
+def store_delivery(floor, platform: str, integration_id: int, headers, body: bytes, *, then=None) -> Stored:
+    """Keep the raw delivery once (committed); ``then(uow, pk)`` runs in the same unit of work
+    (to enqueue its processing after the commit)."""
     delivery_id = delivery_id_of(platform, headers, body)
+    topic = (headers.get(TOPIC_HEADER[platform]) or "").strip()[:64]
+    with floor.uow() as uow:
+        delivery = Delivery(integration_id=integration_id, delivery_id=delivery_id, topic=topic,
+                            headers=_kept_headers(headers), body=body, outcome=QUEUED, detail="")
+        uow.session.add(delivery)
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            return Stored("duplicate", "this delivery was already received", delivery_id)
+        if then is not None:
+            then(uow, delivery.id)
+        uow.commit()
+        return Stored(QUEUED, "stored; it is applied in the background", delivery_id, delivery.id)
+
+
+def apply_delivery(floor, delivery_pk: int, ship_within: timedelta = SHIP_WITHIN) -> Receipt:
+    """Read and apply one stored delivery, once; a lost race on a new channel order is retried whole."""
     for attempt in range(ATTEMPTS):
         with floor.uow() as uow:
             try:
-                receipt = _receive(uow, platform, integration_id, delivery_id, headers, body, ship_within)
-            except _Duplicate:
-                return Receipt("duplicate", "this delivery was already received", delivery_id)
+                receipt = _apply(uow, delivery_pk, ship_within)
             except IntegrityError:
                 # Another delivery of the same channel order created its row first: go again.
                 if attempt == ATTEMPTS - 1:
@@ -75,27 +108,38 @@ def receive_delivery(floor, platform: str, integration_id: int, headers, body: b
     raise AssertionError("unreachable")
 
 
-class _Duplicate(Exception):
-    pass
+def receipt_of(session, delivery_pk: int) -> Receipt:
+    """What became of a stored delivery so far (``queued`` while its job has not run)."""
+    delivery = session.get(Delivery, delivery_pk)
+    order = None
+    if delivery.channel_order_id is not None:
+        from server.models import ChannelOrder
+
+        order_id = session.scalar(select(ChannelOrder.order_id).where(ChannelOrder.id == delivery.channel_order_id))
+        order = Order.reference_of(order_id) if order_id else None
+    return Receipt(delivery.outcome, delivery.detail, delivery.delivery_id, order)
 
 
-def _receive(uow, platform, integration_id, delivery_id, headers, body, ship_within) -> Receipt:
+QUEUED = "queued"
+
+
+def _apply(uow, delivery_pk: int, ship_within) -> Receipt:
     session = uow.session
-    topic = (headers.get(TOPIC_HEADER[platform]) or "").strip()[:64]
-    delivery = Delivery(integration_id=integration_id, delivery_id=delivery_id, topic=topic,
-                        headers=_kept_headers(headers), body=body, outcome="received", detail="")
-    try:
-        with session.begin_nested():
-            session.add(delivery)
-            session.flush()
-    except IntegrityError:
-        raise _Duplicate() from None
-    integration = session.get(Integration, integration_id)
-    reader = PLATFORMS[platform]
+    query = select(Delivery).where(Delivery.id == delivery_pk)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()  # two runs of one job: the second waits, then sees it done
+    delivery = session.scalars(query).first()
+    if delivery is None:
+        raise LookupError(f"no delivery {delivery_pk}")
+    if delivery.outcome != QUEUED:
+        return receipt_of(session, delivery_pk)
+    integration = session.get(Integration, delivery.integration_id)
+    reader = PLATFORMS[integration.platform]
+    topic = delivery.topic
     if topic not in reader.TOPICS:
         return _close(delivery, "ignored", f"topic {topic or '(none)'} is not an order topic Colis takes")
     try:
-        payload = json.loads(body.decode("utf-8"))
+        payload = json.loads(delivery.body.decode("utf-8"))
         incoming = reader.read_order(payload, topic)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return _close(delivery, "unreadable", f"body is not UTF-8 JSON: {exc}")
@@ -109,7 +153,7 @@ def _receive(uow, platform, integration_id, delivery_id, headers, body, ship_wit
     receipt = _close(delivery, applied.outcome, applied.detail)
     uow.emit("delivery_received", actor=f"integration:{integration.name}", channel=integration.name,
              external_id=incoming.external_id, topic=topic, outcome=applied.outcome, order=order)
-    return Receipt(receipt.outcome, receipt.detail, delivery_id, order)
+    return Receipt(receipt.outcome, receipt.detail, delivery.delivery_id, order)
 
 
 def _close(delivery: Delivery, outcome: str, detail: str) -> Receipt:
