@@ -296,3 +296,21 @@ def test_the_api_order_read_shows_its_warehouse_service_decisions_and_recorded_t
     assert body["routing"][0]["reason"] == ("Ships whole from PARIS (15 km), the nearest warehouse that has "
                                             "everything")
     assert body["routing"][1]["reason"].startswith("DPD Predict, the cheapest that delivers on time")
+
+
+def test_a_channel_cancel_of_a_split_order_cancels_every_part(floor, network):
+    from server.services.intake.orders import cancel_order as channel_cancel
+
+    ids = network["ids"]
+    with floor.uow() as uow:
+        stock_in(uow, network["lamp"], ids["LYON"], 5)
+        stock_in(uow, network["mug"], ids["PARIS"], 5)
+        order_id = order_to(uow, [(network["lamp"], 1), (network["mug"], 1)], "69003")
+        assert routing.route_order(uow, order_id, now=MONDAY_9H).outcome == "split"
+        uow.commit()
+    with floor.uow() as uow:
+        assert channel_cancel(uow, uow.session.get(Order, order_id), actor="integration:web", reason="cancelled") == ""
+        uow.commit()
+    with floor.uow() as uow:
+        assert set(uow.session.scalars(select(Order.status))) == {"cancelled"}
+        assert set(uow.session.scalars(select(Stock.reserved))) == {0}

@@ -184,16 +184,20 @@ def _address(session, customer: Customer, incoming: ChannelOrder) -> Address:
 
 
 def cancel_order(uow: UnitOfWork, order: Order, actor: str, reason: str) -> str:
-    """Cancel a floor order through the floor's one cancel rule (services/allocation.py); "" when
-    done, else why it cannot be (released in a wave, or a station is picking it: a person must
-    stop the parcel)."""
-    if order.status == OrderStatus.CANCELLED:
-        return ""
-    try:
-        floor_cancel(uow, order.id, actor=actor, reason=reason)
-    except CannotCancel as exc:
-        return str(exc)
-    return ""
+    """Cancel a floor order (and the parts it was split into) through the floor's one cancel rule
+    (services/allocation.py); "" when done, else why it cannot be (released in a wave, or a
+    station is picking it: a person must stop the parcel)."""
+    refused = []
+    # A split order's parts (server/services/routing.py) are the same customer order: cancelled with it.
+    parts = uow.session.scalars(select(Order.id).where(Order.split_from_id == order.id)).all()
+    for order_id in [order.id, *parts]:
+        if uow.session.get(Order, order_id).status == OrderStatus.CANCELLED:
+            continue
+        try:
+            floor_cancel(uow, order_id, actor=actor, reason=reason)
+        except CannotCancel as exc:
+            refused.append(str(exc))
+    return "; ".join(refused)
 
 
 def _snapshot(incoming: ChannelOrder) -> dict:
