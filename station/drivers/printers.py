@@ -56,23 +56,19 @@ class TcpPrinter:
             raise PrinterOffline(f"cannot connect to {self.host}:{self.port}: {exc}") from exc
 
     def status(self) -> PrinterStatus:
-        with self._connect() as conn:
-            try:
-                conn.sendall(HOST_STATUS)
-                raw = read_host_status_reply(lambda: _recv_chunk(conn), self.timeout)
-            except OSError as exc:
-                raise PrinterOffline(f"{self.host}:{self.port}: {exc}") from exc
-        return parse_host_status(raw)
+        return parse_host_status(self._ask(HOST_STATUS, read_host_status_reply))
 
     def errors(self) -> tuple[str, ...]:
         """~HQES: faults ~HS has no flag for (cutter, printhead too hot...)."""
+        return parse_error_status(self._ask(ERROR_STATUS, read_error_status_reply))
+
+    def _ask(self, request: bytes, read_reply) -> bytes:
         with self._connect() as conn:
             try:
-                conn.sendall(ERROR_STATUS)
-                raw = read_error_status_reply(lambda: _recv_chunk(conn), self.timeout)
+                conn.sendall(request)
+                return read_reply(lambda: _recv_chunk(conn), self.timeout)
             except OSError as exc:
                 raise PrinterOffline(f"{self.host}:{self.port}: {exc}") from exc
-        return parse_error_status(raw)
 
     def send(self, job: bytes) -> None:
         # Check first so a label is never silently lost into a printer that

@@ -2,23 +2,13 @@
 job history, assigning a station's printer and backup, and a reprint that reaches the printer."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from server import printspool
 from server.models import PrintJob, Printer
 from server.services.printers import reprint_label
-from station.drivers.simulated import FakeZebraPrinter
 from tests.factories import signed_in
-from tests.integration.test_printer_fleet import label_bytes, make_fleet, make_package
-
-
-@pytest.fixture
-def zebras():
-    started = [FakeZebraPrinter().start() for _ in range(3)]
-    yield started
-    for fake in started:
-        fake.stop()
+from tests.integration.test_printer_fleet import label_bytes, make_fleet, make_package, zebras  # noqa: F401
 
 
 def test_the_page_shows_states_and_history_in_words_and_reprints(app, floor, zebras):
