@@ -113,6 +113,7 @@ class Action(StrEnum):
     WEIGH = "weigh"        # pack: {"grams": int} the stable weight the station's scale read
     HAND_OVER = "hand_over"  # pack: {"reason": str} this order goes to a supervisor
     SIGN_OUT = "sign_out"  # the operator signed in with a badge leaves the station
+    PARCELS = "parcels"    # pack: {"count": int} the order goes in that many parcels (n of m)
     RESELLABLE = "resellable"  # returns desk: the unit just scanned is resellable (then scan the bin shown)
     DAMAGED = "damaged"        # returns desk: the unit just scanned is damaged (quarantine)
 

@@ -1,7 +1,7 @@
 """What the packing bench's screen adds (``screen["pack"]``, ``screen["operator"]``).
 
 ``pack``: ``{"next": "tote"|"item"|"box"|"scale", "boxes": [{code, label}], "proposed", "box",
-"expected_g", "last": {order, carrier, tracking}}`` — the next expected scan in words, the box
+"parcels", "weighed", "expected_g", "last": {order, carrier, tracking}}`` — the next expected scan in words, the box
 types and the one proposed, the weight the scale must read, the parcel just shipped. Read only
 in the states that show them: a counted unit's screen costs nothing more.
 """
@@ -35,8 +35,11 @@ def draw(screen: dict, session: Session, facts) -> None:
         pack["boxes"] = [{"code": box.code, "label": box.label} for box in policy.boxes]
         pack["proposed"] = session.context.get("proposed")
         pack["box"] = session.context.get("box")
+        pack["parcels"] = int(session.context.get("parcels") or 1)
+        pack["weighed"] = len(session.context.get("weights") or [])
     if session.state is ScreenState.WEIGH:
         task_id = session.context.get("task_id")
         box = facts.pack_policy().box_codes.get(session.context.get("box") or "")
-        pack["expected_g"] = facts.parcel_weight(task_id) + (box.tare_g if box else 0) if task_id else None
+        tare = box.tare_g * pack["parcels"] if box else 0
+        pack["expected_g"] = facts.parcel_weight(task_id) + tare if task_id else None
     screen["pack"] = pack

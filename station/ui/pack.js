@@ -35,13 +35,17 @@
       key.dataset.box = item.code;
       return key;
     });
-    return make("div", { id: "boxes", className: "row" }, keys);
+    const more = make("button", { type: "button", id: "parcels-key" },
+                      `${K["action.parcels"]} (${K.parcels} : ${pack.parcels || 1})`);
+    more.dataset.count = (pack.parcels || 1) + 1;  // an order too big for one box: n of m labels
+    return make("div", { id: "boxes", className: "row" }, keys, more);
   }
 
   function weighing(K, pack, scale) {
     const parts = [make("div", { className: "row" },
                         box(K, K.box, pack.box || "—", true),
                         box(K, K.expected_weight, pack.expected_g != null ? `${pack.expected_g} g` : "—", true))];
+    if ((pack.parcels || 1) > 1) parts[0].append(box(K, K.parcels, `${(pack.weighed || 0) + 1} / ${pack.parcels}`, true));
     if (!scale) {  // no scale on this bench: the weight is typed
       const input = make("input", { type: "number", min: 1, step: 1, id: "grams", className: "count-qty" });
       const key = make("button", { type: "button", id: "weigh-key" }, K["action.weigh"]);

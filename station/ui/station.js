@@ -285,8 +285,9 @@ function actionNames(screen) {
   const lastLabel = screen.last_label && screen.scenario === "pack";
   if (((screen.print || []).length || lastLabel) && !names.includes(CONTRACT.reprint)) names.push(CONTRACT.reprint);
   if (screen.operator && screen.state === "idle") names.push("sign_out");
-  // The count key is drawn on each counted line, next to its quantity box.
-  return names.filter((name) => name !== CONTRACT.count);
+  // The count key is drawn on each counted line, next to its quantity box; the pack bench's
+  // parcels and typed-weight keys next to what they act on (pack.js).
+  return names.filter((name) => ![CONTRACT.count, "parcels", "weigh"].includes(name));
 }
 
 function actionButton(name, offline) {
@@ -381,6 +382,8 @@ $("hand-over").addEventListener("click", (event) => {
 $("pack").addEventListener("click", (event) => {
   const boxKey = event.target.closest("button.box-key");
   if (boxKey) post("/action", { name: "box", params: { box: boxKey.dataset.box } });
+  const parcelsKey = event.target.closest("#parcels-key");
+  if (parcelsKey) post("/action", { name: "parcels", params: { count: Number(parcelsKey.dataset.count) } });
   if (event.target.closest("#weigh-key")) {
     const grams = ($("grams") || {}).value || "";
     if (/^\d+$/.test(grams)) post("/action", { name: "weigh", params: { grams: Number(grams) } });

@@ -60,6 +60,9 @@ def test_the_pack_bench_in_green_red_amber_and_with_a_printer_fault(kiosk):  # n
     with page.expect_response(lambda response: response.url.endswith("/action")):
         page.click("#boxes .box-key[data-box='BOX-M']")
     assert core.action_params[-1] == {"box": "BOX-M"}
+    with page.expect_response(lambda response: response.url.endswith("/action")):
+        page.click("#parcels-key")  # an order too big for one box
+    assert core.actions[-1] == "parcels" and core.action_params[-1] == {"count": 2}
 
     core.draw(ScreenState.PACK, scenario="pack", task=TASK, operator=operator, pack={"next": "item"},
               actions=["hand_over"], message=message("warn", "handed_over", locale, order="CO-0000013", reason="damaged"))
@@ -85,9 +88,11 @@ def test_weighing_without_a_scale_takes_a_typed_weight_and_idle_shows_the_parcel
     from playwright.sync_api import expect
 
     page, core, locale = kiosk
-    core.draw(ScreenState.WEIGH, scenario="pack", task=TASK, pack={"next": "scale", "box": "BOX-S", "expected_g": 1200},
-              actions=["weigh", "hand_over"])
+    core.draw(ScreenState.WEIGH, scenario="pack", task=TASK, actions=["weigh", "hand_over"],
+              pack={"next": "scale", "box": "BOX-S", "expected_g": 1200, "parcels": 2, "weighed": 1})
     expect(page.locator("#pack")).to_contain_text("1200 g")
+    expect(page.locator("#pack")).to_contain_text("2 / 2")  # the second parcel of two on the scale
+    expect(page.locator("#actions button[data-action=weigh]")).to_have_count(0)  # typed below instead
     expect(page.locator("#operator")).to_contain_text(text("kiosk.nobody", locale))
     page.fill("#grams", "1212")
     with page.expect_response(lambda response: response.url.endswith("/action")):

@@ -144,3 +144,27 @@ def test_a_problem_order_goes_to_the_supervisor_and_is_not_claimed_again(floor, 
         line = next(line for line in feed.recent(uow.session) if line["type"] == "order_handed_over")
     assert line["level"] == "bad" and line["href"] == f"/orders/{Order.reference_of(order_id)}"  # the dashboard's
     assert line["text"]["en"].endswith("handed to a supervisor (damaged item)")  # exceptions, in words
+
+
+def test_an_order_in_two_parcels_gets_two_labels_n_of_m_each_with_its_weight(floor, bench):
+    lamp, mug, pack = bench["lamp"], bench["mug"], bench["pack"]
+    order_id = picked_order(floor, bench["pick"], [(lamp, 2), (mug, 1)])
+    request_task(floor, pack)
+    for gtin in (lamp.gtin, lamp.gtin, mug.gtin):
+        scan(floor, pack, gtin)
+    assert press(floor, pack, "parcels", count=2)["pack"]["parcels"] == 2
+    weighing = scan(floor, pack, "BOX-S")
+    assert (weighing["pack"]["expected_g"], weighing["pack"]["weighed"]) == (1_300, 0)  # 2 boxes of 100 g
+    assert press(floor, pack, "weigh", grams=820)["pack"]["weighed"] == 1
+    printing_screen = press(floor, pack, "weigh", grams=500)
+    kinds = [job["kind"] for job in printing_screen["print"]]
+    assert kinds == ["shipping", "shipping", "packing_slip"]
+    labels = [job["zpl"] for job in printing_screen["print"][:2]]
+    assert "1/2" in labels[0] and "0.82 kg" in labels[0] and "2/2" in labels[1] and "0.50 kg" in labels[1]
+    with floor.uow() as uow:
+        packages = uow.session.scalars(select(Package).where(Package.order_id == order_id).order_by(Package.id)).all()
+        assert [package.weight_g for package in packages] == [820, 500]
+        assert len({package.sscc for package in packages}) == len({package.tracking_number for package in packages}) == 2
+        for job in printing_screen["print"]:
+            screen = printing.confirm_print(uow, uow.session.get(Station, pack), job["job_id"], ok=True)
+    assert screen["state"] == "idle"

@@ -182,7 +182,7 @@ def test_an_item_of_another_order_says_which_in_red():
 def test_without_boxes_or_scale_the_last_unit_prints_the_label_as_before():
     step = PACK.handle(at(S.PACK, task_id=7), scan(MUG), Bench(held=a_task(lamp_done=2)))
     assert step.state == S.PRINT_LABEL and kinds(step) == ["count_unit", "close_parcel"]
-    assert step.effects[1].params == {"task_id": 7, "box": None, "measured_g": None}
+    assert step.effects[1].params == {"task_id": 7, "box": None, "weights": None, "parcels": 1}
 
 
 def test_the_last_unit_asks_for_the_box_proposed_then_the_scale():
@@ -208,7 +208,7 @@ def test_a_good_weight_closes_the_parcel_and_a_wrong_one_asks_for_a_recount():
     weighing = at(S.WEIGH, task_id=7, box="BOX-S", operator=SOPHIE)
     good = PACK.handle(weighing, Input.action(Action.WEIGH, grams=1_230), bench)  # 1 100 g + 100 g box
     assert good.state == S.PRINT_LABEL and good.say.key == "weight_ok"
-    assert good.effects[0].params == {"task_id": 7, "box": "BOX-S", "measured_g": 1_230}
+    assert good.effects[0].params == {"task_id": 7, "box": "BOX-S", "weights": [1_230], "parcels": 1}
     off = PACK.handle(weighing, Input.action(Action.WEIGH, grams=1_400), bench)
     assert (off.state, kinds(off), off.say.key) == (S.PACK, ["recount"], "weight_mismatch")
     assert off.say.params == {"measured": 1_400, "expected": 1_200, "margin": 60}
@@ -241,3 +241,21 @@ def test_a_problem_order_is_handed_to_a_supervisor_with_a_reason():
         assert handed.effects[0].params == {"task_id": 7, "reason": "damaged", "operator": "Sophie"}
     no_reason = PACK.handle(at(S.PACK, task_id=7), Input.action(Action.HAND_OVER), bench)
     assert (no_reason.state, no_reason.say.key, no_reason.effects) == (S.PACK, "hand_over_reason", ())
+
+
+def test_an_order_in_several_parcels_weighs_each_and_checks_the_total():
+    bench = Bench(held=a_task(lamp_done=2, mug_done=1), policy=PackPolicy(boxes=(SMALL,), weigh=True))
+    choosing = at(S.CHOOSE_BOX, task_id=7, proposed="BOX-S")
+    two = PACK.handle(choosing, Input.action(Action.PARCELS, count=2), bench)
+    assert (two.state, two.context["parcels"], two.say.key) == (S.CHOOSE_BOX, 2, "parcels_set")
+    for bad in (0, 21, "2", True):
+        assert PACK.handle(choosing, Input.action(Action.PARCELS, count=bad), bench).say.key == "parcels_refused"
+    weighing = PACK.handle(at(S.CHOOSE_BOX, **two.context), scan("BOX-S"), bench)
+    assert (weighing.state, weighing.context["weights"]) == (S.WEIGH, [])
+    first = PACK.handle(at(S.WEIGH, **weighing.context), Input.action(Action.WEIGH, grams=700), bench)
+    assert (first.state, first.say.key, first.say.params, first.effects) == (S.WEIGH, "weigh_next", {"n": 2, "m": 2}, ())
+    last = PACK.handle(at(S.WEIGH, **first.context), Input.action(Action.WEIGH, grams=610), bench)
+    assert last.state == S.PRINT_LABEL  # 1 100 g of units + 2 boxes of 100 g = 1 300 g, read 1 310 g
+    assert last.effects[0].params == {"task_id": 7, "box": "BOX-S", "weights": [700, 610], "parcels": 2}
+    off = PACK.handle(at(S.WEIGH, **first.context), Input.action(Action.WEIGH, grams=200), bench)
+    assert (off.state, off.say.key, off.context.get("weights")) == (S.PACK, "weight_mismatch", None)

@@ -29,7 +29,8 @@ from wire.contract import Action
 from wire.contract import ScreenState as S
 
 WORK = (S.PACK, S.CHOOSE_BOX, S.WEIGH)
-ACTIONS = {S.PACK: (Action.HAND_OVER,), S.CHOOSE_BOX: (Action.BOX, Action.HAND_OVER),
+MAX_PARCELS = 20
+ACTIONS = {S.PACK: (Action.HAND_OVER,), S.CHOOSE_BOX: (Action.BOX, Action.PARCELS, Action.HAND_OVER),
            S.WEIGH: (Action.WEIGH, Action.HAND_OVER)}
 
 
@@ -117,14 +118,17 @@ def _all_units_in(context: dict, task: TaskFacts, facts) -> Step:
 
 def _after_box(context: dict, task: TaskFacts, policy: PackPolicy, box: str | None) -> Step:
     if policy.weigh:
-        return Step(S.WEIGH, {**context, "box": box}, ok("box_chosen", box=box) if box else info("weigh_first"))
-    return _close(context, task.id, box, measured=None, say=ok("box_chosen_no_scale", box=box) if box
+        return Step(S.WEIGH, {**context, "box": box, "weights": []},
+                    ok("box_chosen", box=box) if box else info("weigh_first"))
+    return _close(context, task.id, box, weights=None, say=ok("box_chosen_no_scale", box=box) if box
                   else ok("pack_done"))
 
 
-def _close(context: dict, task_id: int, box: str | None, measured: int | None, say) -> Step:
+def _close(context: dict, task_id: int, box: str | None, weights: list[int] | None, say) -> Step:
+    """The parcel(s) closed: ``weights`` as the scale read each (None: not weighed)."""
     return Step(S.PRINT_LABEL, parcel_context(context, task_id), say,
-                (Effect("close_parcel", {"task_id": task_id, "box": box, "measured_g": measured}),))
+                (Effect("close_parcel", {"task_id": task_id, "box": box, "weights": weights,
+                                         "parcels": int(context.get("parcels") or 1)}),))
 
 
 @PACK.on(S.CHOOSE_BOX, Trigger.SCAN, to=(S.CHOOSE_BOX, S.WEIGH, S.PRINT_LABEL, S.IDLE))
@@ -138,9 +142,18 @@ def scan_box(session: Session, given: Input, facts) -> Step:
 def box_key(session: Session, given: Input, facts) -> Step:
     if given.name == Action.HAND_OVER:
         return hand_over(session, given, facts)
+    if given.name == Action.PARCELS:
+        return _parcels(session, given.params.get("count"))
     if given.name != Action.BOX:
         return PACK.not_expected(session, given)
     return _choose(session, str(given.params.get("box") or session.context.get("proposed") or ""), facts)
+
+
+def _parcels(session: Session, count) -> Step:
+    """An order too big for one box goes as ``count`` parcels (labels "n of m"), each weighed."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PARCELS:
+        return Step(S.CHOOSE_BOX, session.context, error("parcels_refused", max=MAX_PARCELS))
+    return Step(S.CHOOSE_BOX, {**session.context, "parcels": count}, info("parcels_set", n=count))
 
 
 def _choose(session: Session, code: str, facts) -> Step:
@@ -171,14 +184,17 @@ def weighed(session: Session, given: Input, facts) -> Step:
     task = held_task(session, facts)
     if task is None:
         return task_lost(S.IDLE)
+    weights, parcels = [*(context.get("weights") or []), grams], int(context.get("parcels") or 1)
+    if len(weights) < parcels:  # the next parcel of the order on the scale
+        return Step(S.WEIGH, {**context, "weights": weights}, info("weigh_next", n=len(weights) + 1, m=parcels))
     policy: PackPolicy = facts.pack_policy()
     box = policy.box_codes.get(context.get("box") or "")
-    expected = sum(unit.weight_g for unit in facts.parcel_units(task.id)) + (box.tare_g if box else 0)
-    check = policy.check_weight(expected, grams)
+    expected = sum(unit.weight_g for unit in facts.parcel_units(task.id)) + (box.tare_g * parcels if box else 0)
+    check = policy.check_weight(expected, sum(weights))
     if not check.ok:
         return recount_step(context, task.id, check)
-    return _close(context, task.id, context.get("box"), grams,
-                  ok("weight_ok", measured=grams, expected=expected))
+    return _close(context, task.id, context.get("box"), weights,
+                  ok("weight_ok", measured=sum(weights), expected=expected))
 
 
 @PACK.on(S.WEIGH, Trigger.SCAN, to=(S.WEIGH,))
