@@ -194,6 +194,7 @@ def _sizes(height: int, min_height: int) -> tuple[tuple[int, int], ...]:
     return tuple(sizes)
 
 
+@functools.lru_cache(maxsize=16384)  # pure: a floor's labels repeat sender, captions, carriers
 def fit_text(text: str, box_width: int, *, height: int, min_height: int,
              max_lines: int = 1, max_block_height: int | None = None) -> Fitted:
     """Fit ``text`` into ``box_width`` dots and at most ``max_lines`` lines.

@@ -17,6 +17,7 @@ spelled out (anyascii writes ":package:").
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from anyascii import anyascii
@@ -72,6 +73,7 @@ def _latin(ch: str) -> str:
     return latin
 
 
+@functools.lru_cache(maxsize=16384)  # pure; lru_cache refuses unhashable values with TypeError too
 def printable(value: str) -> str:
     """``value`` as font 0 prints it: Latin, single-spaced, no controls."""
     if not isinstance(value, str):

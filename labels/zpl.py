@@ -62,6 +62,7 @@ def _strip_controls(value: str) -> str:
     return " ".join(spaced.split())
 
 
+@functools.lru_cache(maxsize=16384)  # pure: the same words are escaped label after label
 def escape_field(value: str) -> str:
     """Return ``value`` as ^FD data for a field preceded by ``^FH_``.
 
