@@ -368,8 +368,13 @@ class Canvas:
         for item in self.placed:
             if not media.contains(item.box):
                 raise LayoutError(f"{item.name} {item.box} is off the {self.width}x{self.height} label")
-        for i, a in enumerate(self.placed):
-            for b in self.placed[i + 1:]:
+        # Left to right: a field can only meet the ones that start before its right edge.
+        ordered = sorted(self.placed, key=lambda placed: placed.box.x)
+        for i, a in enumerate(ordered):
+            right = a.box.x + a.box.w
+            for b in ordered[i + 1:]:
+                if b.box.x >= right:
+                    break
                 if a.box.overlaps(b.box) and not _allowed(a, b):
                     raise LayoutError(f"{a.name} {a.box} overlaps {b.name} {b.box}")
 
