@@ -18,6 +18,7 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from demo.channels import open_channels, start_channels
 from demo.floor import LiveFloor, start_floor
 from server import queue as background
 from demo.shift import Habits, Operator, run_out_of_paper_now_and_then
@@ -34,8 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("huey").setLevel(logging.WARNING)  # each job run is not news; what it did is said below
+    # A torn read is one of the simulated operators' mistakes: the station's screen says it, in words.
+    for name in ("station.core", "station.drivers.scanner"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     home = Path(args.home).resolve()
     app, tokens = prepare(home, args.orders, args.seed)
+    channels = open_channels(app)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
         register_printers(app, floor)  # the fleet: each station's Zebra, with backups (docs/labels.md)
         _announce(floor)
+        start_channels(app, floor.server.url, home, stopping, random.Random(args.seed + 1), channels)
         _work_the_shift(app, floor, stopping, random.Random(args.seed), args.duration)
     finally:
         print("\nStopping the floor…", flush=True)
@@ -76,7 +83,8 @@ def prepare(home: Path, orders: int, seed: int):
     migrate.upgrade(app.config["DATABASE_URL"])
     summary = generate(floor.engine, DemoSize(products=60, bins=150, customers=80, orders=orders), seed,
                        now=datetime.now(timezone.utc))
-    print(f"Demo data: {summary}", flush=True)
+    print(f"Demo data: {summary.products} products in {summary.bins} bins, {summary.customers} customers and "
+          f"{summary.orders} orders ({summary.order_lines} lines), made in {summary.elapsed_s:.1f} s.", flush=True)
     with floor.uow() as uow:
         for username, role in USERS:
             create_user(uow, username, PASSWORD, role, display_name=username.capitalize())
@@ -108,8 +116,8 @@ def _report(app, stopping: threading.Event, every: float = 15.0) -> None:
     while not stopping.wait(every):
         snap = floor.snapshot()
         orders = snap["orders"]
-        print(f"[floor] backlog {snap['backlog']} · late {snap['late']} · shipped {orders.get('shipped', 0)}"
-              f" · returns {sum(snap['return_reasons'].values())}", flush=True)
+        print(f"Floor: {snap['backlog']} orders in progress ({snap['late']} late), {orders.get('shipped', 0)} "
+              f"shipped so far, {sum(snap['return_reasons'].values())} returns.", flush=True)
 
 
 def _customer_service(app, rmas: queue.Queue, stopping: threading.Event, rng: random.Random) -> None:
@@ -132,7 +140,8 @@ def _customer_service(app, rmas: queue.Queue, stopping: threading.Event, rng: ra
             case = authorize_return(uow, order.id, [(line.id, 1)], reason, actor="customer-service")
             uow.commit()
             rmas.put(case.rma)
-            log.info("return %s opened for %s (%s)", case.rma, order.reference, reason)
+            print(f"Customer service: return {case.rma} opened for {order.reference} "
+                  f"({reason.replace('_', ' ')}).", flush=True)
 
 
 def _announce(floor: LiveFloor) -> None:
