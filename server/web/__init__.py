@@ -5,9 +5,9 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from server.web import access, errors, orders, stations, users
+    from server.web import access, errors, imports, orders, stations, users
 
-    for module in (orders, stations, users):
+    for module in (orders, stations, users, imports):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.jinja_env.globals.update(returns_url=access.returns_landing, printers_url=access.printers_page,

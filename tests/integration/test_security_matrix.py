@@ -33,6 +33,7 @@ POLICY = {
     # supervisor's; the customers' self-service return page is open (its own proof and rate limit).
     "returns_pages.": "returns", "returns_pages.approve": "supervisors", "returns_pages.reject": "supervisors",
     "self_return.": "public",
+    "imports_web.": "admins",  # issue 14: the CSV upload page
 }
 ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-00001", "platform": "shopify",
         "name": "main", "token": "not-a-signed-token", "package_id": "1", "code": "PICK-01", "user_id": "999999", "job_id": "999999"}
