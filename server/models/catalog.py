@@ -17,10 +17,19 @@ class Product(Base):
     weight_g: Mapped[int] = mapped_column(Integer)
     price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # Outer size of one unit as shipped, in mm (None: not measured): the packing bench proposes
+    # the smallest box it fits in (server/domain/packing.py), by weight alone without it.
+    length_mm: Mapped[int | None] = mapped_column(Integer)
+    width_mm: Mapped[int | None] = mapped_column(Integer)
+    height_mm: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         CheckConstraint("weight_g >= 0", name="weight"),
         CheckConstraint("price_cents >= 0", name="price"),
+        # All three or none (IS NOT NULL spelled out: a CHECK passes when it comes out NULL).
+        CheckConstraint("(length_mm IS NULL AND width_mm IS NULL AND height_mm IS NULL) OR "
+                        "(length_mm IS NOT NULL AND width_mm IS NOT NULL AND height_mm IS NOT NULL "
+                        "AND length_mm > 0 AND width_mm > 0 AND height_mm > 0)", name="size"),
     )
 
     @validates("gtin")

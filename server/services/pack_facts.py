@@ -78,13 +78,15 @@ class PackFacts:
         return Order.reference_of(order_id) if order_id is not None else None
 
     def parcel_units(self, task_id: int) -> list[Unit]:
-        rows = self.db.execute(select(Product.weight_g, TaskLine.quantity)
+        rows = self.db.execute(select(Product.weight_g, Product.length_mm, Product.width_mm, Product.height_mm,
+                                      TaskLine.quantity).select_from(TaskLine)
                                .join(Product, Product.id == TaskLine.product_id).where(TaskLine.task_id == task_id))
-        return [Unit(weight) for weight, quantity in rows for _ in range(quantity)]
+        return [Unit(weight, (length, width, height) if length else None)
+                for weight, length, width, height, quantity in rows for _ in range(quantity)]
 
     def parcel_weight(self, task_id: int) -> int:
         return int(self.db.scalar(select(func.coalesce(func.sum(Product.weight_g * TaskLine.quantity), 0))
-                                  .join(Product, Product.id == TaskLine.product_id)
+                                  .select_from(TaskLine).join(Product, Product.id == TaskLine.product_id)
                                   .where(TaskLine.task_id == task_id)))
 
     def last_parcel(self, task_id) -> dict | None:

@@ -8,10 +8,11 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from server import feed
 from server.domain.packing import BoxType, PackPolicy
-from server.models import AuditEvent, Order, Package, PrintJob, ScanEvent, Station, Task, User
+from server.models import AuditEvent, Order, Package, PrintJob, Product, ScanEvent, Station, Task, User
 from server.services import badges, dispatch, operator, printing, scans
 from server.services.allocation import allocate_order
 from tests.factories import add_item, add_order, add_station, add_user
@@ -168,3 +169,22 @@ def test_an_order_in_two_parcels_gets_two_labels_n_of_m_each_with_its_weight(flo
         for job in printing_screen["print"]:
             screen = printing.confirm_print(uow, uow.session.get(Station, pack), job["job_id"], ok=True)
     assert screen["state"] == "idle"
+
+
+def test_measured_products_are_proposed_the_smallest_box_they_fit_and_half_sizes_are_refused(floor, bench):
+    lamp, mug, pack = bench["lamp"], bench["mug"], bench["pack"]
+    with floor.uow() as uow:
+        uow.session.get(Product, lamp.product_id).length_mm = 250  # too long for BOX-S (200 mm)
+        uow.session.get(Product, lamp.product_id).width_mm = 60
+        uow.session.get(Product, lamp.product_id).height_mm = 60
+        uow.commit()
+    picked_order(floor, bench["pick"], [(lamp, 1), (mug, 1)])
+    request_task(floor, pack)
+    scan(floor, pack, lamp.gtin)
+    boxing = scan(floor, pack, mug.gtin)  # the mug is not measured: its weight counts
+    assert (boxing["state"], boxing["pack"]["proposed"]) == ("choose_box", "BOX-M")
+    refused = scan(floor, pack, "BOX-S")
+    assert (refused["state"], refused["message"]["code"]) == ("choose_box", "box_too_small")
+    with floor.uow() as uow, pytest.raises(IntegrityError):
+        uow.session.get(Product, mug.product_id).length_mm = 100  # a length without width and height
+        uow.session.flush()
