@@ -121,8 +121,12 @@ class StationCore:
         """A packing bench's serial scale: it weighs when the screen says so (station/weighing.py)."""
         from station.weighing import ScaleBench
 
-        self._scale = ScaleBench(scale, self.submit_action, self.board.set, lambda: self.locale)
+        self._scale = ScaleBench(scale, self.submit_action, self.board.set, self._operator_locale)
         scale.on_status = self._scale.on_status
+
+    def _operator_locale(self) -> str:
+        """The language of the operator signed in by badge, else the station's."""
+        return (self.board.get("operator") or {}).get("locale") or self.locale
 
     def attach_scanner(self, scanner) -> None:
         """The core starts and stops it; its callbacks should be submit_*."""

@@ -104,3 +104,15 @@ def test_weighing_without_a_scale_takes_a_typed_weight_and_idle_shows_the_parcel
     expect(page.locator("#next-scan")).to_contain_text(text("kiosk.next.tote", locale))
     core.board.set(waiting_scans=2)
     expect(page.locator("#queued")).to_have_text(text("kiosk.queued", locale, n=2))
+
+
+def test_the_page_speaks_the_language_of_the_operator_signed_in(kiosk):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    other = "en" if locale == "fr" else "fr"
+    core.draw(ScreenState.PACK, scenario="pack", task=TASK, operator={"name": "Sophie", "locale": other})
+    expect(page.locator("html")).to_have_attribute("lang", other, timeout=10_000)  # reloaded in theirs
+    expect(page.locator("#state-title")).to_have_text(text("state.pack", other))
+    core.draw(ScreenState.IDLE, scenario="pack", operator=None)  # signed out: the station's again
+    expect(page.locator("html")).to_have_attribute("lang", locale, timeout=10_000)
