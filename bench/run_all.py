@@ -34,6 +34,8 @@ RUNS = [
     ["bench_demo_data.py", "--orders", "100000"],
     # labels built per second, and label bytes to a fake Zebra beside a bare send (issue 7)
     ["bench_labels.py", "--labels", "2000", "--prints", "200"],
+    # one pass of the promise watcher over 100,000 open orders beside a bare SELECT (issue 11)
+    ["bench_promises.py", "--postgres", POSTGRES, "--orders", "100000"],
     # the returns desk's lookup by RMA, tracking, SSCC, order number, name + item (issue 8)
     ["bench_returns_lookup.py", "--orders", "100000", "--postgres", POSTGRES],
 ]

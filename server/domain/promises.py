@@ -22,6 +22,7 @@ told the new expected day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 
 ACTIONS = ("priority", "release", "upgrade")
@@ -81,6 +82,7 @@ def working_day(day: date) -> bool:
     return day.weekday() < 5
 
 
+@lru_cache(maxsize=4096)  # a pass asks about a few days thousands of times
 def add_working_days(day: date, days: int) -> date:
     while days > 0:
         day += timedelta(days=1)
@@ -104,6 +106,7 @@ def ready_at(order: OpenOrder, pace: FloorPace, ahead: int, released: bool) -> d
     return pace.now + wait + (timedelta(0) if released else pace.wave_wait)
 
 
+@lru_cache(maxsize=4096)
 def default_deliver_by(ship_by: datetime, service_level: str) -> date:
     service = SERVICES.get(service_level, SERVICES["standard"])
     return add_working_days(ship_by.date(), service.transit_days)

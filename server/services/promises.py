@@ -107,6 +107,7 @@ def _record(uow: UnitOfWork, decisions: list[rules.Decision], orders: dict) -> i
     for row in session.scalars(select(PromiseDecision).where(PromiseDecision.order_id.in_(ids))
                                .order_by(PromiseDecision.id)):
         history.setdefault(row.order_id, []).append(row)
+    rows = {row.id: row for row in session.scalars(select(Order).where(Order.id.in_(ids)))}  # one SELECT
     done = 0
     for decision in decisions:
         past = history.get(decision.order_id, [])
@@ -115,14 +116,13 @@ def _record(uow: UnitOfWork, decisions: list[rules.Decision], orders: dict) -> i
         if decision.action == "none" and past and past[-1].action == "none" \
                 and past[-1].expected_after == decision.expected_after:
             continue  # said already
-        _apply(uow, decision, orders[decision.order_id])
+        _apply(uow, decision, orders[decision.order_id], rows[decision.order_id])
         done += 1
     return done
 
 
-def _apply(uow: UnitOfWork, decision: rules.Decision, order: rules.OpenOrder) -> None:
+def _apply(uow: UnitOfWork, decision: rules.Decision, order: rules.OpenOrder, row: Order) -> None:
     session = uow.session
-    row = session.get(Order, decision.order_id)
     before, after = {}, {}
     if decision.action == "priority":
         before, after = {"priority": order.priority}, {"priority": rules.URGENT}
