@@ -2,7 +2,9 @@
 
 When the server's screen is ``weigh`` the parcel is on the scale: a thread asks the scale for a
 stable weight (station/drivers/scale.py) and sends it as the ``weigh`` key, like an operator's
-key, so it goes through the core's queue after any scan read before it. A scale that cannot
+key, so it goes through the core's queue after any scan read before it. An empty pan is not a
+parcel; for the next parcel of an order (screen ``pack.weighed`` > 0) the pan must be emptied
+first, so one parcel is never sent twice. A scale that cannot
 weigh (overload, pan missing, unplugged, not settling) is said on the kiosk in words and asked
 again every ``pause`` seconds until the screen moves on; nothing is sent in the meantime.
 """
@@ -19,25 +21,30 @@ from wire.texts import text
 log = logging.getLogger(__name__)
 
 
+EMPTY_G = 5  # at most this on the pan: the parcel was taken off
+
+
 class ScaleBench:
     def __init__(self, scale, submit_action: Callable[[str, dict], None], show: Callable[..., None],
                  locale: Callable[[], str], *, timeout: float = 5.0, pause: float = 1.0):
         self.scale, self.submit_action, self.show, self.locale = scale, submit_action, show, locale
         self.timeout, self.pause = timeout, pause
         self._wanted = threading.Event()  # the screen is "weigh"
+        self._next_parcel = False  # the screen waits for parcel n > 1: the last one must leave first
         self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def on_screen(self, screen: dict) -> None:
-        """Every screen the core draws: a weighing starts on ``weigh`` and stops off it."""
+        """Every screen the core draws: weighing goes on while it is ``weigh``."""
         if screen.get("state") != ScreenState.WEIGH or screen.get("offline"):
             self._wanted.clear()
             return
+        self._next_parcel = bool((screen.get("pack") or {}).get("weighed"))
         self._wanted.set()
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._weigh_until_sent, name="station-scale", daemon=True)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._weigh_while_asked, name="station-scale", daemon=True)
                 self._thread.start()
 
     def on_status(self, status) -> None:
@@ -45,14 +52,17 @@ class ScaleBench:
 
     def stop(self) -> None:
         self._stopped.set()
-        self._wanted.clear()
+        self._wanted.set()  # wakes the thread, which sees the stop
         if self._thread is not None:
             self._thread.join(self.timeout + 1)
         self.scale.close()
 
-    def _weigh_until_sent(self) -> None:
-        said = None
-        while self._wanted.is_set() and not self._stopped.is_set():
+    def _weigh_while_asked(self) -> None:
+        said, emptied, last = None, False, 0
+        while not self._stopped.is_set():
+            if not self._wanted.wait(0.2) or self._stopped.is_set():
+                emptied = False
+                continue
             try:
                 grams = self.scale.weigh(self.timeout)
             except ScaleError as exc:
@@ -62,10 +72,19 @@ class ScaleBench:
                     self._say_problem(exc.reason)
                 self._stopped.wait(self.pause)
                 continue
-            if self._wanted.is_set():
+            said = None
+            if self._next_parcel and not emptied and abs(grams - last) <= EMPTY_G:
+                # Parcel 2 of 3 is weighed once parcel 1 has left the pan (or another load is
+                # on it), never parcel 1 again.
+                emptied = grams <= EMPTY_G
+                self._stopped.wait(0.2)
+                continue
+            if grams > EMPTY_G and self._wanted.is_set():
                 self._wanted.clear()
+                emptied, last = False, grams
                 self.submit_action(Action.WEIGH, {"grams": grams})
-            return
+            else:
+                self._stopped.wait(0.2)  # nothing on the pan yet
 
     def _say_problem(self, reason: str) -> None:
         key = f"scale.{reason}"

@@ -73,3 +73,30 @@ def test_a_status_change_is_shown_on_the_kiosk():
     from station.drivers.scale import ScaleStatus
     weighing.on_status(ScaleStatus(False, "/dev/ttyUSB1", "unplugged"))
     assert shown == [{"scale": {"connected": False, "port": "/dev/ttyUSB1", "detail": "unplugged"}}]
+
+
+def test_the_next_parcel_is_weighed_only_after_the_last_one_left_the_pan():
+    sent, shown = [], []
+    scale = ScriptedScale(0, 700, 700, 700, 2, 610)  # empty pan, parcel 1 (still there), gone, parcel 2
+    weighing, first = bench(scale, sent, shown)
+    weighing.on_screen({"state": "weigh", "pack": {"weighed": 0}})
+    assert first.wait(5)
+    assert sent == [("weigh", {"grams": 700})]  # not the empty pan
+    first.clear()
+    weighing.on_screen({"state": "weigh", "pack": {"weighed": 1}})
+    assert first.wait(5)
+    weighing.stop()
+    assert sent == [("weigh", {"grams": 700}), ("weigh", {"grams": 610})]
+
+
+def test_a_next_parcel_set_down_before_the_screen_asked_is_still_taken():
+    sent, shown = [], []
+    scale = ScriptedScale(700, 640)  # parcel 1, then parcel 2 already swapped in
+    weighing, done = bench(scale, sent, shown)
+    weighing.on_screen({"state": "weigh", "pack": {"weighed": 0}})
+    assert done.wait(5)
+    done.clear()
+    weighing.on_screen({"state": "weigh", "pack": {"weighed": 1}})
+    assert done.wait(5)
+    weighing.stop()
+    assert sent == [("weigh", {"grams": 700}), ("weigh", {"grams": 640})]
