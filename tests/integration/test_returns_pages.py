@@ -13,17 +13,8 @@ from sqlalchemy import func, select
 
 from server.models import Refund, Return
 from server.services import returns
-from tests.factories import PASSWORD, add_user
+from tests.factories import signed_in
 from tests.returns_kit import open_rma, shipped_order
-
-
-def signed_in(app, floor, username: str, role: str):
-    with floor.uow() as uow:
-        add_user(uow, username, role)
-        uow.commit()
-    web = app.test_client()
-    assert web.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return web
 
 
 @pytest.fixture
