@@ -226,6 +226,7 @@ COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize
 
 def register_commands(app) -> None:
     from server.cli_customers import CUSTOMER_COMMANDS
+    from server.cli_packing import PACKING_COMMANDS
     from server.cli_people import PEOPLE_COMMANDS
     from server.cli_picking import PICKING_COMMANDS
     from server.cli_returns import RETURN_COMMANDS
@@ -235,6 +236,8 @@ def register_commands(app) -> None:
     for command in COMMANDS + PICKING_COMMANDS + PEOPLE_COMMANDS + CUSTOMER_COMMANDS + PRINTER_COMMANDS + RETURN_COMMANDS:
         app.cli.add_command(command)
     for command in ROUTING_COMMANDS:
+        app.cli.add_command(command)
+    for command in PACKING_COMMANDS:
         app.cli.add_command(command)
 
 

@@ -25,8 +25,13 @@ LEVELS = {
     "printer_status": "bad",
     "refund_awaiting_approval": "warn", "order_held": "warn", "order_on_hold": "warn", "low_stock": "warn",
     "order_cancelled": "warn", "order_handed_over": "bad", "parcel_recount": "warn",
+    "order_sent_back": "info",
     "task_completed": "info", "order_shipped": "info", "return_received": "info", "wave_released": "info",
     "order_hold_released": "info", "refund_paid": "info", "station_online": "info",
+    # issue 11: promises at risk and what the watcher did, parcels the carrier could not deliver
+    "promise_missed": "bad", "parcel_returned_to_sender": "bad", "notification_failed": "bad",
+    "promise_moved_up": "warn", "promise_released": "warn", "promise_upgraded": "warn",
+    "promise_decision_undone": "warn", "parcel_delivery_failed": "warn", "order_delivered": "info",
 }
 PRINTER_PROBLEMS = ("paper_out", "head_open", "ribbon_out", "paused", "buffer_full")
 HISTORY = 50

@@ -44,6 +44,7 @@ CATALOG: dict[str, dict[str, str]] = {
     # --- the dashboard's feed (server/feed.py: trouble a supervisor must pick up) -----------------
     "feed.order_handed_over": {"fr": "{station} : {order} confiée au superviseur ({reason})",
                                "en": "{station}: {order} handed to a supervisor ({reason})"},
+    "feed.order_sent_back": {"fr": "{order} renvoyée à l'emballage par {actor}", "en": "{order} sent back to packing by {actor}"},
     "feed.parcel_recount": {"fr": "{station} : poids incohérent, colis recompté", "en": "{station}: weight off, parcel recounted"},
     # --- screen titles -----------------------------------------------------------------------
     "state.choose_box": {"fr": "Choisissez le carton", "en": "Choose the box"},

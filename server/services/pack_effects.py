@@ -121,3 +121,23 @@ def _slip_data(uow: UnitOfWork, package: Package, parcels: int) -> PackingSlipDa
     lines = tuple(SlipLine(line.product.sku, line.product.name, line.quantity) for line in task.lines)
     return PackingSlipData(package.order.reference, package.order.ship_address.name, lines,
                            package_count=parcels, ship_date=utcnow().date())
+
+
+def handed_over(session) -> list[dict]:
+    """Orders handed to a supervisor at a packing bench, waiting for one: oldest first."""
+    rows = session.execute(select(Task.id, Task.order_id).where(Task.kind == "pack", Task.status == "open",
+                                                               Task.released.is_(False)).order_by(Task.id))
+    return [{"task_id": task_id, "order": Order.reference_of(order_id)} for task_id, order_id in rows]
+
+
+def send_back(uow: UnitOfWork, order_id: int, actor: str) -> int:
+    """The supervisor sorted the problem out: the order's pack task goes back to the benches
+    (what was already checked is kept). Returns the task id; LookupError when none waits."""
+    task_id = uow.session.scalar(select(Task.id).where(Task.order_id == order_id, Task.kind == "pack",
+                                                       Task.status == "open", Task.released.is_(False)))
+    if task_id is None:
+        raise LookupError(f"{Order.reference_of(order_id)} is not waiting for a supervisor")
+    uow.session.execute(update(_tasks).where(_tasks.c.id == task_id).values(released=True))
+    uow.emit("order_sent_back", task_id=task_id, order=Order.reference_of(order_id), actor=actor)
+    uow.emit("tasks_waiting", kind="pack")
+    return task_id

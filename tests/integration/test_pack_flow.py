@@ -127,7 +127,7 @@ def test_a_tote_scan_brings_its_order_and_a_replayed_scan_changes_nothing(floor,
         assert len(uow.session.scalars(select(ScanEvent).where(ScanEvent.uuid == scan_id)).all()) == 1
 
 
-def test_a_problem_order_goes_to_the_supervisor_and_is_not_claimed_again(floor, bench):
+def test_a_problem_order_goes_to_the_supervisor_and_comes_back_when_sent(app, floor, bench):
     order_id = picked_order(floor, bench["pick"], [(bench["lamp"], 1), (bench["mug"], 1)])
     request_task(floor, bench["pack"])
     scan(floor, bench["pack"], bench["lamp"].gtin)
@@ -145,6 +145,16 @@ def test_a_problem_order_goes_to_the_supervisor_and_is_not_claimed_again(floor, 
         line = next(line for line in feed.recent(uow.session) if line["type"] == "order_handed_over")
     assert line["level"] == "bad" and line["href"] == f"/orders/{Order.reference_of(order_id)}"  # the dashboard's
     assert line["text"]["en"].endswith("handed to a supervisor (damaged item)")  # exceptions, in words
+
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["handed-over"])
+    assert listed.exit_code == 0 and Order.reference_of(order_id) in listed.output
+    back = runner.invoke(args=["send-back", Order.reference_of(order_id)])
+    assert back.exit_code == 0, back.output
+    again = runner.invoke(args=["send-back", Order.reference_of(order_id)])
+    assert again.exit_code != 0 and "not waiting for a supervisor" in again.output
+    screen = request_task(floor, bench["pack"])  # back on the benches, with the unit already checked
+    assert screen["state"] == "pack" and screen["task"]["progress"]["done"] == 1
 
 
 def test_an_order_in_two_parcels_gets_two_labels_n_of_m_each_with_its_weight(floor, bench):
