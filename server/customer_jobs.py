@@ -42,10 +42,11 @@ def enqueue_notifications(ids: list[int]) -> None:
 @periodic_job(crontab(minute="*"))
 def send_due_notifications() -> int:
     app = current_app._get_current_object()
-    if not messaging.channels(app):
+    channels = list(messaging.channels(app))
+    if not channels:
         return 0
     with app.extensions["colis"].uow() as uow:
-        ids = outbox.due(uow.session, utcnow())
+        ids = outbox.due(uow.session, utcnow(), channels)
     enqueue_notifications(ids)
     return len(ids)
 

@@ -98,4 +98,31 @@ PARCEL_STEPS = _both("tracking", {
     "returned_to_sender": ("Retourné à l'expéditeur", "Returned to sender"),
 })
 
-CUSTOMER: dict[str, dict[str, str]] = {**MESSAGES, **STATUS_PAGE, **PARCEL_STEPS}
+# The dashboard's feed and an order's timeline (server/feed.py): what the floor did for a customer.
+FEED = _both("feed", {
+    "promise_moved_up": ("{order} avancée dans la file pour tenir sa date", "{order} moved up the queue to keep its date"),
+    "promise_released": ("{order} lancée sans attendre sa vague pour tenir sa date",
+                         "{order} released without waiting for its wave to keep its date"),
+    "promise_upgraded": ("{order} passée à un service plus rapide pour tenir sa date (+{amount})",
+                         "{order} upgraded to a faster service to keep its date (+{amount})"),
+    "promise_missed": ("{order} ne tiendra pas sa date : livraison prévue le {expected_on}",
+                       "{order} will miss its date: now expected on {expected_on}"),
+    "promise_decision_undone": ("Décision sur {order} annulée par {actor}", "Decision on {order} undone by {actor}"),
+    "promise_date_changed": ("Client de {order} prévenu : livraison le {expected_on}",
+                             "{order}'s customer told: delivery on {expected_on}"),
+    "parcel_in_transit": ("Colis {tracking} ({order}) en route", "Parcel {tracking} ({order}) on its way"),
+    "parcel_out_for_delivery": ("Colis {tracking} ({order}) en cours de livraison",
+                                "Parcel {tracking} ({order}) out for delivery"),
+    "parcel_delivery_failed": ("Colis {tracking} ({order}) : livraison impossible",
+                               "Parcel {tracking} ({order}): delivery failed"),
+    "parcel_returned_to_sender": ("Colis {tracking} ({order}) retourné à l'expéditeur",
+                                  "Parcel {tracking} ({order}) returned to sender"),
+    "parcel_delivered": ("Colis {tracking} ({order}) livré", "Parcel {tracking} ({order}) delivered"),
+    "order_delivered": ("{order} livrée", "{order} delivered"),
+    "notification_failed": ("Un message au client de {order} n'a pas pu partir",
+                            "A message to {order}'s customer could not be sent"),
+    "customer_unsubscribed": ("Un client s'est désabonné des messages de suivi",
+                              "A customer unsubscribed from tracking updates"),
+})
+
+CUSTOMER: dict[str, dict[str, str]] = {**MESSAGES, **STATUS_PAGE, **PARCEL_STEPS, **FEED}

@@ -99,11 +99,12 @@ def suppress(session, notification_id: int) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def due(session, now: datetime, limit: int = 500) -> list[int]:
-    """Rows whose next try is due (a lost enqueue, a retry, an expired claim): the sweeper's list."""
+def due(session, now: datetime, channels: list[str], limit: int = 500) -> list[int]:
+    """Rows of these channels whose next try is due (a lost enqueue, a retry, an expired claim):
+    the sweeper's list. A channel with no transport is not swept: its rows just wait."""
     return list(session.scalars(select(Notification.id).where(
-        Notification.status.in_((PENDING, SENDING)), Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at).limit(limit)))
+        Notification.status.in_((PENDING, SENDING)), Notification.next_attempt_at <= now,
+        Notification.channel.in_(channels)).order_by(Notification.next_attempt_at).limit(limit)))
 
 
 def opted_out(session, address: str) -> bool:

@@ -4,7 +4,8 @@ One SELECT reads the open orders in the floor's queue order (pick task priority,
 id), so each order's place in the queue is its index; the rules (server/domain/promises.py)
 judge each one in memory; only the orders that would miss their promise are written to. Every
 decision is a ``promise_decisions`` row (what, why, the cost, what undo puts back) and a
-``promise_decision`` event (the audit trail and the dashboard's exceptions); when nothing keeps
+``promise_*`` event (``promise_moved_up``, ``promise_released``, ``promise_upgraded``,
+``promise_missed``: the audit trail, the order's timeline and the dashboard's exceptions); when nothing keeps
 the promise the customer is told the new expected day (``promise_date_changed`` → a "delayed"
 message, once per new day). An order a supervisor has undone a decision on is left to them.
 """
@@ -26,6 +27,10 @@ from server.services.unit_of_work import UnitOfWork
 WATCHED = (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.ALLOCATED, OrderStatus.RELEASED,
            OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PACKED)
 NOT_YET_PICKED = 5  # a pick task's priority when nothing says otherwise (domain/waves.py OTHER_SERVICE_RANK)
+
+
+DECISION_EVENTS = {"priority": "promise_moved_up", "release": "promise_released", "upgrade": "promise_upgraded",
+                   "none": "promise_missed"}
 
 
 class UndoRefused(ValueError):
@@ -140,8 +145,10 @@ def _apply(uow: UnitOfWork, decision: rules.Decision, order: rules.OpenOrder, ro
     session.add(PromiseDecision(order_id=row.id, action=decision.action, reason=decision.reason[:300],
                                 cost_cents=decision.cost_cents, before=before, after=after,
                                 expected_before=decision.expected_before, expected_after=decision.expected_after))
-    uow.emit("promise_decision", order=row.reference, action=decision.action, reason=decision.reason[:200],
-             cost_cents=decision.cost_cents, expected_on=decision.expected_after.isoformat())
+    # One event type per action: the feed says each in a sentence of its own (wire/texts_customer.py).
+    uow.emit(DECISION_EVENTS[decision.action], order=row.reference, action=decision.action,
+             reason=decision.reason[:200], amount_cents=decision.cost_cents, currency=row.currency,
+             expected_on=decision.expected_after.isoformat())
     if decision.expected_after > order.deliver_by:
         _tell_new_date(uow, row, decision.expected_after)
 

@@ -66,7 +66,7 @@ def test_orders_due_today_behind_orders_due_tomorrow_are_moved_up_and_each_decis
     with floor.uow() as uow:
         assert uow.session.scalar(select(Task.priority).where(Task.order_id == ids[75])) == rules.URGENT
         assert uow.session.scalar(select(Task.priority).where(Task.order_id == ids[10])) == 1
-        audited = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "promise_decision")).all()
+        audited = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "promise_moved_up")).all()
         assert len(audited) == 10 and audited[0].detail["reason"].startswith("moved up past 70 orders due later")
     # Moved up, they keep their promise, and Tuesday's orders still keep theirs: nothing more to do.
     assert _pass(floor, policy=("priority",)).decisions == 0
