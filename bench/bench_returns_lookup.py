@@ -43,8 +43,8 @@ SELECT id, 'authorized', 'wrong_size', now(), 'bench', 'bench', NULL FROM orders
 RMAS = "UPDATE returns SET rma = 'RMA' || lpad(id::text, 8, '0')"
 RETURN_LINES = """
 INSERT INTO return_lines (return_id, order_line_id, quantity, reason, note, extra)
-SELECT r.id, (SELECT min(l.id) FROM order_lines l WHERE l.order_id = r.order_id), 1, 'wrong_size', '', false
-FROM returns r"""
+SELECT DISTINCT ON (r.id) r.id, l.id, 1, 'wrong_size', '', false
+FROM returns r JOIN order_lines l ON l.order_id = r.order_id ORDER BY r.id, l.id"""
 SAMPLE = """
 SELECT r.id, r.rma, o.id, p.sscc, p.tracking_number, c.name, pr.gtin
 FROM returns r JOIN orders o ON o.id = r.order_id JOIN packages p ON p.order_id = o.id
@@ -57,13 +57,18 @@ def seed(url: str, orders: int) -> None:
     engine = make_engine(url)
     started = time.perf_counter()
     generate(engine, DemoSize(products=500, bins=1000, customers=max(300, orders // 4), orders=orders))
+    with engine.connect() as connection:  # statistics first: the planner must know the tables are big
+        connection.execute(text("ANALYZE"))
+        connection.commit()
     with engine.begin() as connection:
         for statement in (PARCELS, RETURNS, RMAS, RETURN_LINES):
             connection.execute(text(statement))
+    with engine.connect() as connection:
         connection.execute(text("ANALYZE"))
+        connection.commit()
         returns = connection.execute(text("SELECT count(*) FROM returns")).scalar()
     engine.dispose()
-    print(f"{orders} orders, {orders} parcels, {returns} returns in {time.perf_counter() - started:.1f} s")
+    print(f"{orders} orders, {orders} parcels, {returns} returns in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def keys_of(row, with_name: bool) -> dict[str, tuple[str, tuple[str, ...]]]:
