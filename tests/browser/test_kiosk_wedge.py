@@ -71,12 +71,13 @@ class Keyboard:
         self.layout = LAYOUTS[layout]
         self.clock = 1_800_000_000.0  # seconds, as the protocol takes them
 
-    def press(self, code: str, *, shift=False, ctrl=False, gap_ms: float = 5, key: str | None = None):
+    def press(self, code: str, *, shift=False, ctrl=False, alt=False, gap_ms: float = 5, key: str | None = None):
         self.clock += gap_ms / 1000
-        modifiers = (2 if ctrl else 0) | (8 if shift else 0)
+        modifiers = (1 if alt else 0) | (2 if ctrl else 0) | (8 if shift else 0)
         if key is None:
             key = self.layout(code, shift)
-        text = "" if ctrl else ("\r" if code == "Enter" else ("\t" if code == "Tab" else key))
+        typing = not (ctrl or alt or len(key) > 1) or code in ("Enter", "Tab")
+        text = "" if not typing else ("\r" if code == "Enter" else ("\t" if code == "Tab" else key))
         event = {"code": code, "key": key, "modifiers": modifiers, "timestamp": self.clock,
                  "windowsVirtualKeyCode": {"Enter": 13, "Tab": 9}.get(code, ord(key.upper()[0]))}
         self.cdp.send("Input.dispatchKeyEvent", {**event, "type": "keyDown" if text else "rawKeyDown",
@@ -173,3 +174,30 @@ def test_a_burst_into_a_focused_input_is_taken_back_and_the_gs1_separator_restor
     page.wait_for_function("() => document.getElementById('message').dataset.code === 'wrong_item'")
     assert core.scans == ["0104006381333931\x1d10LOT7"]
     assert page.input_value("#scan-input") == "typed"  # the person's text is untouched
+
+
+@pytest.mark.parametrize("setting, chords", [
+    ("F8", [("F8", {})]),
+    ("Alt+Numpad0,Alt+Numpad0,Alt+Numpad2,Alt+Numpad9",
+     [("Numpad0", {"alt": True}), ("Numpad0", {"alt": True}), ("Numpad2", {"alt": True}), ("Numpad9", {"alt": True})]),
+])
+def test_the_gs1_separator_is_the_key_sequence_the_scanner_is_set_to_send(browser, setting, chords):
+    core = TickingCore()
+    ui = UiServer(core, port=0, poll_timeout=1.0, wedge={"gs_keys": setting})
+    page = browser.new_page()
+    try:
+        page.goto(ui.url)
+        page.wait_for_function("() => document.body.dataset.state === 'pack'")
+        keyboard = Keyboard(page, "azerty")
+        for code, shift in us_keys("0104006381333931"):
+            keyboard.press(code, shift=shift)
+        for code, held in chords:
+            keyboard.press(code, alt=held.get("alt", False), key=code)
+        for code, shift in us_keys("10LOT7"):
+            keyboard.press(code, shift=shift)
+        keyboard.press("Enter", key="Enter")
+        page.wait_for_function("() => document.getElementById('message').dataset.code === 'wrong_item'")
+        assert core.scans == ["0104006381333931\x1d10LOT7"]
+    finally:
+        page.close()
+        ui.stop()
