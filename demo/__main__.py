@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         from demo.printers import register_printers
 
         register_printers(app, floor)  # the fleet: each station's Zebra, with backups (docs/labels.md)
+        from server.web.printers import start_spooler
+
+        start_spooler(app)
         _announce(floor)
         start_channels(app, floor.server.url, home, stopping, random.Random(args.seed + 1), channels)
         _work_the_shift(app, floor, stopping, random.Random(args.seed), args.duration)

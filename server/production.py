@@ -41,6 +41,9 @@ class FloorServer(BaseApplication):
         # with Redis they are `colis-server worker` processes' (docs/deployment.md).
         queue.start_in_process(app)
         presence.start_sweeper(app)  # stations of a process killed elsewhere go offline
+        from server.web.printers import start_spooler
+
+        start_spooler(app)  # the fleet's labels, and its printers watched (docs/labels.md)
         return app
 
 

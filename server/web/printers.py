@@ -1,6 +1,6 @@
 """The printer fleet's page (supervisors): each printer's state, the recent print jobs with
 who asked, where and what happened, a station's printer and backup, and a reprint to any
-printer. The spooler (server/printspool.py) runs beside the app and does the sending."""
+printer. The spooler (server/printspool.py, started by the server commands) does the sending."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,18 +18,25 @@ HISTORY = 50
 
 
 def init_app(app) -> None:
-    """The page, and the spooler thread unless switched off (tests drive the spooler themselves)."""
     app.register_blueprint(bp)
-    if app.config.get("PRINT_SPOOLER", not app.testing):
-        from sqlalchemy import inspect
 
-        from server.printspool import PrintSpooler
 
-        floor = app.extensions["colis"]
-        app.extensions["colis_spooler"] = PrintSpooler(
-            floor.uow, tick=float(app.config.get("PRINT_SPOOLER_TICK", 1.0)),
-            watch_every=float(app.config.get("PRINTER_WATCH_SECONDS", 5.0)),
-            ready=lambda: inspect(floor.engine).has_table("printers")).start()
+def start_spooler(app):
+    """Start this process's print spooler (once), unless PRINT_SPOOLER is off. Called by the
+    server commands (serve, run, the demo), not by every app built: a CLI command's process
+    would exit in the middle of a send."""
+    if "colis_spooler" in app.extensions or not app.config.get("PRINT_SPOOLER", True):
+        return app.extensions.get("colis_spooler")
+    from sqlalchemy import inspect
+
+    from server.printspool import PrintSpooler
+
+    floor = app.extensions["colis"]
+    app.extensions["colis_spooler"] = PrintSpooler(
+        floor.uow, tick=float(app.config.get("PRINT_SPOOLER_TICK", 1.0)),
+        watch_every=float(app.config.get("PRINTER_WATCH_SECONDS", 5.0)),
+        ready=lambda: inspect(floor.engine).has_table("printers")).start()
+    return app.extensions["colis_spooler"]
 
 
 def _supervisor() -> None:
