@@ -6,7 +6,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from server import migrate, queue
+from server import migrate, presence, queue
 from server.cli_people import cli_actor, end_user_sessions
 from server.domain.roles import STATION_ROLES
 
@@ -200,6 +200,7 @@ def run_server(host: str, port: int) -> None:
     from server.web.printers import start_spooler
 
     start_spooler(app)  # the fleet's labels, and its printers watched (docs/labels.md)
+    presence.start_sweeper(app)
     try:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
     finally:
@@ -225,12 +226,18 @@ COMMANDS = (init_db, seed_demo, create_user, create_station, allocate, authorize
 
 def register_commands(app) -> None:
     from server.cli_customers import CUSTOMER_COMMANDS
+    from server.cli_packing import PACKING_COMMANDS
     from server.cli_people import PEOPLE_COMMANDS
     from server.cli_picking import PICKING_COMMANDS
     from server.cli_returns import RETURN_COMMANDS
     from server.cli_printers import PRINTER_COMMANDS
+    from server.cli_routing import ROUTING_COMMANDS
 
     for command in COMMANDS + PICKING_COMMANDS + PEOPLE_COMMANDS + CUSTOMER_COMMANDS + PRINTER_COMMANDS + RETURN_COMMANDS:
+        app.cli.add_command(command)
+    for command in ROUTING_COMMANDS:
+        app.cli.add_command(command)
+    for command in PACKING_COMMANDS:
         app.cli.add_command(command)
 
 
