@@ -116,6 +116,7 @@ class Action(StrEnum):
     PARCELS = "parcels"    # pack: {"count": int} the order goes in that many parcels (n of m)
     RESELLABLE = "resellable"  # returns desk: the unit just scanned is resellable (then scan the bin shown)
     DAMAGED = "damaged"        # returns desk: the unit just scanned is damaged (quarantine)
+    EXTRA = "extra"            # returns desk: {"reason"?} accept the item scanned, not on the RMA, as an extra
 
 
 # The printer's condition as the station reports it (from ~HS), and as dashboards show it.

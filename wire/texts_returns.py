@@ -41,10 +41,15 @@ OPERATOR = _both("", {
     "return_scan_item_first": ("Scannez d'abord l'article", "Scan the item first"),
     "return_no_bin": ("Aucun emplacement pour {name} : voyez un superviseur", "No bin for {name}: see a supervisor"),
     "return_already_inspected": ("Retour {rma} déjà contrôlé", "Return {rma} already inspected"),
+    "return_not_on_rma_extra": ("{code} n'est pas sur ce retour mais sur la commande : Extra pour l'accepter",
+                                "{code} is not on this return but on the order: Extra to accept it"),
+    "return_extra_accepted": ("Article accepté en extra : scannez-le de nouveau pour l'évaluer",
+                              "Item accepted as an extra: scan it again to grade it"),
 })
 
 KIOSK = {**_both("kiosk", {
     "action.resellable": ("Revendable", "Resellable"), "action.damaged": ("Endommagé", "Damaged"),
+    "action.extra": ("Accepter en extra", "Accept as extra"),
     "reason.wrong_item": REASONS["wrong_item"], "grade": ("État", "Grade"), "location": ("Rangé en", "Put in"),
     "in_hand": ("En main", "In hand"), "put_in_bin": ("À ranger en", "Put in bin"),
     "history": ("Retours précédents de la commande", "Earlier returns of this order"),

@@ -70,6 +70,7 @@ APPLY: dict[str, Callable[..., None]] = {
     "receive_return": returns.receive_return,
     "grade_return_unit": returns.grade_at_desk,
     "finish_return": returns.finish_at_desk,
+    "add_extra_unit": returns.extra_at_desk,
     "close_count": counting.close_count,
     "short_pick": short_picks.short_pick,
 }

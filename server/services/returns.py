@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from server.domain.returns import (DAMAGED, DISPOSITIONS, GRADES, MISSING, RESELLABLE, ReturnNotAllowed, WantedLine,
-                                   check_wanted, rma_number)
+from server.domain.returns import (DAMAGED, DISPOSITIONS, GRADES, MISSING, RESELLABLE, RETURN_REASONS,
+                                   ReturnNotAllowed, WantedLine, check_wanted, rma_number)
+from server.domain.scanning import gtin14
 from server.domain.statuses import ReturnStatus
 from server.models import Bin, Order, OrderLine, QuarantineUnit, Return, ReturnLine, Station, Stock
 from server.models._types import utcnow
@@ -17,7 +18,8 @@ from server.services.locking import lock_return
 from server.services.unit_of_work import UnitOfWork
 
 __all__ = ["ReturnNotAllowed", "authorize_return", "open_return", "receive_return", "grade_unit",
-           "finish_inspection", "returnable", "restock_bin", "grade_at_desk", "finish_at_desk"]
+           "finish_inspection", "returnable", "restock_bin", "grade_at_desk", "finish_at_desk", "add_extra",
+           "extra_at_desk"]
 RETURNABLE_ORDER = ("shipped", "delivered")
 _stock = Stock.__table__
 
@@ -51,13 +53,12 @@ def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]
 
 
 def returnable(session, order: Order) -> dict[int, int]:
-    """Order line id → units that may still be returned (ordered less those on other returns,
-    except units found missing: they never came back)."""
+    """Order line id → units that may still be returned (ordered less those on returns, extras
+    accepted at the desk included, except units found missing: they never came back)."""
     taken = dict(session.execute(
         select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
         .join(Return, ReturnLine.return_id == Return.id)
-        .where(Return.order_id == order.id, ReturnLine.extra.is_(False),
-               (ReturnLine.grade.is_(None)) | (ReturnLine.grade != MISSING))
+        .where(Return.order_id == order.id, (ReturnLine.grade.is_(None)) | (ReturnLine.grade != MISSING))
         .group_by(ReturnLine.order_line_id)).all())
     return {line.id: max(0, line.quantity - int(taken.get(line.id) or 0)) for line in order.lines}
 
@@ -129,6 +130,27 @@ def grade_at_desk(uow: UnitOfWork, station: Station, *, return_id: int, line_id:
 def finish_at_desk(uow: UnitOfWork, station: Station, *, return_id: int) -> None:
     """The station's effect: Done pressed at the desk; the refund is asked for by the station."""
     finish_inspection(uow, return_id, actor=f"station:{station.code}")
+
+
+def add_extra(uow: UnitOfWork, return_id: int, gtin: str, reason: str, *, actor: str) -> ReturnLine:
+    """An item of the order that came back without being on the RMA, accepted at the desk: a
+    line of one unit marked ``extra``, graded like the others (the policy never refunds more
+    than was paid for the order line)."""
+    case = _received(uow.session, return_id)
+    line = next((line for line in case.order.lines if gtin14(line.product.gtin) == gtin14(gtin)), None)
+    if line is None:
+        raise ReturnNotAllowed(f"{case.rma}: {gtin} is not an item of {case.order.reference}")
+    extra = ReturnLine(order_line_id=line.id, quantity=1, reason=reason if reason in RETURN_REASONS else "other",
+                       extra=True)
+    case.lines.append(extra)
+    uow.session.flush()
+    uow.emit("return_extra_accepted", rma=case.rma, sku=line.product.sku, reason=extra.reason, actor=actor)
+    return extra
+
+
+def extra_at_desk(uow: UnitOfWork, station: Station, *, return_id: int, gtin: str, reason: str) -> None:
+    """The station's effect: an extra accepted at the desk."""
+    add_extra(uow, return_id, gtin, reason, actor=f"station:{station.code}")
 
 
 def _received(session, return_id: int, allow_done: bool = False) -> Return:

@@ -255,4 +255,5 @@ def _return_facts(case: Return) -> ReturnFacts:
     lines = tuple(ReturnLineFacts(line.id, gtin14(line.order_line.product.gtin), line.order_line.product.name,
                                   line.quantity, line.grade) for line in case.lines)
     return ReturnFacts(case.id, case.rma or "", case.order.reference, case.received_at, lines,
-                       case.received_by, str(case.status))
+                       case.received_by, str(case.status),
+                       tuple(gtin14(line.product.gtin) for line in case.order.lines))

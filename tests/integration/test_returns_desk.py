@@ -146,3 +146,26 @@ def test_two_clerks_grading_the_last_unit_at_once_grade_it_once(floor):
         thread.join(30)
     assert sorted(results) == ["graded", "refused"]
     assert sum(on_hand(floor, order["lamp"]).values()) == 5 + 1
+
+
+def test_an_extra_item_of_the_order_is_accepted_graded_and_counted_as_returned(floor):
+    with floor.uow() as uow:
+        order = shipped_order(uow, lamps=1, mugs=1)
+        rma = open_rma(uow, order, [("lamp", 1, "wrong_size")])
+        case = uow.session.scalars(select(Return).where(Return.rma == rma)).one()
+        case.status = "received"
+        uow.commit()
+        return_id = case.id
+    with floor.uow() as uow:
+        extra = returns.add_extra(uow, return_id, order["mug"].gtin, "wrong_item", actor="station:RET-01")
+        uow.commit()
+        assert (extra.extra, extra.quantity, extra.reason) == (True, 1, "wrong_item")
+        with pytest.raises(ReturnNotAllowed, match="not an item"):
+            returns.add_extra(uow, return_id, "03761234000446", "other", actor="station:RET-01")
+    with floor.uow() as uow:
+        returns.grade_unit(uow, return_id, extra.id, "damaged", actor="station:RET-01")
+        outcome = returns.finish_inspection(uow, return_id, actor="station:RET-01")
+        uow.commit()
+        assert returns.returnable(uow.session, uow.session.get(Return, return_id).order)[order["mug_line"]] == 0
+    # lamp missing; the mug sent by mistake (merchant fault): full price, no fee
+    assert (outcome.status, outcome.amount_cents) == ("paid", 1990)

@@ -115,7 +115,7 @@ def test_done_asks_for_the_refund_and_stays_on_the_parcel_and_another_label_open
     assert [(e.kind, dict(e.params)) for e in done.effects] == [("finish_return", {"return_id": 4})]
     nxt = INSPECT.handle(then(done), scan("RMA00000005"), floor)
     assert nxt.context == {"return_id": 5} and nxt.outcome == "rma_found"
-    assert INSPECT.actions(ScreenState.RETURN_INSPECT) == (Action.RESELLABLE, Action.DAMAGED, Action.DONE)
+    assert INSPECT.actions(ScreenState.RETURN_INSPECT) == (Action.RESELLABLE, Action.DAMAGED, Action.EXTRA, Action.DONE)
 
 
 def test_done_with_a_unit_waiting_for_its_bin_is_refused():
@@ -159,3 +159,21 @@ def test_wanted_lines_are_merged_and_checked_against_what_is_returnable():
                         ([WantedLine(1, 1, "late"), WantedLine(1, 2, "damaged")], "only 2")]:
         with pytest.raises(ReturnNotAllowed, match=why):
             check_wanted(wanted, {1: 2, 2: 1})
+
+
+def test_an_item_of_the_order_not_on_the_return_can_be_accepted_as_an_extra():
+    case = ReturnFacts(4, "RMA00000004", "CO-0000012", RECEIVED_AT, (ReturnLineFacts(51, LAMP, "Lampe", 2),),
+                       "station:RET-01", "received", (LAMP, MUG))
+    floor = Floor(returns={"RMA00000004": case})
+    caught = INSPECT.handle(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), scan(MUG), floor)
+    assert caught.say.key == "return_not_on_rma_extra" and caught.context == {"return_id": 4, "stranger": MUG}
+    accepted = INSPECT.handle(then(caught), Input.action(Action.EXTRA, reason="wrong_item"), floor)
+    assert [(e.kind, dict(e.params)) for e in accepted.effects] == [
+        ("add_extra_unit", {"return_id": 4, "gtin": MUG, "reason": "wrong_item"})]
+    odd = INSPECT.handle(then(caught), Input.action(Action.EXTRA, reason="bored"), floor)
+    assert odd.effects[0].params["reason"] == "other"
+    nothing_in_hand = INSPECT.handle(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), Input.action(Action.EXTRA),
+                                     floor)
+    assert nothing_in_hand.effects == () and nothing_in_hand.say.key == "return_scan_item_first"
+    stranger = INSPECT.handle(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), scan("03761234000446"), floor)
+    assert stranger.say.key == "not_on_rma" and "stranger" not in stranger.context

@@ -55,6 +55,7 @@ class ReturnFacts:
     lines: tuple[ReturnLineFacts, ...]
     received_by: str | None = None  # "station:RET-01"
     status: str = "authorized"
+    order_items: tuple[str, ...] = ()  # GTIN-14 of every line of the order (an extra must be one of them)
 
     def line(self, line_id) -> ReturnLineFacts | None:
         return next((line for line in self.lines if line.line_id == line_id), None)

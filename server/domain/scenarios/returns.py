@@ -4,6 +4,7 @@
     returns_inspect: return_inspect ──scan item──► (the unit waits for its grade)
                      ──resellable──► (scan the bin shown) ──scan bin──► restocked
                      ──damaged──► quarantined
+                     ──scan an item of the order not on the RMA, extra──► a line of its own, then graded
                      ──done──► units not graded are missing; the refund is asked for once
                      ──scan another parcel──► the next parcel
 
@@ -12,6 +13,7 @@ context, so a reconnect, a replayed scan or a restarted station shows the same s
 """
 from __future__ import annotations
 
+from server.domain.returns import RETURN_REASONS
 from server.domain.scanning import CodeKind
 from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, info, ok, warn
 from server.domain.scenarios.facts import ReturnFacts
@@ -20,7 +22,7 @@ from wire.contract import ScreenState as S
 
 RECEIVE = Scenario("returns_receive", initial=S.RETURN_SCAN)
 INSPECT = Scenario("returns_inspect", initial=S.RETURN_INSPECT,
-                   actions={S.RETURN_INSPECT: (Action.RESELLABLE, Action.DAMAGED, Action.DONE)},
+                   actions={S.RETURN_INSPECT: (Action.RESELLABLE, Action.DAMAGED, Action.EXTRA, Action.DONE)},
                    resume=lambda session, facts: _resume_inspection(session, facts))
 INSPECTING = f"{INSPECT.name}:{S.RETURN_INSPECT}"
 RECEIVING = f"{RECEIVE.name}:{S.RETURN_SCAN}"
@@ -80,6 +82,9 @@ def inspect_item(session: Session, given: Input, facts) -> Step:
 
 def _take_unit(session: Session, case: ReturnFacts, code) -> Step:
     matching = [line for line in case.lines if line.gtin14 == code.value]
+    if not matching and code.value in case.order_items:  # the order's, not on the RMA: may be accepted
+        return Step(session.state, {"return_id": case.id, "stranger": code.value},
+                    error("return_not_on_rma_extra", code=code.raw.strip()[:40]), outcome="not_on_rma")
     if not matching:
         return Step(session.state, session.context, error("not_on_rma", code=code.raw.strip()[:40]),
                     outcome="not_on_rma")
@@ -104,7 +109,7 @@ def _restock(session: Session, case: ReturnFacts, put: dict, bin_code: str) -> S
 
 @INSPECT.on(S.RETURN_INSPECT, Trigger.ACTION, to=(S.RETURN_INSPECT,))
 def grade_or_finish(session: Session, given: Input, facts) -> Step:
-    if given.name not in (Action.RESELLABLE, Action.DAMAGED, Action.DONE):
+    if given.name not in (Action.RESELLABLE, Action.DAMAGED, Action.DONE, Action.EXTRA):
         return INSPECT.not_expected(session, given)
     case = facts.return_by_id(session.context.get("return_id"))
     if case is None:
@@ -116,6 +121,8 @@ def grade_or_finish(session: Session, given: Input, facts) -> Step:
         finish = Effect("finish_return", {"return_id": case.id})
         return Step(session.state, {"return_id": case.id}, ok("inspection_done", rma=case.rma), (finish,),
                     outcome="inspection_done")
+    if given.name == Action.EXTRA:
+        return _accept_extra(session, case, given)
     line = case.line(session.context.get("unit"))
     if line is None or line.grade is not None or case.status != "received":
         return Step(session.state, session.context, error("return_scan_item_first"), outcome="no_unit")
@@ -128,6 +135,19 @@ def grade_or_finish(session: Session, given: Input, facts) -> Step:
         return Step(session.state, session.context, error("return_no_bin", name=line.name), outcome="no_bin")
     context = {"return_id": case.id, "put": {"line_id": line.line_id, "bin": bin_code}}
     return Step(session.state, context, info("return_put_in_bin", name=line.name, bin=bin_code), outcome="put_in_bin")
+
+
+def _accept_extra(session: Session, case: ReturnFacts, given: Input) -> Step:
+    """The item scanned last is the order's but not on the RMA: it came back anyway. Accepted
+    with the reason given (else the RMA's), it becomes a line of its own, then is graded."""
+    stranger = session.context.get("stranger")
+    if not isinstance(stranger, str) or stranger not in case.order_items or case.status != "received":
+        return Step(session.state, session.context, error("return_scan_item_first"), outcome="no_unit")
+    reason = given.params.get("reason")
+    reason = reason if reason in RETURN_REASONS else "other"
+    extra = Effect("add_extra_unit", {"return_id": case.id, "gtin": stranger, "reason": reason})
+    return Step(session.state, {"return_id": case.id}, ok("return_extra_accepted"), (extra,),
+                outcome="extra_accepted")
 
 
 def _items(context) -> list[str]:
