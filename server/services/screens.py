@@ -70,7 +70,7 @@ def _draw_batch(screen: dict, session: Session, facts: DbFacts) -> None:
     orders = [{"slot": slot, "task_id": task_id, "order": tasks[task_id].order,
                "tote": totes.get(str(task_id)), "progress": _progress(tasks[task_id].lines)}
               for slot, task_id in enumerate(ids, start=1)]
-    upcoming = next_line(tuple(facts.batch()))
+    upcoming = next_line(tuple(facts.batch()), facts.layout())
     following = None
     if upcoming is not None:
         task, line = upcoming

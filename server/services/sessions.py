@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from server.domain.scanning import ScannedCode, gtin14
 from server.domain.scenarios import SCENARIOS, ROLE_SCENARIO, Session, start_for_role
+from server.domain.layout import DEMO_LAYOUT, Layout
 from server.domain.pick_rules import PickRules
 from server.domain.scenarios.facts import LotFacts, ReturnFacts, ReturnLineFacts, TaskFacts
 from server.domain.statuses import OrderStatus, TaskStatus
@@ -165,6 +166,7 @@ class DbFacts(PackFacts):
     def __init__(self, db, station: Station, settings=None):
         self.db, self.station = db, station
         self._rules = getattr(settings, "pick_rules", None) or PickRules()
+        self._layout = getattr(settings, "layout", None) or DEMO_LAYOUT
 
     @cached_property
     def held(self) -> list[HeldTask]:
@@ -185,6 +187,9 @@ class DbFacts(PackFacts):
 
     def pick_rules(self) -> PickRules:
         return self._rules
+
+    def layout(self) -> Layout:
+        return self._layout
 
     def today(self) -> date:
         return datetime.now(timezone.utc).date()

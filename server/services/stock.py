@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from server.models import Bin, Order, Product, Station, Stock, Task, TaskLine
 from server.models._types import utcnow
 from server.models.orders import ReorderPoint
-from server.services.locking import lock_reorder_points
+from server.services.locking import lock_reorder_points, lock_stock_for
 from server.services.unit_of_work import UnitOfWork
 
 
@@ -167,3 +167,27 @@ def low_stock(session) -> list[dict]:
     return [{"sku": point.product.sku, "name": point.product.name, "available": available[point.product_id],
              "reorder_point": point.point, "reorder_quantity": point.quantity,
              "alerted_at": point.alerted_at.isoformat()} for point in points]
+
+
+# --- receipts ------------------------------------------------------------------------------
+
+def restock(uow: UnitOfWork, product: Product, bin_code: str, units: int, *, actor: str) -> Stock:
+    """``units`` of ``product`` put away into ``bin_code`` (a delivery received): on hand grows,
+    the receipt is audited (``stock_received``), the reorder point judged again."""
+    if units < 1:
+        raise ValueError("a receipt is at least one unit")
+    db = uow.session
+    bin_ = db.scalars(select(Bin).where(Bin.code == bin_code.strip().upper())).first()
+    if bin_ is None:
+        raise LookupError(f"no bin {bin_code!r}")
+    row = next((row for row in lock_stock_for(db, [product.id]) if row.bin_id == bin_.id), None)
+    if row is None:
+        row = Stock(product_id=product.id, bin_id=bin_.id, on_hand=0, reserved=0)
+        db.add(row)
+    before = row.on_hand
+    row.on_hand = before + units
+    db.flush()
+    uow.emit("stock_received", sku=product.sku, product_id=product.id, bin=bin_.code, units=units,
+             on_hand_before=before, on_hand_after=row.on_hand, actor=actor)
+    check_reorder_points(uow, [product.id])
+    return row

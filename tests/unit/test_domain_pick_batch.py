@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from server.domain.layout import DEMO_LAYOUT
 from server.domain.pick_rules import PickRules
 from server.domain.scanning import identify
 from server.domain.scenarios import Input, Session, Trigger
@@ -25,6 +26,9 @@ class Cart:
 
     def pick_rules(self):
         return self.rules
+
+    def layout(self):
+        return DEMO_LAYOUT
 
     def today(self):
         return date(2026, 11, 29)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.domain.layout import DEMO_LAYOUT
 from server.domain.pick_rules import PickRules
 from server.domain.scanning import identify
 from server.domain.scenarios import Input, Session
@@ -38,6 +39,9 @@ class Floor:
 
     def pick_rules(self):
         return self.rules
+
+    def layout(self):
+        return DEMO_LAYOUT
 
     def today(self):
         return TODAY

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from server.domain.scanning import identify
 from server.domain.scenarios import SCENARIOS, IllegalStep, Input, Scenario, Session, Step, Trigger
 from server.domain.scenarios.engine import Say
+from server.domain.layout import DEMO_LAYOUT
 from server.domain.pick_rules import PickRules
 from server.domain.scenarios.facts import LotFacts, ReturnFacts, ReturnLineFacts, TaskFacts
 from server.domain.scenarios.packing import PACK
@@ -50,6 +51,9 @@ class Floor:
 
     def pick_rules(self):
         return self.rules
+
+    def layout(self):
+        return DEMO_LAYOUT
 
     def today(self):
         return TODAY

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from server.domain.layout import Layout
 from server.domain.pick_rules import PickRules
 from server.domain.scanning import ScannedCode
 from server.domain.verification import LineProgress
@@ -77,6 +78,9 @@ class FloorFacts(Protocol):
 
     def pick_rules(self) -> PickRules:
         """The floor's picking rules (bin first, shortest shelf life accepted)."""
+
+    def layout(self) -> Layout:
+        """The floor's geometry (routes: the batch walk)."""
 
     def today(self) -> date:
         """Today's date (UTC), for expiry dates."""

@@ -10,6 +10,7 @@ stays "in hand" until the right tote is scanned.
 """
 from __future__ import annotations
 
+from server.domain.layout import DEMO_LAYOUT, Layout
 from server.domain.route import sort_by_route
 from server.domain.scanning import CodeKind, ScannedCode
 from server.domain.scenarios.counting import rejection
@@ -62,7 +63,7 @@ def pick_unit(session: Session, given: Input, facts) -> Step:
     tasks = _held(session, facts)
     if tasks is None:
         return Step(S.IDLE, {}, error("task_lost"), outcome="task_lost")
-    route = walk(tasks)
+    route = walk(tasks, facts.layout())
     code = given.code
     check = _check_against_route(route, code)
     if not check.accepted:
@@ -97,13 +98,14 @@ def put_in_tote(session: Session, given: Input, facts) -> Step:
     return Step(S.IDLE, {}, ok("batch_done", n=len(finished)), finished, outcome="batch_done")
 
 
-def walk(tasks: tuple[TaskFacts, ...]) -> list[tuple[TaskFacts, LineProgress]]:
-    """Every line of the batch in the order the picker walks the bins (stable: order, then line)."""
-    return sort_by_route(((task, line) for task in tasks for line in task.lines), lambda pair: pair[1].bin)
+def walk(tasks: tuple[TaskFacts, ...], layout: Layout = DEMO_LAYOUT) -> list[tuple[TaskFacts, LineProgress]]:
+    """Every line of the batch in the order the picker walks the bins (stable: order, then line),
+    over the floor's layout (the one allocation sequenced the tasks with)."""
+    return sort_by_route(((task, line) for task in tasks for line in task.lines), lambda pair: pair[1].bin, layout)
 
 
-def next_line(tasks: tuple[TaskFacts, ...]) -> tuple[TaskFacts, LineProgress] | None:
-    return next(((task, line) for task, line in walk(tasks) if line.remaining > 0), None)
+def next_line(tasks: tuple[TaskFacts, ...], layout: Layout = DEMO_LAYOUT) -> tuple[TaskFacts, LineProgress] | None:
+    return next(((task, line) for task, line in walk(tasks, layout) if line.remaining > 0), None)
 
 
 def _check_against_route(route, code: ScannedCode) -> Check:
