@@ -38,6 +38,9 @@ RUNS = [
     ["bench_promises.py", "--postgres", POSTGRES, "--orders", "100000"],
     # the returns desk's lookup by RMA, tracking, SSCC, order number, name + item (issue 8)
     ["bench_returns_lookup.py", "--orders", "100000", "--postgres", POSTGRES],
+    # one floor event to 50 signed-in dashboards, beside a bare Flask-SocketIO fan-out (issue 9)
+    ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200"],
+    ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200", "--postgres", POSTGRES],
 ]
 
 

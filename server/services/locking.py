@@ -12,7 +12,7 @@ from datetime import datetime
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, Select, and_, bindparam, case, false, func, select, true, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from server.models import Bin, Order, Return, Stock, Task, TaskLine
 from server.models.orders import ReorderPoint
@@ -158,6 +158,7 @@ def lock_stock_by_warehouse(session: Session, product_ids: list[int]) -> list[tu
     id order as ``lock_stock_for`` (routing weighs every warehouse, then allocates in one).
     Only the stock rows are locked, not their bins."""
     query = (select(Stock, Bin.warehouse_id).join(Bin, Bin.id == Stock.bin_id)
+             .options(contains_eager(Stock.bin))  # the pick route sorts by bin code: no read per bin
              .where(Stock.product_id.in_(product_ids)).order_by(Stock.id))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=Stock)

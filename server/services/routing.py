@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from server.domain.shipping import routing as rules
 from server.domain.shipping.services import promised_delivery
@@ -43,7 +44,8 @@ def route_order(uow: UnitOfWork, order_id: int, *, actor: str = "system", top_up
     from server.services.allocation import allocate_order  # allocation's own batch routes too
 
     db = uow.session
-    order = db.get(Order, order_id)
+    order = db.get(Order, order_id, options=[selectinload(Order.lines).joinedload(OrderLine.product),
+                                             joinedload(Order.ship_address)])
     if order is None or order.status not in ROUTABLE:
         return Routed(Order.reference_of(order_id), "skipped", (), "not_routable")
     warehouses = {w.id: w for w in db.scalars(select(Warehouse).where(Warehouse.active.is_(True)))}
