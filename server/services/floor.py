@@ -17,16 +17,16 @@ GOOD_SCANS = ("counted", "task_complete", "rma_found", "rma_already_received", "
               # the packing bench: a badge, a tote or order taken, a box chosen (domain/scenarios/packing.py)
               "signed_in", "signed_out", "order_taken", "same_order", "box_chosen")
 
-OPEN_ORDER_STATES = ("new", "backordered", "allocated", "released", "picking", "picked", "packing", "packed")
+OPEN_ORDER_STATES = ("new", "backordered", "allocated", "released", "picking", "short", "picked", "packing", "packed")
 
 
 def floor_snapshot(session, tz=None) -> dict:
-    orders = dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    figures = stats.order_figures(session, tz)
+    orders = figures["orders"]
     tasks = {f"{kind}_{status}": n for kind, status, n in session.execute(
         select(Task.kind, Task.status, func.count()).where(Task.status.in_(("open", "assigned")))
         .group_by(Task.kind, Task.status)).all()}
-    late = session.scalar(select(func.count()).select_from(Order).where(
-        Order.status.in_(OPEN_ORDER_STATES), Order.promised_ship_by < utcnow()))
+    late = figures["late"]
     reasons = dict(session.execute(select(Return.reason, func.count()).group_by(Return.reason)).all())
     stations = [{"code": s.code, "role": s.role, "online": s.online, "active": s.active,
                  "printer": s.printer_status or {}, "devices": s.device_status or {},
@@ -36,7 +36,7 @@ def floor_snapshot(session, tz=None) -> dict:
             "stations": stations, "backlog": sum(orders.get(s, 0) for s in OPEN_ORDER_STATES),
             "rates": _rates(session), "at": utcnow().isoformat(),
             # issue 9: the supervisor's floor (server/services/floor_stats.py)
-            "channels": stats.open_by_channel(session), "cutoffs": stats.cutoffs(session, tz),
+            "channels": figures["channels"], "cutoffs": figures["cutoffs"],
             "returns": stats.returns_by_reason(session), "low_stock": stats.low_stock(session),
             "on_hold": session.scalar(select(func.count()).select_from(OrderHold))}
 

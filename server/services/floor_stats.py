@@ -17,38 +17,41 @@ from server.models import Order, OrderLine, Product, Return, ReturnLine, ScanEve
 from server.models.orders import ReorderPoint
 from server.models._types import UtcDateTime, utcnow
 
-OPEN = ("new", "backordered", "allocated", "released", "picking", "picked", "packing", "packed")
+OPEN = ("new", "backordered", "allocated", "released", "picking", "short", "picked", "packing", "packed")
 PICKED_UNIT = ("counted", "task_complete")  # a pick scan that put one unit in a tote
 AT_RISK = timedelta(hours=2)  # an order due within this is at risk (COLIS_DASHBOARD_AT_RISK_MINUTES)
 
 
-def open_by_channel(session) -> dict[str, int]:
-    rows = session.execute(select(Order.channel, func.count()).where(Order.status.in_(OPEN))
-                           .group_by(Order.channel)).all()
-    return {channel: n for channel, n in rows}
-
-
-def cutoffs(session, tz: tzinfo | None = None, now: datetime | None = None,
-            at_risk: timedelta = AT_RISK) -> list[dict]:
-    """Per carrier service (the order's own, else its service level's usual one): open orders,
-    those late (past their ship-by), those at risk (due within ``at_risk``), and the service's
-    next cut-off (the carrier catalogue's hand-over time, in the floor's time zone)."""
+def order_figures(session, tz: tzinfo | None = None, now: datetime | None = None,
+                  at_risk: timedelta = AT_RISK) -> dict:
+    """Orders by status, the open ones by channel and by carrier service (the order's own, else
+    its service level's usual one) with those late (past their ship-by) and at risk (due within
+    ``at_risk``) and the service's next cut-off (the carrier catalogue's hand-over, floor time).
+    One grouped pass over the orders: the snapshot is taken every few seconds."""
     now = now or utcnow()
     due = Order.promised_ship_by
     rows = session.execute(
-        select(Order.carrier_service, Order.service_level, func.count(),
+        select(Order.status, Order.channel, Order.carrier_service, Order.service_level, func.count(),
                func.sum(case((due < now, 1), else_=0)),
                func.sum(case(((due >= now) & (due < now + at_risk), 1), else_=0)))
-        .where(Order.status.in_(OPEN)).group_by(Order.carrier_service, Order.service_level)).all()
-    table: dict[str, dict] = {}
-    for code, level, total, late, risky in rows:
+        .group_by(Order.status, Order.channel, Order.carrier_service, Order.service_level)).all()
+    orders: dict[str, int] = {}
+    channels: dict[str, int] = {}
+    services: dict[str, dict] = {}
+    for status, channel, code, level, total, late, risky in rows:
+        orders[str(status)] = orders.get(str(status), 0) + total
+        if status not in OPEN:
+            continue
+        channels[channel] = channels.get(channel, 0) + total
         code = code or SERVICES.get(level, SERVICES["standard"])[1]
-        row = table.setdefault(code, {"service": code, "name": service_name(code), "open": 0, "late": 0,
-                                      "at_risk": 0, "next_cutoff": _next_cutoff(code, tz, now)})
+        row = services.setdefault(code, {"service": code, "name": service_name(code), "open": 0, "late": 0,
+                                         "at_risk": 0, "next_cutoff": _next_cutoff(code, tz, now)})
         row["open"] += total
         row["late"] += int(late or 0)
         row["at_risk"] += int(risky or 0)
-    return sorted(table.values(), key=lambda row: (row["next_cutoff"] or "9999", row["service"]))
+    cutoffs = sorted(services.values(), key=lambda row: (row["next_cutoff"] or "9999", row["service"]))
+    return {"orders": orders, "channels": channels, "cutoffs": cutoffs,
+            "late": sum(row["late"] for row in cutoffs)}
 
 
 def service_name(code: str) -> str:
