@@ -41,6 +41,11 @@ RUNS = [
     # one floor event to 50 signed-in dashboards, beside a bare Flask-SocketIO fan-out (issue 9)
     ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200"],
     ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200", "--postgres", POSTGRES],
+    # order intake (issue 14): signed webhooks answered, processed by the workers, beside a bare POST;
+    # routing decisions over 3 warehouses with 100,000 orders beside a bare SELECT
+    ["bench_intake.py", "--orders", "300"],
+    ["bench_intake.py", "--orders", "300", "--postgres", POSTGRES],
+    ["bench_routing.py", "--orders", "100000", "--postgres", POSTGRES],
 ]
 
 
