@@ -148,6 +148,8 @@ class StationCore:
         self.link.connect()
         if self._scanner is not None:
             self._scanner.start()
+        if self._scale is not None:
+            self._scale.start()
         return self
 
     def stop(self) -> None:

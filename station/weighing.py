@@ -42,10 +42,14 @@ class ScaleBench:
             return
         self._next_parcel = bool((screen.get("pack") or {}).get("weighed"))
         self._wanted.set()
+
+    def start(self) -> ScaleBench:
+        """The weighing thread, for the station's life; it first looks for the scale."""
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._weigh_while_asked, name="station-scale", daemon=True)
                 self._thread.start()
+        return self
 
     def on_status(self, status) -> None:
         self.show(scale={"connected": bool(status.connected), "port": status.port, "detail": str(status.detail)[:200]})
@@ -58,6 +62,9 @@ class ScaleBench:
         self.scale.close()
 
     def _weigh_while_asked(self) -> None:
+        check = getattr(self.scale, "check", None)
+        if check is not None:
+            check()  # the kiosk says at once whether the scale is there
         said, emptied, last = None, False, 0
         while not self._stopped.is_set():
             if not self._wanted.wait(0.2) or self._stopped.is_set():

@@ -180,6 +180,15 @@ class SerialScale:
             self._lost(str(exc))
             raise ScaleError("disconnected", str(exc)) from None
 
+    def check(self) -> bool:
+        """Open the port now (at the station's start), so the kiosk says at once whether the
+        scale is there; ``on_status`` hears it. True when it is."""
+        try:
+            self._open()
+        except ScaleError:
+            return False
+        return True
+
     def close(self) -> None:
         if self._port is not None:
             self._port.close()

@@ -272,6 +272,15 @@ function drawScanner(scanner) {
   node.textContent = `${K.scanner} — ${fill(words, { port: scanner.port || "" })}`;
 }
 
+// The packing bench's scale, from its driver (absent: no scale at this station).
+function drawScale(scale) {
+  const node = $("scale");
+  node.hidden = !scale;
+  if (!scale) return;
+  node.className = scale.connected ? "" : "problem";
+  node.textContent = `${K.scale} — ${fill(scale.connected ? K.scale_ok : K.scale_disconnected, { port: scale.port || "" })}`;
+}
+
 function drawDeadScans(count) {
   const node = $("dead-scans");
   node.hidden = !count;
@@ -319,6 +328,7 @@ function draw(screen) {
   $("station").textContent = `${K.title} ${station.code || ""} ${station.name ? "— " + station.name : ""}`;
   drawPrinter(screen.printer);
   drawScanner(screen.scanner);
+  drawScale(screen.scale);
   drawDeadScans(screen.dead_scans);
   drawMessage(screen);
   drawBench(screen);

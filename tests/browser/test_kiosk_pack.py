@@ -104,6 +104,14 @@ def test_weighing_without_a_scale_takes_a_typed_weight_and_idle_shows_the_parcel
     expect(page.locator("#next-scan")).to_contain_text(text("kiosk.next.tote", locale))
     core.board.set(waiting_scans=2)
     expect(page.locator("#queued")).to_have_text(text("kiosk.queued", locale, n=2))
+    scale = page.locator("#scale")
+    expect(scale).to_be_hidden()  # no scale at this bench
+    core.board.set(scale={"connected": False, "port": "/dev/ttyUSB1", "detail": "unplugged"})
+    expect(scale).to_have_text(f'{text("kiosk.scale", locale)} — '
+                               f'{text("kiosk.scale_disconnected", locale, port="/dev/ttyUSB1")}')
+    expect(scale).to_have_class("problem")
+    core.board.set(scale={"connected": True, "port": "/dev/ttyUSB1", "detail": ""})
+    expect(scale).not_to_have_class("problem")
 
 
 def test_the_page_speaks_the_language_of_the_operator_signed_in(kiosk):  # noqa: F811

@@ -65,6 +65,16 @@ def test_continuous_output_settles_on_consecutive_stable_readings():
         scale.close()
 
 
+def test_check_at_start_says_whether_the_scale_is_there(statuses, tmp_path):
+    missing = SerialScale(str(tmp_path / "no-scale"), "mt-sics", on_status=statuses.append)
+    assert missing.check() is False
+    with PtyScale() as pty:
+        present = SerialScale(pty.device, "mt-sics", on_status=statuses.append)
+        assert present.check() is True and pty.commands == []  # opened, nothing asked
+        present.close()
+    assert [status.connected for status in statuses] == [False, True]
+
+
 def test_an_unplugged_scale_is_reported_and_found_again_when_back(statuses, tmp_path):
     link = tmp_path / "scale"  # a udev-style symlink: the device may come back under another name
     first = PtyScale(["S S      0.500 kg"])

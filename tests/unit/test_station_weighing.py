@@ -33,7 +33,7 @@ def bench(scale, sent, shown):
     def submit(name, params):
         sent.append((name, params))
         done.set()
-    return ScaleBench(scale, submit, lambda **local: shown.append(local), lambda: "en", pause=0.01), done
+    return ScaleBench(scale, submit, lambda **local: shown.append(local), lambda: "en", pause=0.01).start(), done
 
 
 def test_the_weight_is_sent_once_after_the_problems_are_said_once_each():
