@@ -150,7 +150,6 @@ def defaults(instance_path: str) -> dict:
         "STATUS_LINK_MAX_AGE_DAYS": 60,
         "TRACK_RATE_LIMIT": "10 per minute",
         "RETURN_START_PATH": "/return",
-        "RETURN_LABEL_PATH": "/return/{rma}/label.pdf",
         "SUPPORT_URL": "mailto:support@colis.example",
         # Carrier tracking: La Poste Suivi v2 is polled for these carriers' parcels (needs a key);
         # UPS Track Alert posts to /carriers/ups/track-alert with this credential (unset: off).

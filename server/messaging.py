@@ -21,7 +21,7 @@ from server.domain.notices import is_essential
 from server.models import Notification
 from server.models._types import utcnow
 from server.services.notify import ChannelError
-from server.services.status_links import status_token, unsubscribe_token
+from server.services.status_links import label_token, status_token, unsubscribe_token
 from wire.texts import text
 
 CARRIER_LINKS = {"UPS": "https://www.ups.com/track?tracknum={tracking}"}
@@ -94,8 +94,8 @@ def compose_email(row: Notification, message_id: str) -> EmailMessage:
         template = CARRIER_LINKS.get(str(row.context.get("carrier", "")).upper(), LAPOSTE_LINK)
         links.append({"text": text("mail.shipped.carrier_link", locale), "url": template.format(**params)})
     if row.kind == "return_authorized" and params["rma"]:
-        label = str(config.get("RETURN_LABEL_PATH") or "/return/{rma}/label.pdf").format(rma=params["rma"])
-        links.append({"text": text("mail.return_authorized.label", locale), "url": base + label})
+        label = f"{base}/track/label/{label_token(config['SECRET_KEY'], params['rma'])}.pdf"
+        links.append({"text": text("mail.return_authorized.label", locale), "url": label})
     unsubscribe = None
     if not is_essential(row.kind):
         unsubscribe = f"{base}/unsubscribe/{unsubscribe_token(config['SECRET_KEY'], row.recipient)}"

@@ -20,7 +20,7 @@ from server.extensions import csrf
 from server.i18n import current_locale
 from server.models._types import utcnow
 from server.services import outbox, status_page, tracking, unit_of_work
-from server.services.status_links import address_from_token, order_from_token, status_token
+from server.services.status_links import address_from_token, order_from_token, rma_from_token, status_token
 from wire import texts
 
 bp = Blueprint("customer", __name__)
@@ -74,6 +74,20 @@ def track(token: str):
     return render_template("track.html", say=_say, view=view, message=None, locale=current_locale(),
                            when=status_page.when, return_url=_return_url(view["reference"]),
                            support_url=current_app.config.get("SUPPORT_URL") or "mailto:support@colis.example")
+
+
+@bp.get("/track/label/<token>.pdf")
+def return_label(token: str):
+    """The customer's return label, from the signed link of the "return authorised" message."""
+    from server.services.refunds import find_return
+    from server.web.returns_pages import label_response
+
+    max_age = float(current_app.config.get("STATUS_LINK_MAX_AGE_DAYS", 60)) * 86400
+    rma = rma_from_token(current_app.config["SECRET_KEY"], token, max_age)
+    with current_app.extensions["colis"].uow() as uow:
+        if rma is None or find_return(uow.session, rma) is None:
+            return _form("track.link_invalid", 404)
+    return label_response(rma)
 
 
 def _return_url(reference: str) -> str:

@@ -11,6 +11,7 @@ from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 
 STATUS_SALT = "colis.status-page.v1"
 UNSUBSCRIBE_SALT = "colis.unsubscribe.v1"
+LABEL_SALT = "colis.return-label.v1"
 
 
 def status_token(secret_key: str, order_id: int) -> str:
@@ -37,3 +38,17 @@ def address_from_token(secret_key: str, token: str) -> str | None:
     except BadData:
         return None
     return address if isinstance(address, str) and "@" in address else None
+
+
+def label_token(secret_key: str, rma: str) -> str:
+    """The return label's link in the "return authorised" message (opened without a session)."""
+    return URLSafeTimedSerializer(secret_key, salt=LABEL_SALT).dumps({"r": rma})
+
+
+def rma_from_token(secret_key: str, token: str, max_age: float) -> str | None:
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=LABEL_SALT).loads(token, max_age=max_age)
+    except BadData:
+        return None
+    rma = data.get("r") if isinstance(data, dict) else None
+    return rma if isinstance(rma, str) else None

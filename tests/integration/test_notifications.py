@@ -206,3 +206,25 @@ def test_while_the_smtp_server_is_down_messages_wait_and_go_out_once_when_it_is_
         assert len({m["Message-ID"] for m in received}) == 16
     finally:
         workers.stop()
+
+
+def test_the_return_label_link_in_the_message_opens_the_pdf_and_only_when_signed(mail_app, smtp):
+    import re
+
+    inbox, port, controller = smtp
+    controller.start()
+    app = mail_app(port)
+    floor = app.extensions["colis"]
+    with floor.uow() as uow:
+        order, _ = shipped_order(uow, locale="en")
+        order_id, line_id = order.id, order.lines[0].id
+        uow.commit()
+    with floor.uow() as uow:
+        rma = returns.authorize_return(uow, order_id, [(line_id, 1)], "changed_mind", actor="customer").rma
+        uow.commit()
+    (message,) = [m for m in inbox.all() if m["Subject"] == f"Return {rma} accepted"]
+    link = re.search(r"http://shop\.test(/track/label/\S+\.pdf)", message.get_body(("plain",)).get_content()).group(1)
+    web = app.test_client()
+    pdf = web.get(link)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert web.get(link.replace(".pdf", "x.pdf")).status_code == 404

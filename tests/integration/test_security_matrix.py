@@ -23,6 +23,7 @@ POLICY = {
     "intake_webhooks.receive": "signed webhook",  # HMAC of the body; no cookie opens it
     # The customer's side (issue 11): a signed link or order number + postal code/e-mail, no account.
     "customer.track_form": "public", "customer.track": "public", "customer.unsubscribe": "public",
+    "customer.return_label": "public",
     "carrier_webhooks.ups_track_alert": "signed webhook",  # UPS's credential header; unset: 404
     "promises_api.": "supervisors",  # the promise watcher's decisions and their undo
     # issue 9: the supervisors' pages; users are the admins' alone; the returns clerk's landing
