@@ -6,6 +6,7 @@ into what the server and the kiosk understand (wire.contract's printer keys and 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from station.drivers import PrinterError, PrinterNotReady, PrinterOffline, PrinterStatus
 from wire.contract import PRINTER_PROBLEMS, PRINTER_STATUS_KEYS
@@ -18,7 +19,8 @@ def print_label(printer, zpl: str) -> tuple[bool, str, PrinterStatus | None]:
     """Send one label, but only to a printer that says it can print it (~HS first).
 
     Returns (printed, reason, status read): a label refused for paper out is not lost
-    into a printer that cannot print; the reason names the problem.
+    into a printer that cannot print; the reason names the problem. A printer that can
+    say more (``errors()``: a Zebra's ``~HQES``) is asked too, for faults ``~HS`` lacks.
     """
     status = None
     try:
@@ -27,6 +29,10 @@ def print_label(printer, zpl: str) -> tuple[bool, str, PrinterStatus | None]:
             raise PrinterOffline(status.detail)
         if not status.ready:
             raise PrinterNotReady(status)
+        faults = printer.errors() if hasattr(printer, "errors") else ()
+        if faults:  # ~HQES: a cutter fault or an overheated head that ~HS has no flag for
+            status = replace(status, faults=tuple(faults))
+            return False, "printer_fault", status
         printer.send(zpl.encode("utf-8"))
     except PrinterNotReady as exc:
         return False, not_ready_reason(exc.status), status

@@ -191,3 +191,16 @@ def test_serial_printer_checks_status_and_sends(serial_zebra):
 def test_serial_printer_missing_device_is_offline(tmp_path):
     with pytest.raises(PrinterOffline):
         SerialPrinter(str(tmp_path / "ttyNothing")).send(LABEL)
+
+
+def test_the_station_refuses_a_label_to_a_printer_with_a_fault_only_hqes_names(zebra):
+    from station.labelprinter import print_label
+
+    zebra.faults = {"cutter_fault"}
+    printed, reason, status = print_label(TcpPrinter("127.0.0.1", zebra.port, timeout=1), "^XA^FDx^FS^XZ")
+    assert (printed, reason, status.faults) == (False, "printer_fault", ("cutter_fault",))
+    time.sleep(0.1)
+    assert zebra.jobs == [] and b"^XA" not in bytes(zebra.received)
+    zebra.faults = set()
+    assert print_label(TcpPrinter("127.0.0.1", zebra.port, timeout=1), "^XA^FDx^FS^XZ")[:2] == (True, "")
+    assert zebra.wait_for_jobs(1) == [b"^XA^FDx^FS^XZ"]
