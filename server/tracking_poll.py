@@ -32,10 +32,12 @@ class LaPosteSuivi:
     timeout: float = 10.0
 
     def fetch(self, number: str) -> dict:
+        if not self.base_url.startswith(("https://", "http://")):
+            raise TrackingFormatError(f"TRACKING_LAPOSTE_URL must be an http(s) URL, not {self.base_url!r}")
         url = f"{self.base_url.rstrip('/')}/idships/{urllib.parse.quote(number, safe='')}?lang=fr_FR"
         request = urllib.request.Request(url, headers={"X-Okapi-Key": self.key, "Accept": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 - configured https URL
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 - checked above
                 return json.load(answer)
         except urllib.error.HTTPError as exc:  # 404 and 207 carry a JSON body with returnMessage
             body = exc.read()
