@@ -28,8 +28,10 @@ def floor_snapshot(session, tz=None) -> dict:
         .group_by(Task.kind, Task.status)).all()}
     late = figures["late"]
     reasons = dict(session.execute(select(Return.reason, func.count()).group_by(Return.reason)).all())
+    operators = stats.operators_signed_in(session)
     stations = [{"code": s.code, "role": s.role, "online": s.online, "active": s.active,
                  "printer": s.printer_status or {}, "devices": s.device_status or {},
+                 "operator": operators.get(s.id),
                  "last_seen": s.last_seen_at.isoformat() if s.last_seen_at else None}
                 for s in session.scalars(select(Station).order_by(Station.code))]
     return {"orders": orders, "tasks": tasks, "late": late, "return_reasons": reasons,

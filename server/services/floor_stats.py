@@ -94,6 +94,16 @@ def low_stock(session, limit: int = 20) -> list[dict]:
             for sku, name, point, units in rows]
 
 
+def operators_signed_in(session) -> dict[int, str]:
+    """Station id → the name of the operator signed in there by badge (the station session's
+    context, issue 12's packing bench), for stations that have one."""
+    from server.models import StationSession
+
+    rows = session.execute(select(StationSession.station_id, StationSession.context)).all()
+    return {station_id: (context or {}).get("operator", {}).get("name")
+            for station_id, context in rows if isinstance((context or {}).get("operator"), dict)}
+
+
 def _hour_key(session, column):
     """The UTC hour of a timestamp as 'YYYY-MM-DD HH', computed by the database."""
     if session.get_bind().dialect.name == "postgresql":

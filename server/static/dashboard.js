@@ -75,7 +75,7 @@
       tr.dataset.station = st.code;
       const link = Object.assign(document.createElement("a"), {href: `/stations/${encodeURIComponent(st.code)}`, textContent: st.code});
       const first = document.createElement("td"); first.append(link);
-      tr.append(first, cell(named("role", st.role)), cell(st.online ? web.online : web.offline, st.online ? "ok" : "bad"),
+      tr.append(first, cell(named("role", st.role)), cell(st.operator || "–"), cell(st.online ? web.online : web.offline, st.online ? "ok" : "bad"),
                 cell(named("scanner", scanner), scanner === "disconnected" ? "bad" : scanner === "connected" ? "ok" : ""),
                 cell(printer, level), cell(queued == null ? "–" : numbers.format(queued), "num" + (queued ? " warn" : "")),
                 cell(ago(st.last_seen)));

@@ -11,6 +11,7 @@ from server.api.auth import client_address
 from server.feed import describe, printer_words
 from server.i18n import current_locale, t
 from server.models import AuditEvent, ScanEvent, Station
+from server.services.floor_stats import operators_signed_in
 from server.services.stations import rekey_station, set_station_active
 from server.web.access import RETURNS, SUPERVISING, roles
 
@@ -22,12 +23,12 @@ def _floor():
     return current_app.extensions["colis"]
 
 
-def station_row(station: Station, locale: str) -> dict:
+def station_row(station: Station, locale: str, operator: str | None = None) -> dict:
     printer, level = printer_words(station.printer_status, locale)
     devices = station.device_status or {}
     return {"station": station, "printer": printer, "printer_level": level,
             "scanner": devices.get("scanner") or "unknown", "outbox": devices.get("outbox"),
-            "operator": devices.get("operator")}
+            "operator": operator}
 
 
 @bp.get("/stations")
@@ -35,7 +36,9 @@ def station_row(station: Station, locale: str) -> dict:
 def index():
     with _floor().session_factory() as session:
         stations = session.scalars(select(Station).order_by(Station.code)).all()
-        return render_template("stations.html", rows=[station_row(s, current_locale()) for s in stations])
+        operators = operators_signed_in(session)
+        return render_template("stations.html",
+                               rows=[station_row(s, current_locale(), operators.get(s.id)) for s in stations])
 
 
 @bp.get("/stations/<code>")
@@ -51,7 +54,8 @@ def show(code: str):
                                                                AuditEvent.actor == f"station:{code}"))
                                   .order_by(AuditEvent.id.desc()).limit(HISTORY)).all()
         history = [(row.at, describe(dict(row.detail or {}, type=row.action), row.at)) for row in changes]
-        return render_template("station.html", row=station_row(station, current_locale()), scans=scans,
+        operator = operators_signed_in(session).get(station.id)
+        return render_template("station.html", row=station_row(station, current_locale(), operator), scans=scans,
                                history=[(at, line) for at, line in history if line is not None])
 
 

@@ -231,3 +231,18 @@ def test_a_heartbeat_reports_the_scanner_and_queued_scans_and_bad_reports_change
     assert station["devices"] == {"outbox": 3, "scanner": "disconnected"}
     page = web.get("/stations?lang=fr").get_data(as_text=True)
     assert "débranché" in page
+
+
+def test_the_operator_signed_in_at_a_station_is_shown_by_name(app, floor):
+    from server.models import StationSession
+
+    with floor.uow() as uow:
+        station_id, _ = add_station(uow, "PACK-01", "pack")
+        uow.session.add(StationSession(station_id=station_id, scenario="pack", state="idle",
+                                       context={"operator": {"id": 3, "name": "Paul Martin", "seen": 0}}))
+        uow.commit()
+    web = signed_in(app, floor, "sophie", "supervisor")
+    station = web.get("/dashboard/snapshot.json").get_json()["stations"][0]
+    assert station["operator"] == "Paul Martin"
+    assert "Paul Martin" in web.get("/stations").get_data(as_text=True)
+    assert "Paul Martin" in web.get("/stations/PACK-01").get_data(as_text=True)
