@@ -138,3 +138,10 @@ def test_analytics_by_reason_and_the_csv_export_neutralises_formulas(app, floor)
     assert [(row["reason"], row["quantity"], row["value_cents"]) for row in rows] == [
         ("wrong_size", "2", "4000"), ("damaged", "1", "1990")]
     assert rows[0]["product"] == "'=HYPERLINK(\"http://evil\")"
+
+
+def test_the_orders_page_opens_a_return_for_that_order(app, floor, shipped):
+    boss = signed_in(app, floor, "sophie", "supervisor")
+    page = boss.get(f"/orders/{shipped['reference']}?lang=en")
+    assert page.status_code == 200
+    assert f'href="/returns/new?order={shipped["reference"]}" id="open-return"'.encode() in page.data
