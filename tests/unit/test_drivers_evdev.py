@@ -81,3 +81,21 @@ def test_a_real_input_device_can_be_grabbed():
         pytest.skip("no readable /dev/input/event* here (a container, or not in the input group)")
     scanner = EvdevScanner(devices[0], lambda read: None, grab=True).start()
     scanner.stop()
+
+
+def test_a_device_gone_is_reported_and_a_device_that_cannot_be_grabbed_refused(tmp_path):
+    read_end, write_end = os.pipe()
+    errors: queue.Queue = queue.Queue()
+    scanner = EvdevScanner(f"/proc/self/fd/{read_end}", lambda read: None, grab=False, on_error=errors.put).start()
+    os.close(write_end)  # unplugged: the device reads end
+    assert "closed" in str(errors.get(timeout=5))
+    scanner.stop()
+    os.close(read_end)
+    fifo = tmp_path / "not-an-input-device"
+    os.mkfifo(fifo)
+    holder = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)  # so opening it does not block
+    try:
+        with pytest.raises(OSError, match="cannot grab"):
+            EvdevScanner(str(fifo), lambda read: None, grab=True).start()
+    finally:
+        os.close(holder)

@@ -86,3 +86,15 @@ def test_the_command_line_explains_a_missing_setting_and_exits_2(tmp_path, monke
             monkeypatch.delenv(var)
     assert main(["--config", write(tmp_path, 'server_url = "http://s"\n')]) == 2
     assert "COLIS_STATION_TOKEN" in capsys.readouterr().err
+
+
+def test_the_bench_settings_scale_and_wedge_are_read_and_checked(tmp_path):
+    text = FULL + 'scale_url = "/dev/serial/by-id/usb-Mettler"\nscale_protocol = "continuous"\n' \
+                  'wedge_max_gap_ms = 30\nwedge_min_length = 6\nwedge_gs_keys = "F8"\n'
+    config = load_config(write(tmp_path, text), env={"COLIS_STATION_WEDGE_GS_KEYS": "Control+BracketRight"})
+    assert (config.scale_url, config.scale_protocol) == ("/dev/serial/by-id/usb-Mettler", "continuous")
+    assert (config.wedge_max_gap_ms, config.wedge_min_length, config.wedge_gs_keys) == (30, 6, "Control+BracketRight")
+    for bad, named in (('scale_protocol = "dymo"', "scale_protocol"), ("wedge_max_gap_ms = 0", "wedge_max_gap_ms"),
+                       ("wedge_min_length = 100", "wedge_min_length")):
+        with pytest.raises(ConfigError, match=named):
+            load_config(write(tmp_path, FULL + bad + "\n"), env={})
