@@ -26,6 +26,7 @@ LEVELS = {
     "refund_awaiting_approval": "warn", "order_held": "warn", "order_on_hold": "warn", "low_stock": "warn",
     "order_cancelled": "warn", "order_handed_over": "bad", "parcel_recount": "warn",
     "order_sent_back": "info",
+    "short_pick": "warn",  # issue 6: a picker found a bin short (re-allocated, or the order stopped short)
     "task_completed": "info", "order_shipped": "info", "return_received": "info", "wave_released": "info",
     "order_hold_released": "info", "refund_paid": "info", "station_online": "info",
     # issue 11: promises at risk and what the watcher did, parcels the carrier could not deliver

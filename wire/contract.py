@@ -101,6 +101,10 @@ class ErrorCode(StrEnum):
 RETRYABLE_ERRORS = frozenset({ErrorCode.SERVER_ERROR, ErrorCode.BUSY})
 
 
+# Why a picker declares a bin short: bin empty, fewer units than due, units unfit to ship.
+SHORT_REASONS = ("empty", "short", "damaged")
+
+
 class Action(StrEnum):
     """Operator keys a screen may offer (the screen's ``actions`` lists which)."""
 
@@ -108,7 +112,7 @@ class Action(StrEnum):
     REPRINT = "reprint"    # station-side: print the pending label again
     COUNT = "count"        # cycle count: {"line_id": int, "quantity": int} typed for multiples
     QUANTITY = "quantity"  # pick: {"line_id": int, "quantity": int} more units of a line just scanned
-    SHORT = "short"        # pick: {"line_id": int, "reason": "empty" | "short" | "damaged"} the bin lacks them
+    SHORT = "short"        # pick: {"line_id": int, "reason": one of SHORT_REASONS} the bin lacks them
     BOX = "box"            # pack: {"box": "BOX-M"} the carton chosen (or its barcode scanned)
     WEIGH = "weigh"        # pack: {"grams": int} the stable weight the station's scale read
     HAND_OVER = "hand_over"  # pack: {"reason": str} this order goes to a supervisor

@@ -30,6 +30,9 @@ CATALOG: dict[str, dict[str, str]] = {
                          "then take the tote to your supervisor"},
     "pick_done_short": {"fr": "Prélèvement terminé : le bac de {order} va au superviseur (commande incomplète)",
                         "en": "Pick done: take the tote of {order} to your supervisor (order incomplete)"},
+    # --- the dashboard's live feed (server/feed.py) -----------------------------------------
+    "feed.short_pick": {"fr": "{station} : {missing} × {sku} manquant(s) en {bin} pour {order}",
+                        "en": "{station}: {missing} × {sku} missing in {bin} for {order}"},
     # --- kiosk words ------------------------------------------------------------------------
     "kiosk.action.quantity": {"fr": "Quantité", "en": "Quantity"},
     "kiosk.action.short": {"fr": "Manquant", "en": "Short"},

@@ -13,9 +13,9 @@ from typing import Sequence
 
 from server.domain.scanning import CodeKind, ScannedCode
 from server.domain.verification import LineProgress
+from wire.contract import SHORT_REASONS  # noqa: F401 - the pick scenario's reasons, named on the wire
 
 MAX_TYPED_UNITS = 10_000  # more than any pick line: a typing slip
-SHORT_REASONS = ("empty", "short", "damaged")  # bin empty, fewer units than due, units unfit to ship
 
 
 @dataclass(frozen=True)

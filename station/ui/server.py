@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 
 from labels.gs1 import is_valid_gtin
 from labels.preview import barcode_svg
-from wire.contract import PRINTER_PROBLEMS, Action
+from wire.contract import PRINTER_PROBLEMS, SHORT_REASONS, Action
 from wire.texts import DEFAULT_LOCALE, section
 
 UI_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -93,7 +93,10 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
         return render_template("index.html", locale=locale, texts=page_texts(locale),
                                contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT,
                                          "count": Action.COUNT, "wedge": {**DEFAULT_WEDGE, **(wedge or {})},
-                                         "hand_over_reasons": HAND_OVER_REASONS})
+                                         "hand_over_reasons": HAND_OVER_REASONS,
+                                         # the pick screen's keys (issue 6): multiples typed, a bin short
+                                         "quantity": Action.QUANTITY, "short": Action.SHORT,
+                                         "short_reasons": SHORT_REASONS})
 
     @app.get("/<any(station.js, wedge.js, pack.js, station.css):name>")
     def static_file(name):

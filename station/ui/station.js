@@ -95,9 +95,13 @@ function progress(task) {
 const drawTask = {
   pick(task) {
     const line = task.next || {};
-    return [el("div", { className: "row" }, field(K.bin, line.bin || "—", true),
-                field(K.quantity, `${line.done ?? 0} / ${line.quantity ?? 0}`, true)),
-            field(K.item, `${line.name || ""} (${line.sku || ""})`), progress(task)];
+    const parts = [el("div", { className: "row" }, field(K.bin, line.bin || "—", true),
+                      field(K.quantity, `${line.done ?? 0} / ${line.quantity ?? 0}`, true)),
+                   field(K.item, `${line.name || ""} (${line.sku || ""})`)];
+    if (task.scan_bin) parts.push(el("div", { id: "scan-bin", className: "label" }, `${K.scan_bin} ${line.bin}`));
+    if (task.next) parts.push(pickKeys(line));
+    parts.push(progress(task));
+    return parts;
   },
   pack(task) {
     const head = [field(K.order, task.order, true)];
@@ -124,6 +128,22 @@ const drawTask = {
             el("table", { className: "count-lines" }, head, rows)];
   },
 };
+
+// The pick line's keys (issue 6): how many more units were taken (after one is scanned), and a
+// bin short with its reason. They carry the line they are for, like the count's keys.
+function pickKeys(line) {
+  const input = el("input", { type: "number", min: 1, step: 1, className: "pick-qty", value: "" });
+  const typed = el("button", { type: "button", className: "pick-key" }, K[`action.${CONTRACT.quantity}`]);
+  const shorts = (CONTRACT.short_reasons || []).map((reason) => {
+    const key = el("button", { type: "button", className: "short-key" },
+                   `${K[`action.${CONTRACT.short}`]} : ${K[`short.${reason}`] || reason}`);
+    key.dataset.reason = reason;
+    key.dataset.lineId = line.id;
+    return key;
+  });
+  input.dataset.lineId = typed.dataset.lineId = line.id;
+  return el("div", { id: "pick-keys", className: "row" }, input, typed, ...shorts);
+}
 
 function drawBatch(batch) {
   // The cart: where the unit in hand goes (huge), else the next bin, then every order's tote.
@@ -288,7 +308,8 @@ function drawDeadScans(count) {
 }
 
 function actionNames(screen) {
-  const names = [...(screen.actions || [])];
+  // The pick line's keys (quantity, short) are drawn on the line itself (pickKeys).
+  const names = (screen.actions || []).filter((name) => name !== CONTRACT.quantity && name !== CONTRACT.short);
   // A label waiting on this station always offers the station's own reprint key; so does the
   // last label printed, at a packing bench (torn or smudged).
   const lastLabel = screen.last_label && screen.scenario === "pack";
@@ -408,6 +429,21 @@ $("task").addEventListener("click", (event) => {
   key.disabled = true;
   post("/action", { name: CONTRACT.count,
                     params: { line_id: Number(key.dataset.lineId), quantity: Number(quantity) } });
+});
+$("task").addEventListener("click", (event) => {
+  const key = event.target.closest("button.pick-key, button.short-key");
+  if (!key || key.disabled) return;
+  const lineId = Number(key.dataset.lineId);
+  if (key.classList.contains("short-key")) {
+    key.disabled = true;
+    post("/action", { name: CONTRACT.short, params: { line_id: lineId, reason: key.dataset.reason } });
+    return;
+  }
+  const input = $("task").querySelector("input.pick-qty");
+  const quantity = input ? input.value.trim() : "";
+  if (!/^\d+$/.test(quantity)) { if (input) input.focus(); return; }
+  key.disabled = true;
+  post("/action", { name: CONTRACT.quantity, params: { line_id: lineId, quantity: Number(quantity) } });
 });
 $("task").addEventListener("keydown", (event) => {
   const input = event.target.closest("input.count-qty");

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from server import feed
 from server.models import AuditEvent, Bin, Order, Stock, Task, TaskLine
 from server.services import stock as stock_levels
 from server.services.allocation import allocate_order
@@ -73,6 +74,9 @@ def test_a_short_bin_is_counted_and_the_rest_comes_from_another_bin(floor):
     # A-01-01-1 (6, one picked) lost the 3 units the picker could not find; C-04-10-2 reserves them.
     assert stock_by_bin(floor, lamp) == {"A-01-01-1": (2, 0), "C-04-10-2": (5, 3)}
     [shorted] = events(floor, "short_pick")
+    shown = feed.describe(shorted)  # the dashboard's live feed, in both languages
+    assert shown["level"] == "warn" and shown["text"]["fr"] == f"PICK-01 : 3 × {lamp.sku} manquant(s) en A-01-01-1 " \
+        f"pour {order.reference}"
     assert (shorted["bin"], shorted["missing"], shorted["reason"], shorted["held"], shorted["reallocated_to"],
             shorted["station"], shorted["order"]) == ("A-01-01-1", 3, "short", False, ["C-04-10-2:3"], "PICK-01",
                                                      order.reference)
