@@ -1,9 +1,10 @@
-"""Signed links to an order's status page and to unsubscribing (itsdangerous).
+"""Signed links to an order's status page, its return label, and unsubscribing (itsdangerous).
 
 A status link carries the order id, signed with the app's secret key and a salt of its own, and
 its time: past ``max_age`` seconds it is refused like a forged one, and either shows nothing
-about any order. The unsubscribe link carries the address; it does not expire (a customer
-may unsubscribe from an old message), and its salt keeps it from opening a status page.
+about any order. The return label's link is the same with the RMA and another salt. The
+unsubscribe link carries the address; it does not expire (a customer may unsubscribe from an
+old message). Each salt keeps one kind of link from opening another.
 """
 from __future__ import annotations
 
@@ -14,18 +15,32 @@ UNSUBSCRIBE_SALT = "colis.unsubscribe.v1"
 LABEL_SALT = "colis.return-label.v1"
 
 
+def _timed_value(secret_key: str, salt: str, token: str, max_age: float, key: str, kind: type):
+    """The value under ``key`` of a timed token, or None: forged, tampered with, expired, garbage."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=salt).loads(token, max_age=max_age)
+    except BadData:
+        return None
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+
 def status_token(secret_key: str, order_id: int) -> str:
     return URLSafeTimedSerializer(secret_key, salt=STATUS_SALT).dumps({"o": int(order_id)})
 
 
 def order_from_token(secret_key: str, token: str, max_age: float) -> int | None:
     """The order a status link opens; None when it is forged, tampered with, expired or garbage."""
-    try:
-        data = URLSafeTimedSerializer(secret_key, salt=STATUS_SALT).loads(token, max_age=max_age)
-    except BadData:
-        return None
-    order_id = data.get("o") if isinstance(data, dict) else None
-    return order_id if isinstance(order_id, int) and not isinstance(order_id, bool) else None
+    return _timed_value(secret_key, STATUS_SALT, token, max_age, "o", int)
+
+
+def label_token(secret_key: str, rma: str) -> str:
+    """The return label's link in the "return authorised" message (opened without a session)."""
+    return URLSafeTimedSerializer(secret_key, salt=LABEL_SALT).dumps({"r": rma})
+
+
+def rma_from_token(secret_key: str, token: str, max_age: float) -> str | None:
+    return _timed_value(secret_key, LABEL_SALT, token, max_age, "r", str)
 
 
 def unsubscribe_token(secret_key: str, address: str) -> str:
@@ -38,17 +53,3 @@ def address_from_token(secret_key: str, token: str) -> str | None:
     except BadData:
         return None
     return address if isinstance(address, str) and "@" in address else None
-
-
-def label_token(secret_key: str, rma: str) -> str:
-    """The return label's link in the "return authorised" message (opened without a session)."""
-    return URLSafeTimedSerializer(secret_key, salt=LABEL_SALT).dumps({"r": rma})
-
-
-def rma_from_token(secret_key: str, token: str, max_age: float) -> str | None:
-    try:
-        data = URLSafeTimedSerializer(secret_key, salt=LABEL_SALT).loads(token, max_age=max_age)
-    except BadData:
-        return None
-    rma = data.get("r") if isinstance(data, dict) else None
-    return rma if isinstance(rma, str) else None

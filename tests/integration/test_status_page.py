@@ -88,3 +88,22 @@ def test_ups_track_alert_needs_its_credential_and_moves_the_parcel(app, floor):
     page = web.get(f"/track/{status_token('test-secret', order_id)}?lang=en").get_data(as_text=True)
     assert "Delivered on 2026-11-23" in page and "Return an item" in page
     assert (at + timedelta(0)).strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_unsubscribing_asks_on_get_records_on_post_and_refuses_a_tampered_link(app, floor):
+    from server.models import NotificationOptOut
+    from server.services.status_links import unsubscribe_token
+
+    token = unsubscribe_token("test-secret", "Quiet@Exemple.fr")
+    web = app.test_client()
+    asked = web.get(f"/unsubscribe/{token}?lang=en")
+    assert asked.status_code == 200 and "quiet@exemple.fr" in asked.get_data(as_text=True)
+    with floor.uow() as uow:
+        assert uow.session.get(NotificationOptOut, "quiet@exemple.fr") is None  # a mail scanner's GET: nothing
+    done = web.post(f"/unsubscribe/{token}?lang=fr")
+    assert done.status_code == 200 and "est fait : quiet@exemple.fr" in done.get_data(as_text=True)
+    assert web.post(f"/unsubscribe/{token}").status_code == 200  # twice: the same answer
+    with floor.uow() as uow:
+        assert uow.session.get(NotificationOptOut, "quiet@exemple.fr") is not None
+    assert web.post(f"/unsubscribe/{token[:-2]}xx").status_code == 404
+    assert web.get(f"/unsubscribe/{status_token('test-secret', 1)}").status_code == 404  # another kind of link
