@@ -134,3 +134,20 @@ def test_station_events_on_a_supervisors_dashboard_socket_do_nothing(app, floor)
 def test_no_station_event_reaches_a_socket_that_did_not_sign_in(app):
     client = socketio.test_client(app, namespace="/station", auth={"station": "NOPE-01", "token": "x" * 43})
     assert not client.is_connected("/station")
+
+
+@pytest.mark.parametrize("role", ("anonymous", *USER_ROLES))
+def test_the_dashboard_socket_opens_for_supervisors_only_and_takes_no_event(app, floor, role):
+    """The /dashboard namespace × every identity (issue 9): a connect is its only event; the live
+    floor (snapshot, feed) goes to supervisors and admins, and nothing a page sends runs."""
+    from tests.factories import signed_in
+
+    web = app.test_client() if role == "anonymous" else signed_in(app, floor, f"who-{role}", role)
+    dashboard = socketio.test_client(app, namespace="/dashboard", flask_test_client=web)
+    assert dashboard.is_connected("/dashboard") is (role in SUPERVISING), role
+    if role in SUPERVISING:
+        first = dashboard.get_received("/dashboard")[0]["args"][0]
+        assert "history" in first and "cutoffs" in first["snapshot"]
+        for event in ("floor_update", "snapshot", "hold", "reprint"):
+            assert dashboard.emit(event, {}, namespace="/dashboard", callback=True) in (None, []), event
+        dashboard.disconnect(namespace="/dashboard")
