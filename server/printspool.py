@@ -143,7 +143,26 @@ def deliver(uow_factory: Callable[[], UnitOfWork], job_id: int, *, opener=open_p
         if attempts[-1].sent:
             break
     with uow_factory() as uow:
-        return record(uow, job_id, attempts)
+        view = record(uow, job_id, attempts)
+    if view["status"] == "printed":
+        release_waiting_station(uow_factory, job_id)
+    return view
+
+
+def release_waiting_station(uow_factory: Callable[[], UnitOfWork], job_id: int) -> None:
+    """A fleet job that reprints a station's label not printed yet (paper out at the bench, the
+    supervisor sent it to another printer): that label came out, so the station's job is
+    confirmed printed as the station itself would — the parcel ships, the bench goes on (the
+    station sees it at its next heartbeat or key)."""
+    with uow_factory() as uow:
+        job = uow.session.get(PrintJob, job_id)
+        original = uow.session.get(PrintJob, job.reprint_of) if job.reprint_of else None
+        if original is None or original.station_id is None or original.status not in ("queued", "failed"):
+            return
+        from server.models import Station
+        from server.services import printing
+
+        printing.confirm_print(uow, uow.session.get(Station, original.station_id), original.id, ok=True)
 
 
 def record(uow: UnitOfWork, job_id: int, attempts: list[Attempt]) -> dict:

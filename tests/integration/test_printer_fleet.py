@@ -17,6 +17,7 @@ from server.services.printers import (FleetError, add_printer, assign_printers, 
                                       reprint_label)
 from station.drivers.simulated import FakeZebraPrinter
 from tests.factories import add_item, add_order, add_station, add_user
+from tests.integration.test_floor_flow import order_ready  # noqa: F401 - a fixture, used below
 
 
 @pytest.fixture
@@ -318,3 +319,24 @@ def test_the_spooler_thread_prints_what_is_queued_and_sees_a_printer_go(floor, z
         wait_for(lambda: not printer(floor, ids["desk"]).online, 5, "the desk printer marked offline")
     finally:
         spooler.stop()
+
+
+def test_a_station_label_stuck_on_paper_out_printed_elsewhere_lets_the_bench_go_on(floor, zebras, order_ready):
+    from server.models import Order, Station
+    from server.services import printing
+    from tests.integration.test_floor_flow import pick_and_pack, request_task
+
+    ids = make_fleet(floor, zebras)
+    station_job = pick_and_pack(floor, order_ready)["print"][0]["job_id"]
+    with floor.uow() as uow:
+        printing.confirm_print(uow, uow.session.get(Station, order_ready["pack"]), station_job, False, "paper_out")
+        package_id = uow.session.get(PrintJob, station_job).package_id
+    with floor.uow() as uow:
+        fleet_job = reprint_label(uow, package_id, ids["backup"], ids["user"])
+    assert fleet_job["reprint_of"] == station_job
+    assert deliver(floor, fleet_job["job_id"])["status"] == "printed"
+    assert job(floor, station_job).status == "printed"
+    with floor.uow() as uow:
+        assert uow.session.get(Order, order_ready["order_id"]).status == "shipped"
+    assert request_task(floor, order_ready["pack"])["state"] != "print_label"  # the bench goes on
+    assert zebras[1].wait_for_jobs(1) and zebras[0].jobs == []
