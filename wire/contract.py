@@ -40,6 +40,7 @@ class ScreenState(StrEnum):
     COUNT = "count"                    # cycle count: scan each unit found (or type a quantity), done
     CHOOSE_BOX = "choose_box"          # pack: every unit is in; scan (or press) the box, one is proposed
     WEIGH = "weigh"                    # pack: the parcel on the scale; its weight is checked
+    SIGN_IN = "sign_in"                # pack (PACK_BADGE_REQUIRED): scan your badge before any work
     OFFLINE = "offline"                # station-side only: server unreachable, scans kept
 
 

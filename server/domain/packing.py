@@ -91,14 +91,16 @@ class WeightCheck:
 @dataclass(frozen=True)
 class PackPolicy:
     """How this floor packs. ``boxes`` empty: no box step; ``weigh`` false: no weight check;
-    ``packing_slip``: a slip prints after the label; ``sign_out_after_s``: an operator signed in
-    at a station with no input for that long is signed out."""
+    ``packing_slip``: a slip prints after the label; ``badge_required``: a bench waits for a
+    badge before it takes work; ``sign_out_after_s``: an operator signed in at a station with no
+    input for that long is signed out."""
 
     boxes: tuple[BoxType, ...] = ()
     weigh: bool = False
     tolerance_g: int = 30
     tolerance_pct: float = 5.0
     packing_slip: bool = False
+    badge_required: bool = False  # no work is claimed at a bench nobody signed in at
     sign_out_after_s: float = 900.0
     hand_over_reasons: tuple[str, ...] = ("damaged", "missing", "wrong_item", "other")
     box_codes: Mapping[str, BoxType] = field(init=False, repr=False, compare=False)
@@ -123,6 +125,7 @@ class PackPolicy:
                    tolerance_g=int(config.get("PACK_WEIGHT_TOLERANCE_G", 30)),
                    tolerance_pct=float(config.get("PACK_WEIGHT_TOLERANCE_PCT", 5.0)),
                    packing_slip=_flag(config.get("PACK_SLIP", False)),
+                   badge_required=_flag(config.get("PACK_BADGE_REQUIRED", False)),
                    sign_out_after_s=float(config.get("PACK_SIGN_OUT_AFTER_S", 900.0)))
 
 

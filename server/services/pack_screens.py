@@ -10,7 +10,7 @@ from __future__ import annotations
 from server.domain.scenarios import Session
 from wire.contract import ScreenState
 
-NEXT = {ScreenState.IDLE: "tote", ScreenState.PACK: "item", ScreenState.CHOOSE_BOX: "box",
+NEXT = {ScreenState.SIGN_IN: "badge", ScreenState.IDLE: "tote", ScreenState.PACK: "item", ScreenState.CHOOSE_BOX: "box",
         ScreenState.WEIGH: "scale"}
 
 

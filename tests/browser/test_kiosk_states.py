@@ -58,6 +58,7 @@ SAMPLES = {  # what the server sends with each state (offline is the station's o
     ScreenState.RETURN_INSPECT: {"scenario": "returns", "rma": RMA, "actions": ["done"]},
     ScreenState.COUNT_BIN: {"scenario": "count", "task": COUNT_TASK},
     ScreenState.COUNT: {"scenario": "count", "task": COUNT_TASK, "actions": ["count", "done"]},
+    ScreenState.SIGN_IN: {"scenario": "pack", "pack": {"next": "badge"}},
     ScreenState.CHOOSE_BOX: {"scenario": "pack", "task": PACK_TASK, "actions": ["box", "hand_over"],
                              "pack": {"next": "box", "boxes": [{"code": "BOX-S", "label": "BOX-S (20×15×10 cm)"}],
                                       "proposed": "BOX-S", "box": None}},

@@ -4,6 +4,7 @@ shown shipped; a problem order handed to a supervisor; an item of another order.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -198,3 +199,14 @@ def test_measured_products_are_proposed_the_smallest_box_they_fit_and_half_sizes
     with floor.uow() as uow, pytest.raises(IntegrityError):
         uow.session.get(Product, mug.product_id).length_mm = 100  # a length without width and height
         uow.session.flush()
+
+
+def test_a_bench_that_needs_a_badge_claims_nothing_until_one_is_scanned(floor, bench):
+    floor.session_factory.kw["info"]["pack_policy"] = replace(POLICY, badge_required=True)
+    order_id = picked_order(floor, bench["pick"], [(bench["mug"], 1)])
+    waiting = request_task(floor, bench["pack"])
+    assert (waiting["state"], waiting["task"], waiting["pack"]["next"]) == ("sign_in", None, "badge")
+    assert scan(floor, bench["pack"], bench["mug"].gtin)["message"]["code"] == "badge_needed"
+    assert scan(floor, bench["pack"], bench["badge"])["state"] == "idle"
+    screen = request_task(floor, bench["pack"])
+    assert screen["state"] == "pack" and screen["task"]["order"] == Order.reference_of(order_id)

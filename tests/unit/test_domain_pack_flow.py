@@ -143,6 +143,24 @@ def test_the_operator_last_input_is_marked_at_most_once_a_minute():
     assert PACK.handle(packing, scan(LAMP), bench).context["operator"]["seen"] == NOW + SEEN_EVERY_S
 
 
+def test_a_bench_that_needs_a_badge_takes_no_work_until_one_is_scanned():
+    bench = Bench(policy=PackPolicy(badge_required=True), totes={"TOTE-0042": FoundOrder(9, "CO-0000042", None)})
+    waiting = PACK.resume(PACK.start(), bench)
+    assert waiting.state == S.SIGN_IN  # not the scenario's initial state: request_task claims nothing
+    refused = PACK.handle(waiting, scan("TOTE-0042"), bench)
+    assert (refused.state, refused.say.key, refused.effects) == (S.SIGN_IN, "badge_needed", ())
+    assert PACK.handle(waiting, scan("BADGE-NOBODY99"), bench).state == S.SIGN_IN
+    signed = PACK.handle(waiting, scan("BADGE-SOPHIE1"), bench)
+    assert (signed.state, signed.context["operator"]["id"]) == (S.IDLE, SOPHIE["id"])
+    out = PACK.handle(at(S.IDLE, **signed.context), scan("BADGE-SOPHIE1"), bench)
+    assert (out.state, out.say.key) == (S.SIGN_IN, "signed_out")
+    key = PACK.handle(at(S.IDLE, **signed.context), Input.action(Action.SIGN_OUT), bench)
+    assert key.state == S.SIGN_IN
+    bench.clock = NOW + bench.policy.sign_out_after_s + 1  # silent too long
+    assert PACK.resume(at(S.IDLE, **signed.context), bench).state == S.SIGN_IN
+    assert PACK.resume(at(S.SIGN_IN), Bench()).state == S.IDLE  # a bench that no longer needs one
+
+
 # --- tote or order --------------------------------------------------------------------------
 
 def test_a_tote_or_an_order_barcode_brings_its_order_to_the_bench():

@@ -1,6 +1,6 @@
 """Pack: the packer's whole bench, from badge to label (docs/flows.md, "The pack flow").
 
-    idle ──task_assigned / tote or order scanned──► pack ──scan (last unit)──┐
+    (sign_in ──badge──►) idle ──task_assigned / tote or order scanned──► pack ──scan (last unit)──┐
       ▲                                                ▲                     ▼
       │                                     weight off: recount    choose_box (box types set)
       │                                                │                     │ box scanned or pressed
@@ -43,9 +43,10 @@ def _resume(session: Session, facts) -> Session:
         if session.state in WORK and context.get("task_id") == task.id:
             return Session(session.scenario, session.state, context)
         return Session(session.scenario, S.PACK, {**carry(context), "task_id": task.id})
-    if session.state != S.IDLE:
-        return Session(session.scenario, S.IDLE, {**carry(context), "last": context.get("task_id")})
-    return Session(session.scenario, session.state, context)
+    idle = S.SIGN_IN if facts.pack_policy().badge_required and not context.get("operator") else S.IDLE
+    if session.state not in (S.IDLE, S.SIGN_IN):
+        return Session(session.scenario, idle, {**carry(context), "last": context.get("task_id")})
+    return Session(session.scenario, idle, context)
 
 
 PACK = Scenario("pack", initial=S.IDLE, claims="pack", resume=_resume, actions=ACTIONS)
@@ -56,10 +57,21 @@ def task_assigned(session: Session, given: Input, facts) -> Step:
     return Step(S.PACK, {**carry(session.context), "task_id": given.params["task_id"]})
 
 
-@PACK.on(S.IDLE, Trigger.SCAN, to=(S.IDLE, S.PACK))
+@PACK.on(S.SIGN_IN, Trigger.SCAN, to=(S.SIGN_IN, S.IDLE))
+def scan_to_sign_in(session: Session, given: Input, facts) -> Step:
+    """A bench that needs a badge takes nothing else until one is scanned."""
+    if given.code.kind is not CodeKind.BADGE:
+        return Step(S.SIGN_IN, session.context, error("badge_needed"), outcome="badge_needed")
+    step = badge(Session(session.scenario, S.IDLE, session.context), given.code, facts)
+    return replace(step, state=S.IDLE if step.context.get("operator") else S.SIGN_IN)
+
+
+@PACK.on(S.IDLE, Trigger.SCAN, to=(S.IDLE, S.PACK, S.SIGN_IN))
 def scan_at_idle(session: Session, given: Input, facts) -> Step:
     if given.code.kind is CodeKind.BADGE:
-        return badge(session, given.code, facts)
+        step = badge(session, given.code, facts)
+        signed_out = not step.context.get("operator") and facts.pack_policy().badge_required
+        return replace(step, state=S.SIGN_IN) if signed_out else step
     if _names_an_order(given):
         return _take_order(session, given, facts, holding=None)
     return scan_without_task(session, given, facts)
@@ -229,11 +241,12 @@ def hand_over(session: Session, given: Input, facts) -> Step:
                 (Effect("hand_over", {"task_id": task.id, "reason": reason, "operator": operator}),))
 
 
-@PACK.on(S.IDLE, Trigger.ACTION, to=(S.IDLE,))
+@PACK.on(S.IDLE, Trigger.ACTION, to=(S.IDLE, S.SIGN_IN))
 def idle_key(session: Session, given: Input, facts) -> Step:
     if given.name == Action.SIGN_OUT and session.context.get("operator"):
         name = session.context["operator"].get("name", "")
-        return Step(S.IDLE, {key: value for key, value in session.context.items() if key != "operator"},
+        state = S.SIGN_IN if facts.pack_policy().badge_required else S.IDLE
+        return Step(state, {key: value for key, value in session.context.items() if key != "operator"},
                     info("signed_out", name=name))
     return PACK.not_expected(session, given)
 
