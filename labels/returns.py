@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from labels.address import MEDIUM, SMALL, LabelAddress, draw_address, min_address_height
-from labels.layout import MAX_MODULE, Canvas, LabelSize, fit_text, label_size
+from labels.layout import MAX_MODULE, Canvas, LabelSize, fit_text, label_size, qr_side
 from labels.shipping import GAP, MARGIN, RULE, _caption, _checked, _hrule, _line
 from labels.text import LabelDataError, clean_text, printable
-from labels.zpl import DESIGN_DPI, code128_width, validate_code128
+from labels.zpl import DESIGN_DPI, QR_SAFE, code128_width, validate_code128
 
 __all__ = ["ReturnLabelData", "return_label"]
 
@@ -35,6 +35,7 @@ class ReturnLabelData:
     return_to: LabelAddress
     carrier: str = ""
     tracking_number: str = ""
+    status_url: str = ""  # printed as a QR code: the customer's phone opens the return's status page
 
     def __post_init__(self) -> None:
         _checked("rma", validate_code128, self.rma)
@@ -47,6 +48,9 @@ class ReturnLabelData:
         clean_text("carrier", self.carrier, required=False, max_chars=60)
         if not isinstance(self.tracking_number, str):
             raise LabelDataError("tracking_number", "must be text")
+        if not isinstance(self.status_url, str) or (self.status_url and not (
+                QR_SAFE.fullmatch(self.status_url) and self.status_url.startswith(("https://", "http://")))):
+            raise LabelDataError("status_url", "must be an http(s) URL of at most 100 URL characters")
         if self.tracking_number != "":
             _checked("tracking_number", validate_code128, self.tracking_number)
             if len(self.tracking_number) > MAX_CODE:
@@ -103,13 +107,19 @@ def return_label(data: ReturnLabelData, dpi: int = DESIGN_DPI,
     y = _line(c, "order", m, y, width, f"CMD / ORDER: {printable(data.order_ref)}", 3.5)
     y = _hrule(c, "rule.from", y + gap) + gap
     bottom = c.height - _bottom_section_height(c, data)
-    # What is left is shared: a third for the customer, the rest for where it goes.
+    # What is left is shared: a third for the customer, the rest for where it goes. The status
+    # page's QR code, when there is one, stands right of the customer's address.
     room = bottom - y
-    caption = fit_text("A", width, height=c.mm_up(2.2), min_height=c.mm_up(2.2)).block_height
-    need = caption + gap // 2 + min_address_height(c, data.customer, SMALL) + gap
+    module = min(MAX_MODULE, c.mm_up(0.5))
+    side = qr_side(module) if data.status_url else 0
+    from_width = width - side - gap if side else width
+    caption = fit_text("A", from_width, height=c.mm_up(2.2), min_height=c.mm_up(2.2)).block_height
+    need = max(caption + gap // 2 + min_address_height(c, data.customer, SMALL) + gap, side + gap)
     from_bottom = y + max(need, room * 2 // 5)
-    y = _caption(c, "caption.from", m, y, width, "DE / FROM")
-    draw_address(c, m, y + gap // 2, width, from_bottom - gap - y - gap // 2, data.customer,
+    if side:
+        c.qr("status_qr", c.width - m // 2 - side, y, data.status_url, module)
+    y = _caption(c, "caption.from", m, y, from_width, "DE / FROM")
+    draw_address(c, m, y + gap // 2, from_width, from_bottom - gap - y - gap // 2, data.customer,
                  SMALL, "customer")
     y = _hrule(c, "rule.to", from_bottom) + gap
     y = _caption(c, "caption.to", m, y, width, "A / TO")

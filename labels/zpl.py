@@ -49,6 +49,7 @@ MAX_DOTS = 32000  # largest coordinate ZPL accepts
 # line-break codes), < > (Code 128 invocation in barcodes), no controls.
 SAFE_CHARS = frozenset(string.ascii_letters + string.digits + " .,-/:'()&+#@!?*=%;")
 _FONT = re.compile(r"[A-Z0-9]")
+QR_SAFE = re.compile(r"[A-Za-z0-9:/._?&=%#+\-]{1,100}")  # no ^ or ~: they would be ZPL commands
 _ALIGN = frozenset("LCRJ")
 _CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
@@ -305,6 +306,12 @@ class ZplLabel:
             f"^BY{self._dots(module, 1)}{self._origin(x, y)}"
             f"^BCN,{self._dots(height, 1)},N,N,N^FD{data}^FS"
         )
+
+    def qr(self, x: int, y: int, data: str, magnification: int) -> None:
+        """QR code (model 2, error correction M, automatic mode) of a URL-safe ``data``."""
+        if not QR_SAFE.fullmatch(data):
+            raise ValueError(f"QR data must be URL characters without ^ or ~, got {data!r}")
+        self._fields.append(f"{self._origin(x, y)}^BQN,2,{magnification}^FDMA,{data}^FS")
 
     def box(self, x: int, y: int, w: int, h: int, thickness: int = 2) -> None:
         """Rectangle outline; thickness equal to the short side fills it."""

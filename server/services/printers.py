@@ -61,9 +61,11 @@ def reprint_label(uow: UnitOfWork, package_id: int, printer_id: int, by_user_id:
     return job_view(job)
 
 
-def print_return_label(uow: UnitOfWork, return_id: int, printer_id: int | None = None) -> dict:
-    """Queue a return's label (RMA barcode, order, customer, return address) for the returns
-    desk printer, or ``printer_id`` (commits). Returns the job's view."""
+def print_return_label(uow: UnitOfWork, return_id: int, printer_id: int | None = None,
+                       status_url: str = "") -> dict:
+    """Queue a return's label (RMA barcode, order, customer, return address, and a QR code of
+    ``status_url`` when given: the return's status page) for the returns desk printer, or
+    ``printer_id`` (commits). Returns the job's view."""
     session = uow.session
     case = session.get(Return, return_id) if isinstance(return_id, int) else None
     if case is None or not case.rma:
@@ -73,7 +75,7 @@ def print_return_label(uow: UnitOfWork, return_id: int, printer_id: int | None =
     customer = LabelAddress(name=address.name, line1=address.line1, line2=address.line2,
                             postal_code=address.postal_code, city=address.city, country=address.country)
     data = lambda: ReturnLabelData(rma=case.rma, order_ref=order.reference, customer=customer,  # noqa: E731
-                                   return_to=LabelAddress(**uow.settings.warehouse_address))
+                                   return_to=LabelAddress(**uow.settings.warehouse_address), status_url=status_url)
     zpl = _drawn(lambda: return_label(data(), dpi=printer.dpi, size=printer.media))
     job = _queue(uow, printer, zpl, kind="return", requested_by="system", return_id=case.id)
     uow.emit("return_label_queued", job_id=job.id, rma=case.rma, printer=printer.name)

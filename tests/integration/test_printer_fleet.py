@@ -218,11 +218,12 @@ def test_the_return_label_goes_to_the_returns_desk_printer(floor, zebras):
         uow.commit()
         return_id, rma = case.id, case.rma
     with floor.uow() as uow:
-        queued = print_return_label(uow, return_id)
+        queued = print_return_label(uow, return_id, status_url="https://colis.example.fr/track/abc")
     assert (queued["kind"], queued["printer"], queued["return_id"]) == ("return", "ZD-RET", return_id)
     assert deliver(floor, queued["job_id"])["status"] == "printed"
     label = zebras[2].wait_for_jobs(1)[0]
     assert rma.encode() in label and b"RETOUR / RETURN" in label and b"^PW1200" in label
+    assert b"^FDMA,https://colis.example.fr/track/abc^FS" in label  # the status page's QR code
 
 
 def test_bad_requests_are_refused_with_words_and_change_nothing(floor, zebras):
