@@ -54,6 +54,8 @@ class OpenOrder:
     # Orders it could not pass when moved up: the urgent ones and those due no later than it
     # (passing them would only make them late instead). None: the pace's urgent_ahead.
     ahead_if_moved: int | None = None
+    # The services it may be upgraded to (codes of the pace's services); empty: any of them.
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class FloorPace:
     policy: tuple[str, ...] = ACTIONS
     max_extra_cents: int = 500
     services: dict = field(default_factory=lambda: dict(SERVICES))
+    timezone: str = "Europe/Paris"  # the warehouse's: carriers' cut-offs are local times
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,9 @@ def _try(action: str, order: OpenOrder, pace: FloorPace, service: ServiceOption,
 
 def _upgrade(order: OpenOrder, pace: FloorPace, service: ServiceOption, expected: date) -> Decision | None:
     ready = ready_at(order, pace, order.ahead, order.released)
-    keeping = [other for other in pace.services.values()
+    offered = [pace.services[code] for code in order.choices if code in pace.services] if order.choices \
+        else list(pace.services.values())
+    keeping = [other for other in offered
                if other.code != service.code and other.cost_cents - service.cost_cents <= pace.max_extra_cents
                and arrives_on(ready, other) <= order.deliver_by]
     if not keeping:

@@ -12,15 +12,16 @@ message, once per new day). An order a supervisor has undone a decision on is le
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 
 from server.domain import promises as rules
 from server.domain.statuses import OrderStatus
 from server.models import Order, OrderPromise, PromiseDecision, Task
 from server.models._types import utcnow
+from server.services import promise_services as carriers
 from server.services.locking import lock_unreleased_pick_tasks
 from server.services.unit_of_work import UnitOfWork
 
@@ -45,12 +46,14 @@ class PassReport:
 
 
 def open_orders(session):
-    """(order id, service level, ship-by, deliver-by or None, pick priority or None, released) in queue order."""
+    """(order id, service level, ship-by, promised delivery day or None, pick priority or None, released,
+    carrier service or None) in queue order."""
     pick = select(Task.order_id, Task.priority, Task.released).where(
         Task.kind == "pick", Task.status == "open").subquery()
     return session.execute(
-        select(Order.id, Order.service_level, Order.promised_ship_by, OrderPromise.deliver_by,
-               pick.c.priority, pick.c.released)
+        select(Order.id, Order.service_level, Order.promised_ship_by,
+               func.coalesce(Order.promised_delivery_on, OrderPromise.deliver_by),
+               pick.c.priority, pick.c.released, Order.carrier_service)
         .outerjoin(pick, pick.c.order_id == Order.id)
         .outerjoin(OrderPromise, OrderPromise.order_id == Order.id)
         .where(Order.status.in_(WATCHED))
@@ -60,16 +63,18 @@ def open_orders(session):
 def watch(uow: UnitOfWork, pace: rules.FloorPace) -> PassReport:
     """One pass of the watcher (call inside ``with uow``; commit after)."""
     report = PassReport()
+    pace = replace(pace, services=carriers.options(pace.now, pace.timezone))
     rows = open_orders(uow.session).all()
     days = sorted({row[2] for row in rows})
     due = _Counts(len(days))   # orders ahead, by ship-by, that a moved-up order may not pass
     urgent, decisions, orders = 0, [], {}
-    for index, (order_id, level, ship_by, deliver_by, priority, released) in enumerate(rows):
+    for index, (order_id, level, ship_by, deliver_by, priority, released, routed) in enumerate(rows):
         report.watched += 1
         rank = bisect_right(days, ship_by)
-        order = rules.OpenOrder(order_id, level, ship_by, deliver_by or rules.default_deliver_by(ship_by, level),
+        service, choices = carriers.service_of(routed, level)
+        order = rules.OpenOrder(order_id, service, ship_by, deliver_by or rules.default_deliver_by(ship_by, level),
                                 priority, True if released is None else bool(released),
-                                index if priority is not None else 0, urgent + due.up_to(rank))
+                                index if priority is not None else 0, urgent + due.up_to(rank), choices)
         decision = rules.judge(order, pace)
         if decision is not None:
             decisions.append(decision)
@@ -80,6 +85,7 @@ def watch(uow: UnitOfWork, pace: rules.FloorPace) -> PassReport:
             urgent += 1
         else:
             due.add(rank)
+    decisions = carriers.reprice(uow.session, pace, decisions, orders)
     report.at_risk = len(decisions)
     if decisions:
         report.decisions = _record(uow, decisions, orders)
@@ -139,6 +145,9 @@ def _apply(uow: UnitOfWork, decision: rules.Decision, order: rules.OpenOrder, ro
             task.released = True
             task.order.status = OrderStatus.RELEASED
         uow.emit("tasks_waiting", kind="pick")
+    elif decision.action == "upgrade" and decision.service_level in carriers.CATALOGUE_CODES:
+        before, after = {"carrier_service": row.carrier_service}, {"carrier_service": decision.service_level}
+        row.carrier_service = decision.service_level
     elif decision.action == "upgrade":
         before, after = {"service_level": row.service_level}, {"service_level": decision.service_level}
         row.service_level = decision.service_level
@@ -182,7 +191,10 @@ def undo(uow: UnitOfWork, decision_id: int, *, actor: str) -> PromiseDecision:
     elif decision.action == "upgrade":
         if order.status in (OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
             raise UndoRefused(f"{order.reference} is {order.status}: its carrier is booked")
-        order.service_level = decision.before.get("service_level", order.service_level)
+        if "carrier_service" in decision.before:
+            order.carrier_service = decision.before["carrier_service"]
+        else:
+            order.service_level = decision.before.get("service_level", order.service_level)
     decision.undone_at, decision.undone_by = utcnow(), actor[:64]
     uow.emit("promise_decision_undone", order=order.reference, action=decision.action, decision=decision.id,
              actor=actor)
@@ -201,6 +213,8 @@ def expected_for_customer(session, order: Order, today: date) -> date:
     promise = session.get(OrderPromise, order.id)
     if promise is not None and promise.told_on is not None:
         return promise.told_on
+    if order.promised_delivery_on is not None:  # routing's promise (issue 14)
+        return order.promised_delivery_on
     if promise is not None and promise.deliver_by is not None:
         return promise.deliver_by
     return rules.default_deliver_by(order.promised_ship_by, order.service_level)
@@ -212,5 +226,6 @@ def pace_from_config(config, now) -> rules.FloorPace:
     if unknown:
         raise ValueError(f"PROMISE_POLICY: unknown action(s) {unknown}; one of {', '.join(rules.ACTIONS)}")
     return rules.FloorPace(now=now, orders_per_hour=float(config.get("PROMISE_ORDERS_PER_HOUR", 120)),
-                           policy=policy, max_extra_cents=int(config.get("PROMISE_MAX_EXTRA_CENTS", 500)))
+                           policy=policy, max_extra_cents=int(config.get("PROMISE_MAX_EXTRA_CENTS", 500)),
+                           timezone=str(config.get("TIMEZONE") or "Europe/Paris"))
 

@@ -133,3 +133,28 @@ def test_a_release_is_not_undone_and_a_bad_policy_is_refused(floor):
             promises.undo(uow, 999_999, actor="user:sophie")
     with pytest.raises(ValueError, match="unknown action"):
         promises.pace_from_config({"PROMISE_POLICY": ["teleport"]}, MONDAY_10)
+
+
+def test_a_routed_order_is_upgraded_within_its_carrier_catalogue_at_its_real_weight(floor):
+    """Issue 14's services: Colissimo Domicile's 16:00 Paris cut-off missed by half an hour, DPD
+    Predict (17:00, 2 days) keeps Wednesday for 0.50 € more at 300 g; Chronopost would cost 9.41 €."""
+    wednesday = MONDAY_10.date() + timedelta(days=2)
+    tuesday_16 = MONDAY_10.replace(hour=16) + timedelta(days=1)
+    ids = _floor_orders(floor, 56, late={n: {"priority": 0, "ship_by": tuesday_16 + timedelta(seconds=n)}
+                                         for n in range(56)})
+    with floor.uow() as uow:
+        for order in uow.session.scalars(select(Order).where(Order.id.in_(ids))):
+            order.carrier_service = "COLISSIMO_DOM"
+        uow.session.get(Order, ids[55]).promised_delivery_on = wednesday
+        uow.commit()
+    _pass(floor, max_extra_cents=500)  # ready 15:30 UTC: after 16:00 Paris (15:00 UTC)
+    assert [(order_id, action, cost) for order_id, action, cost, _ in _decisions(floor)] == [
+        (ids[55], "upgrade", 50)]
+    with floor.uow() as uow:
+        assert uow.session.get(Order, ids[55]).carrier_service == "DPD_PREDICT"
+        decision = uow.session.scalar(select(PromiseDecision))
+        assert decision.before == {"carrier_service": "COLISSIMO_DOM"}
+        promises.undo(uow, decision.id, actor="user:sophie")
+        uow.commit()
+    with floor.uow() as uow:
+        assert uow.session.get(Order, ids[55]).carrier_service == "COLISSIMO_DOM"
