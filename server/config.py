@@ -155,7 +155,7 @@ def defaults(instance_path: str) -> dict:
         # UPS Track Alert posts to /carriers/ups/track-alert with this credential (unset: off).
         "TRACKING_LAPOSTE_URL": "https://api.laposte.fr/suivi/v2",
         "TRACKING_LAPOSTE_KEY": None,
-        "TRACKING_POLLED_CARRIERS": ["DEMO", "COLISSIMO"],
+        "TRACKING_POLLED_CARRIERS": ["DEMO", "COLISSIMO", "CHRONOPOST"],  # La Poste's API covers all three
         "UPS_TRACK_ALERT_CREDENTIAL": None,
         # The promise watcher (every 5 minutes, or colis-server keep-promises): the floor's pace,
         # the actions tried in order (priority, release, upgrade) and the most an upgrade may cost.
