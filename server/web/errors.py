@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -27,10 +27,18 @@ def _page(code: int):
     return render_template("error.html", code=code, title_key=title, text_key=text), code
 
 
+def _problem(exc: HTTPException):
+    """An API client gets an RFC 9457 problem document, not a page (nor werkzeug's HTML)."""
+    if not request.path.startswith("/api/"):
+        return exc
+    body = {"type": "about:blank", "title": exc.name, "status": exc.code}
+    return jsonify(body), exc.code, {"Content-Type": "application/problem+json"}
+
+
 def init_app(app) -> None:
     def handle(exc: HTTPException):
         if not _wants_page():
-            return exc
+            return _problem(exc)
         return _page(exc.code)
 
     for code in (403, 404):
@@ -41,7 +49,7 @@ def init_app(app) -> None:
         if not isinstance(original, HTTPException):
             log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
         if not _wants_page():
-            return InternalServerError()
+            return _problem(InternalServerError())
         return _page(500)
 
     app.register_error_handler(500, server_error)

@@ -246,3 +246,17 @@ def test_the_operator_signed_in_at_a_station_is_shown_by_name(app, floor):
     assert station["operator"] == "Paul Martin"
     assert "Paul Martin" in web.get("/stations").get_data(as_text=True)
     assert "Paul Martin" in web.get("/stations/PACK-01").get_data(as_text=True)
+
+
+def test_a_page_that_fails_answers_our_500_page_in_the_readers_language_and_logs_it(app, floor, caplog):
+    def broken():
+        raise RuntimeError("a bug on a page")
+
+    app.add_url_rule("/broken-for-test", "broken_for_test", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error page, not the traceback
+    web = signed_in(app, floor, "sophie", "supervisor")
+    reply = web.get("/broken-for-test?lang=fr")
+    assert reply.status_code == 500 and "Erreur du serveur" in reply.get_data(as_text=True)
+    assert "a bug on a page" not in reply.get_data(as_text=True) and "a bug on a page" in caplog.text
+    api = web.get("/api/v1/nothing-here")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"  # an API client gets no page
