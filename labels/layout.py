@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from labels import fonts
 from labels.bars import bar_runs
-from labels.zpl import ZplLabel, code128_modules, gs1_128_data, validate_code128
+from labels.zpl import ZplLabel, code128_modules, gs1_128_data, qr_side, validate_code128
 
 __all__ = [
     "MAX_MODULE",
@@ -48,13 +48,6 @@ __all__ = [
 MM_PER_INCH = 25.4
 MIN_TEXT_MM = 2.5  # about 7 pt: the smallest text a label prints
 MAX_MODULE = 10  # ^BY accepts module widths of 1 to 10 dots
-# ^BQ at error correction M with at most 100 bytes (zpl.QR_SAFE) is version 6 or less: 41 modules.
-QR_MODULES = 41
-
-
-def qr_side(module: int) -> int:
-    """Dots a QR code takes, quiet zones (4 modules each side) included."""
-    return (QR_MODULES + 8) * module
 ELLIPSIS = "..."  # "…" (U+2026) is not in font 0's Latin-1 repertoire
 _SHRINK = 0.92
 _CONDENSE = (0.9, 0.8)
@@ -371,9 +364,8 @@ class Canvas:
 
     def qr(self, name: str, x: int, y: int, data: str, module: int) -> Box:
         """A QR code whose box, at (x, y), includes its 4-module quiet zone on every side."""
-        side = qr_side(module)
         self.zpl.qr(x + 4 * module, y + 4 * module, data, module)
-        box = Box(x, y, side, side)
+        box = Box(x, y, qr_side(module), qr_side(module))
         self._record(Placed("barcode", name, box))
         return box
 

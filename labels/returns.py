@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from labels.address import MEDIUM, SMALL, LabelAddress, draw_address, min_address_height
-from labels.layout import MAX_MODULE, Canvas, LabelSize, fit_text, label_size, qr_side
+from labels.layout import MAX_MODULE, Canvas, LabelSize, fit_text, label_size
 from labels.shipping import GAP, MARGIN, RULE, _caption, _checked, _hrule, _line
 from labels.text import LabelDataError, clean_text, printable
-from labels.zpl import DESIGN_DPI, QR_SAFE, code128_width, validate_code128
+from labels.zpl import DESIGN_DPI, QR_SAFE, code128_width, qr_side, validate_code128
 
 __all__ = ["ReturnLabelData", "return_label"]
 

@@ -50,6 +50,13 @@ MAX_DOTS = 32000  # largest coordinate ZPL accepts
 SAFE_CHARS = frozenset(string.ascii_letters + string.digits + " .,-/:'()&+#@!?*=%;")
 _FONT = re.compile(r"[A-Z0-9]")
 QR_SAFE = re.compile(r"[A-Za-z0-9:/._?&=%#+\-]{1,100}")  # no ^ or ~: they would be ZPL commands
+# ^BQ at error correction M with at most 100 bytes is version 6 or less: 41 modules.
+QR_MODULES = 41
+
+
+def qr_side(module: int) -> int:
+    """Dots a QR code takes, quiet zones (4 modules each side) included."""
+    return (QR_MODULES + 8) * module
 _ALIGN = frozenset("LCRJ")
 _CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
