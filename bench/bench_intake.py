@@ -2,6 +2,8 @@
 
 bare:      a Flask app with one POST route that reads the body and answers a small JSON: the
            least an HTTP webhook can cost in this process (Werkzeug's test client, no socket).
+durable:   the same route also INSERTs the body into a one-table database and commits (the
+           server's own engine settings): the least a webhook that keeps its delivery costs.
 answered:  ``POST /api/v1/webhooks/shopify/<shop>`` as Shopify sends it (signed body, headers):
            the signature checked, the raw delivery stored and committed, its job enqueued in the
            embedded queue (threads store, no worker running): what the platform waits for.
@@ -42,12 +44,22 @@ from tests.factories import add_item  # noqa: E402
 SECRET = "bench-" + "s" * 32
 
 
-def bare_app() -> Flask:
+def bare_app(engine=None) -> Flask:
+    """The floor: a POST read and answered; with ``engine``, the body kept by one INSERT + COMMIT."""
+    from sqlalchemy import text
+
     app = Flask("bare")
+    if engine is not None:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE bench_hook (id INTEGER PRIMARY KEY, body TEXT)"))
 
     @app.post("/hook")
     def hook():
         body = request.get_data()
+        if engine is not None:
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO bench_hook (id, body) VALUES (:id, :body)"),
+                                   {"id": time.time_ns() % 2**31, "body": body.decode()})
         return jsonify({"outcome": "ok", "bytes": len(body)})
 
     return app
@@ -116,7 +128,13 @@ def main() -> None:
     os.environ["COLIS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="colis-bench-intake-")
     with temporary_database(args.postgres) as url:
         migrate.upgrade(url)
+        from server.db import make_engine
+
         bare = post_all(bare_app().test_client(), "/hook", deliveries(["X", "Y", "Z"], args.orders, 0), signed=False)
+        engine = make_engine(url)
+        durable = post_all(bare_app(engine).test_client(), "/hook", deliveries(["X", "Y", "Z"], args.orders, 0),
+                           signed=False)
+        engine.dispose()
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "k" * 40, "QUEUE": "threads"})
         floor = app.extensions["colis"]
         skus = seed(app)
@@ -137,7 +155,9 @@ def main() -> None:
     where = "PostgreSQL" if args.postgres else "SQLite"
     print(f"Webhook intake on {where}, {args.orders} signed Shopify orders each (one process, 2 cores):")
     print(line("bare POST", bare))
-    print(line("answered", answered, bare))
+    print(line("durable", durable, bare))
+    print(line("answered", answered, bare) + f", {statistics.median(answered) / statistics.median(durable):.1f}× the "
+          "durable floor")
     print(f"  processed  {done / processed_s:8.0f} orders/s   ({done} of {args.orders} applied, routed and "
           f"allocated by 2 worker threads in {processed_s:.1f} s)")
     print(line("inline", inline, bare))
