@@ -96,7 +96,7 @@ def _recv_chunk(conn: socket.socket) -> bytes:
 
 
 class SerialPrinter:
-    """A Zebra on a serial port (or any pyserial URL); status via ~HS."""
+    """A Zebra on a serial port (or any pyserial URL); status via ~HS and ~HQES."""
 
     def __init__(self, url: str, baudrate: int = 9600, timeout: float = 3.0):
         self.url, self.baudrate, self.timeout = url, baudrate, timeout
@@ -120,16 +120,22 @@ class SerialPrinter:
             self._port = None
 
     def status(self) -> PrinterStatus:
+        return parse_host_status(self._ask(HOST_STATUS, read_host_status_reply))
+
+    def errors(self) -> tuple[str, ...]:
+        """~HQES: faults ~HS has no flag for (cutter, printhead too hot...)."""
+        return parse_error_status(self._ask(ERROR_STATUS, read_error_status_reply))
+
+    def _ask(self, request: bytes, read_reply) -> bytes:
         with self._lock:
             port = self._open()
             try:
                 port.reset_input_buffer()  # stale bytes would corrupt the reply
-                port.write(HOST_STATUS)
-                raw = read_host_status_reply(lambda: port.read(port.in_waiting or 1), self.timeout)
+                port.write(request)
+                return read_reply(lambda: port.read(port.in_waiting or 1), self.timeout)
             except (serial.SerialException, OSError) as exc:
                 self._drop_port()
                 raise PrinterOffline(f"{self.url}: {exc}") from exc
-        return parse_host_status(raw)
 
     def send(self, job: bytes) -> None:
         check_ready(self.status())

@@ -137,6 +137,7 @@ class PtyZebra:
         tty.setraw(self.slave)
         self.device = os.ttyname(self.slave)
         self.paper_out = False
+        self.faults: set[str] = set()
         self.received = bytearray()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -154,6 +155,10 @@ class PtyZebra:
                 self.received = self.received.replace(b"~HS", b"")
                 fake.paper_out = self.paper_out
                 os.write(self.master, fake.host_status_reply())
+            if b"~HQES" in self.received:
+                self.received = self.received.replace(b"~HQES", b"")
+                fake.faults = self.faults
+                os.write(self.master, fake.error_status_reply())
 
     def close(self):
         self._stop.set()
@@ -204,3 +209,14 @@ def test_the_station_refuses_a_label_to_a_printer_with_a_fault_only_hqes_names(z
     zebra.faults = set()
     assert print_label(TcpPrinter("127.0.0.1", zebra.port, timeout=1), "^XA^FDx^FS^XZ")[:2] == (True, "")
     assert zebra.wait_for_jobs(1) == [b"^XA^FDx^FS^XZ"]
+
+
+def test_serial_printer_reads_hqes_faults(serial_zebra):
+    printer = SerialPrinter(serial_zebra.device, baudrate=115200)
+    try:
+        assert printer.errors() == ()
+        serial_zebra.faults = {"head_too_hot"}
+        assert printer.errors() == ("head_too_hot",)
+        assert printer.status().ready  # ~HS has no flag for it: that is why ~HQES is asked
+    finally:
+        printer.close()
