@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
+from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -51,11 +52,12 @@ class SmtpMailer:
 
 
 class RecordingSms:
-    """An SMS adapter that records what it would send (to, text, message id)."""
+    """An SMS adapter that records what it would send (to, text, message id): the last
+    ``keep`` of them, so a long-running server does not grow with every parcel."""
 
-    def __init__(self):
+    def __init__(self, keep: int = 1000):
         self._lock = threading.Lock()
-        self.sent: list[tuple[str, str, str]] = []
+        self.sent: deque[tuple[str, str, str]] = deque(maxlen=keep)
 
     def send(self, row: Notification, message_id: str) -> None:
         if not row.recipient.strip():
