@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from server.domain.scenarios import counting
+from server.domain.scenarios import picking
 from server.extensions import socketio
 from server.models import AuditEvent, ScanEvent, Station, Stock
 from server.services import effects, operator
@@ -60,10 +60,10 @@ def test_a_scan_breaking_a_check_is_refused_recorded_with_why_and_the_next_scan_
 def test_a_bug_inside_a_scenario_handler_becomes_a_refused_scan(floor, order_ready, monkeypatch):
     request_task(floor, order_ready["pick"])
 
-    def crash(lines, code):
+    def crash(lines, code, **rules):
         raise ZeroDivisionError("a bug in the rules")
 
-    monkeypatch.setattr(counting, "check_item", crash)
+    monkeypatch.setattr(picking, "check_scan", crash)  # the pick scenario's rule (domain/pick_rules.py)
     scan_id = str(uuid.uuid4())
     reply = scan(floor, order_ready["pick"], order_ready["mug"].gtin, scan_id)
     assert reply["message"]["code"] == "scan_failed" and reply["task"]["progress"]["done"] == 0
@@ -212,10 +212,10 @@ def test_a_first_scan_that_fails_still_leaves_the_station_its_session(floor, ord
     saves the session, so the next scan finds the station where the screen shows it."""
     from server.models import StationSession
 
-    def crash(lines, code):
+    def crash(lines, code, **rules):
         raise ZeroDivisionError("a bug in the rules")
 
-    monkeypatch.setattr(counting, "check_item", crash)
+    monkeypatch.setattr(picking, "check_scan", crash)
     with floor.uow() as uow:  # the picker's very first request: no session row yet
         from server.services import dispatch
         dispatch.request_task(uow, uow.session.get(Station, order_ready["pick"]))
