@@ -44,6 +44,27 @@ def find_for_desk(session, text: str, items: tuple[str, ...] = ()) -> Return | N
     return expected[0] if expected else (found[-1] if found else None)
 
 
+def search(session, text: str, limit: int = 100) -> list[Return]:
+    """The returns list's search box: as the desk reads the text, except that a name lists every
+    return of the customers it names (any status), newest first."""
+    key = lookup_key(text)
+    if key is None:
+        return []
+    if key.kind != "name":
+        return list(reversed(find_returns(session, key)))[:limit]
+    word = _like_word(key.value)
+    pairs = (select(Return.id, Customer.name).join(Order, Return.order_id == Order.id)
+             .join(Customer, Order.customer_id == Customer.id).where(Customer.name.ilike(f"%{word}%"))
+             .order_by(Return.id.desc()).limit(MAX_CANDIDATES))
+    ids = [return_id for return_id, name in session.execute(pairs) if name_matches(key.value, name)][:limit]
+    return list(reversed(list(session.scalars(_returns().where(Return.id.in_(ids)))))) if ids else []
+
+
+def _like_word(name: str) -> str:
+    """The longest word typed, as written, safe inside a LIKE pattern."""
+    return max(name.split(), key=len).replace("\\", "").replace("%", "").replace("_", "")
+
+
 def _returns():
     return (select(Return).options(selectinload(Return.lines).joinedload(ReturnLine.order_line)
                                    .joinedload(OrderLine.product))
@@ -69,8 +90,7 @@ def _by_items_and_name(session, name: str, items: tuple[str, ...]) -> list[Retur
             select(ReturnLine.return_id).join(OrderLine, ReturnLine.order_line_id == OrderLine.id)
             .join(Product, OrderLine.product_id == Product.id).where(Product.gtin.in_(_gtin_forms({gtin})))))
     if not wanted:
-        word = max(name.split(), key=len).replace("\\", "").replace("%", "").replace("_", "")
-        pairs = pairs.where(Customer.name.ilike(f"%{word}%"))
+        pairs = pairs.where(Customer.name.ilike(f"%{_like_word(name)}%"))
     ids = [return_id for return_id, customer in session.execute(pairs.limit(MAX_CANDIDATES))
            if name_matches(name, customer)][:MAX_NAME_MATCHES]
     if not ids or (not wanted and len(ids) != 1):

@@ -19,9 +19,8 @@ from server.models import Order, Return
 from server.models._types import utcnow
 from server.services import refunds, return_labels, return_stats, returns
 from server.services.refunds import RefundRefused, find_return
-from server.services.return_desk import find_returns
+from server.services.return_desk import search
 from server.services.screens import desk_view
-from server.domain.returns import lookup_key
 from server.web.access import RETURNS, SUPERVISING, roles
 from wire import texts
 
@@ -61,8 +60,7 @@ def index():
     with _floor().uow() as uow:
         session = uow.session
         if query:
-            key = lookup_key(query)
-            listed = list(reversed(find_returns(session, key)))[:MAX_LISTED] if key else []
+            listed = search(session, query, MAX_LISTED)
         else:
             listed = list(session.scalars(select(Return).order_by(Return.id.desc()).limit(MAX_LISTED)))
         waiting = refunds.waiting_for_approval(session)

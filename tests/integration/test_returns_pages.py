@@ -117,6 +117,8 @@ def test_the_list_finds_a_return_by_tracking_number_and_the_clerk_lands_on_it(ap
     clerk = signed_in(app, floor, "claire", "returns_clerk")
     assert rma.encode() in clerk.get(f"/returns?q={shipped['tracking']}").data
     assert rma.encode() not in clerk.get("/returns?q=6A99999999999").data
+    assert rma.encode() in clerk.get("/returns?q=L'Héritier").data  # a name lists that customer's returns
+    assert rma.encode() not in clerk.get("/returns?q=Martin").data
     with app.test_request_context():
         from server.web.access import landing_for
         assert landing_for("returns_clerk") == "/returns"
