@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from server.feed import who
 from server.i18n import current_locale, t
 from server.models import Order, Package, PrintJob, Printer, Return, Station
 from server.services import printers as fleet
@@ -137,7 +138,8 @@ def _job_row(session, job: PrintJob, names: dict, codes: dict, locale: str) -> d
     else:
         where = f"{texts.text('web.fleet.station_prefix', locale)} {codes.get(job.station_id, '?')}"
     return {"id": job.id, "what": _what(session, job, locale), "where": where,
-            "who": job.requested_by or "–", "when": job.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "who": who(job.requested_by, locale) if job.requested_by else "–",
+            "when": job.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             "status": texts.text(f"web.fleet.job.{job.status}", locale), "failed": job.status == "failed",
             "attempts": job.attempts, "why": _why(job, locale), "can_reprint": bool(job.package_id or job.return_id),
             "can_cancel": job.printer_id is not None and job.status in ("queued", "failed")}

@@ -22,7 +22,8 @@ def test_the_page_shows_states_and_history_in_words_and_reprints(app, floor, zeb
     web = signed_in(app, floor, "claire", "supervisor")
     page = web.get("/printers?lang=fr").get_data(as_text=True)
     assert "Imprimantes" in page and "ZD-PACK" in page and "PACK-F1" in page and "ZD-SPARE" in page
-    assert "plus de papier" in page and "non imprimée" in page and order_ref in page and "user:sophie" in page
+    assert "plus de papier" in page and "non imprimée" in page and order_ref in page and ">sophie<" in page
+    assert "user:" not in page
     assert "paper_out" not in page and "printer_offline" not in page  # codes never reach the screen
     english = web.get("/printers?lang=en").get_data(as_text=True)
     assert "out of paper" in english and "not printed" in english and "Recent print jobs" in english
