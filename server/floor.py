@@ -11,8 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from server.broadcast import FloorBroadcaster
 from server.db import make_engine, make_session_factory
-from server.services.floor import floor_snapshot
-from server.services.floor_stats import throughput
+from server.services.floor import floor_snapshot, slow_figures
 from server.services.unit_of_work import FloorSettings, UnitOfWork
 
 
@@ -31,8 +30,9 @@ class Floor:
     settings: FloorSettings
     broadcaster: FloorBroadcaster | None = field(default=None)
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
-    # The throughput charts scan two days of scans: computed at most this often and shared by
-    # every snapshot meanwhile (the page adds the live events to the current hour in between).
+    # The throughput charts scan two days of scans; returns and low stock change over minutes:
+    # counted at most this often and shared by every snapshot meanwhile (the page adds the live
+    # events to the current hour in between).
     charts_every: float = 15.0
     _charts: tuple[float, dict] | None = field(default=None, repr=False)
     _charts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -58,22 +58,22 @@ class Floor:
 
     def snapshot(self, fresh_charts: bool = False) -> dict:
         """The floor as the dashboard draws it; ``fresh_charts`` (a page just connected) recounts
-        the throughput instead of using the one computed less than ``charts_every`` ago."""
+        the slow figures instead of using those counted less than ``charts_every`` ago."""
         with self.session_factory() as session:
             snapshot = floor_snapshot(session, self.timezone)
-            snapshot["throughput"] = self._throughput(session, fresh_charts)
+            snapshot.update(self._slow_figures(session, fresh_charts))
             return snapshot
 
-    def _throughput(self, session, fresh: bool) -> dict:
+    def _slow_figures(self, session, fresh: bool) -> dict:
         now = time.monotonic()
         with self._charts_lock:
             cached = self._charts
         if cached is not None and not fresh and now - cached[0] < self.charts_every:
             return cached[1]
-        charts = throughput(session, self.timezone)
+        figures = slow_figures(session, self.timezone)
         with self._charts_lock:
-            self._charts = (now, charts)
-        return charts
+            self._charts = (now, figures)
+        return figures
 
     def close(self) -> None:
         if self.broadcaster:

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from server.models import Order, Package, Return, ScanEvent, Station, Task
+from server.models import Package, ScanEvent, Station, Task
 from server.models._types import utcnow
 from server.models.orders import OrderHold
 from server.services import floor_stats as stats
@@ -27,20 +27,27 @@ def floor_snapshot(session, tz=None) -> dict:
         select(Task.kind, Task.status, func.count()).where(Task.status.in_(("open", "assigned")))
         .group_by(Task.kind, Task.status)).all()}
     late = figures["late"]
-    reasons = dict(session.execute(select(Return.reason, func.count()).group_by(Return.reason)).all())
     operators = stats.operators_signed_in(session)
     stations = [{"code": s.code, "role": s.role, "online": s.online, "active": s.active,
                  "printer": s.printer_status or {}, "devices": s.device_status or {},
                  "operator": operators.get(s.id),
                  "last_seen": s.last_seen_at.isoformat() if s.last_seen_at else None}
                 for s in session.scalars(select(Station).order_by(Station.code))]
-    return {"orders": orders, "tasks": tasks, "late": late, "return_reasons": reasons,
+    return {"orders": orders, "tasks": tasks, "late": late,
             "stations": stations, "backlog": sum(orders.get(s, 0) for s in OPEN_ORDER_STATES),
             "rates": _rates(session), "at": utcnow().isoformat(),
             # issue 9: the supervisor's floor (server/services/floor_stats.py)
             "channels": figures["channels"], "cutoffs": figures["cutoffs"],
-            "returns": stats.returns_by_reason(session), "low_stock": stats.low_stock(session),
             "on_hold": session.scalar(select(func.count()).select_from(OrderHold))}
+
+
+def slow_figures(session, tz) -> dict:
+    """What changes over minutes, not seconds: throughput per hour, returns by reason and value,
+    low-stock alerts (server/floor.py counts them at most every ``charts_every`` seconds)."""
+    returns = stats.returns_by_reason(session)
+    return {"throughput": stats.throughput(session, tz), "returns": returns,
+            "return_reasons": {row["reason"]: row["count"] for row in returns},
+            "low_stock": stats.low_stock(session)}
 
 
 def _rates(session) -> dict:
