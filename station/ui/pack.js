@@ -36,7 +36,7 @@
       return key;
     });
     const more = make("button", { type: "button", id: "parcels-key" },
-                      `${K["action.parcels"]} (${K.parcels} : ${pack.parcels || 1})`);
+                      `${K["action.parcels"]} (${K.parcels} ${pack.parcels || 1})`);
     more.dataset.count = (pack.parcels || 1) + 1;  // an order too big for one box: n of m labels
     return make("div", { id: "boxes", className: "row" }, keys, more);
   }
@@ -69,7 +69,7 @@
 
   function nextScan(K, screen) {
     const next = screen.pack && screen.pack.next;
-    return next ? `${K.next_scan} : ${K[`next.${next}`] || next}` : "";
+    return next ? `${K.next_scan} ${K[`next.${next}`] || next}` : "";  // the colon is the language's
   }
 
   function operatorWords(K, screen) {

@@ -274,7 +274,7 @@ function drawBench(screen) {
   const message = screen.message;
   if (message && message.level === "error") lastError = message.text;
   $("last-error").hidden = !lastError || (message && message.level === "error");
-  $("last-error").textContent = lastError ? `${K.last_error} : ${lastError}` : "";
+  $("last-error").textContent = lastError ? `${K.last_error} ${lastError}` : "";
   $("queued").hidden = !!screen.offline || !screen.waiting_scans;
   $("queued").textContent = fill(K.queued, { n: screen.waiting_scans || 0 });
   const pack = $("pack");
