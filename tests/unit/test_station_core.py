@@ -627,3 +627,19 @@ def test_the_station_imports_nothing_from_the_server():
             "print(sorted(m for m in sys.modules if m == 'server' or m.startswith('server.')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_reprint_key_prints_the_last_label_again_once_it_shipped(make_core, link, printer):
+    job = {"job_id": 6, "kind": "shipping", "zpl": "^XA^FDCO-0000012^FS^XZ"}
+    link.replies["hello"] = lambda p: screen("print_label", print=[job], scenario="pack")
+    link.replies["print_result"] = lambda p: screen("idle", ok("printed"), scenario="pack")
+    core = make_core()
+    link.wait_calls("print_result", 1)
+    view = wait_screen(core, lambda v: v["state"] == "idle" and v.get("last_label"))
+    assert view["print"] == []  # nothing pending any more: the key reprints the label kept here
+    core.reprint()
+    deadline = time.monotonic() + WAIT
+    while len(printer.jobs) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert printer.jobs == [b"^XA^FDCO-0000012^FS^XZ"] * 2
+    assert len(link.events("print_result")) == 1  # the server has nothing to record: shipped already
