@@ -12,7 +12,9 @@ measured in the same run.
      station     station/labelprinter.print_label: the station's ~HS + send + its answer
      fleet       a supervisor's reprint: label drawn for the printer, job committed (SQLite),
                  the spooler's claim, ~HS, ~HQES, send, ~HS until printed, result committed
-   The scan's own round trip to the server is bench_scan.py's (add its p50 for a pack scan).
+     scan to printed  a packer's last scan through the server's use case (verify, close the
+                 parcel, book the carrier, draw the label, commit; SQLite), then the station's
+                 print_label to the fake Zebra: all but the Socket.IO hop (bench_scan.py's echo)
 Prints, asserts nothing.
 
     python bench/bench_labels.py [--labels 2000] [--prints 200]
@@ -146,6 +148,53 @@ def fleet_path(fake, count: int):
     return reprint, app
 
 
+def scan_to_printed(app, fake, count: int) -> list[float]:
+    """ms from a packer's last scan (the server's whole use case: verify, close the parcel, book,
+    draw the label, commit) to the fake Zebra holding the label, printed by the station's code."""
+    import uuid
+    from datetime import datetime, timezone
+
+    from server.models import Station
+    from server.services import dispatch, printing, scans
+    from server.services.allocation import allocate_order
+    from station.drivers import TcpPrinter
+    from station.labelprinter import print_label
+    from tests.factories import add_item, add_order, add_station
+
+    floor = app.extensions["colis"]
+    with floor.uow() as uow:
+        picker, packer = (add_station(uow, f"{role.upper()}-B", role)[0] for role in ("pick", "pack"))
+        uow.commit()
+
+    def scan(station_id: int, code: str) -> dict:
+        cmd = scans.ScanCommand(str(uuid.uuid4()), code, None, datetime.now(timezone.utc))
+        with floor.uow() as uow:
+            return scans.record_scan(uow, uow.session.get(Station, station_id), cmd)
+
+    def task(station_id: int) -> None:
+        with floor.uow() as uow:
+            dispatch.request_task(uow, uow.session.get(Station, station_id))
+
+    driver, samples = TcpPrinter("127.0.0.1", fake.port, timeout=2), []
+    for i in range(count):
+        with floor.uow() as uow:
+            item = add_item(uow, f"Article {i}")
+            allocate_order(uow, add_order(uow, [(item, 1)], name=recipient(i).name).id)
+            uow.commit()
+        task(picker)
+        scan(picker, item.gtin)
+        task(packer)
+        expected = len(fake.jobs) + 1
+        started = time.perf_counter()
+        reply = scan(packer, item.gtin)  # the parcel's last unit: the label is due
+        printed, _reason, _status = print_label(driver, reply["print"][0]["zpl"])
+        fake.wait_for_jobs(expected, timeout=10)
+        samples.append((time.perf_counter() - started) * 1000)
+        with floor.uow() as uow:
+            printing.confirm_print(uow, uow.session.get(Station, packer), reply["print"][0]["job_id"], printed)
+    return samples
+
+
 def printing(count: int) -> None:
     from station.drivers import TcpPrinter
     from station.drivers.simulated import FakeZebraPrinter
@@ -164,12 +213,13 @@ def printing(count: int) -> None:
         for send in runs.values():  # warm-up: connections, imports, the first SQLite pages
             timed(send, fake, 5)
         results = {name: timed(send, fake, count) for name, send in runs.items()}
+        results["scan to printed (SQLite)"] = scan_to_printed(app, fake, min(count, 100))
         app.extensions["colis"].close()
     floor = statistics.median(results["bare send (floor)"])
     print(f"\nLabel bytes to a fake Zebra on TCP ({count} each; ms until the printer holds the label):")
     for name, samples in results.items():
         p50 = statistics.median(samples)
-        print(f"  {name:22s} p50 {p50:7.2f}  p99 {percentile(samples, 99):7.2f}  ({p50 / floor:5.1f}x the floor)")
+        print(f"  {name:26s} p50 {p50:7.2f}  p99 {percentile(samples, 99):7.2f}  ({p50 / floor:5.1f}x the floor)")
 
 
 def main() -> None:
