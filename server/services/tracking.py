@@ -92,7 +92,9 @@ def _settle(uow: UnitOfWork, package: Package, before: rules.ParcelState, after:
     common = {"order": order.reference, "package": package.id, "tracking": package.tracking_number,
               "carrier": package.carrier}
     if after.status != before.status and after.status in STATE_EVENTS:
-        uow.emit(STATE_EVENTS[after.status], at=after.status_at.isoformat(), **common)
+        # "carrier": the customer's "delayed" message says the carrier could not deliver.
+        why = {"reason": "carrier"} if after.status == rules.DELIVERY_FAILED else {}
+        uow.emit(STATE_EVENTS[after.status], at=after.status_at.isoformat(), **common, **why)
     if after.delivered_at is not None and package.delivered_at != after.delivered_at:
         package.status, package.delivered_at = PackageStatus.DELIVERED, after.delivered_at
         uow.session.flush()

@@ -228,3 +228,21 @@ def test_the_return_label_link_in_the_message_opens_the_pdf_and_only_when_signed
     pdf = web.get(link)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     assert web.get(link.replace(".pdf", "x.pdf")).status_code == 404
+
+
+def test_a_failed_delivery_tells_the_customer_the_carrier_could_not_deliver(mail_app, smtp):
+    inbox, port, controller = smtp
+    controller.start()
+    app = mail_app(port)
+    floor = app.extensions["colis"]
+    with floor.uow() as uow:
+        order, (package,) = shipped_order(uow, locale="fr")
+        reference, number = order.reference, package.tracking_number
+        uow.commit()
+    for _ in range(2):  # the carrier's repeat tells nothing more
+        with floor.uow() as uow:
+            tracking.apply_events(uow, "laposte", rules.parse_laposte(laposte_answer(number, [("ND1", T0)])), "poll")
+            uow.commit()
+    (message,) = inbox.all()
+    assert message["Subject"] == f"Commande {reference} : nouvelle date de livraison"
+    assert "Le transporteur n'a pas pu livrer votre commande" in message.get_body(("plain",)).get_content()
