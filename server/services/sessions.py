@@ -204,8 +204,11 @@ class DbFacts(PackFacts):
         line = self.db.get(TaskLine, line_id)
         if line is None:
             return 0
-        free = select(func.sum(Stock.on_hand - Stock.reserved)).where(Stock.product_id == line.product_id,
-                                                                     Stock.bin_id != line.bin_id)
+        # Bins of the task's warehouse only, as the short pick's re-allocation (short_picks.py).
+        free = (select(func.sum(Stock.on_hand - Stock.reserved)).join(Bin, Bin.id == Stock.bin_id)
+                .where(Stock.product_id == line.product_id, Stock.bin_id != line.bin_id,
+                       Bin.warehouse_id == select(Task.warehouse_id).where(Task.id == line.task_id)
+                       .scalar_subquery()))
         return int(self.db.scalar(free) or 0)
 
     @cached_property

@@ -8,8 +8,8 @@ In the transaction of the picker's key (the pick scenario's ``short_pick`` effec
    so no other order is allocated units the picker could not find.
 2. The bin gets a cycle count (server/services/counting.py), unless one is open already: the
    count says what the bin really holds and corrects on hand, audited.
-3. The missing units are re-allocated from the product's other bins (fullest first) as new
-   lines of the same task, walked in route order, so the picker is sent there; if the other
+3. The missing units are re-allocated from the product's other bins in the task's warehouse
+   (fullest first) as new lines of the same task, walked in route order, so the picker is sent there; if the other
    bins do not hold them all, nothing is re-allocated (a parcel leaves complete or not at all)
    and the order stops short (status ``short``, ``short_reason``): the picker finishes the rest
    and the tote goes to the supervisor instead of packing.
@@ -22,7 +22,7 @@ from server.domain.statuses import OrderStatus
 from server.models import Bin, Station, Stock, Task, TaskLine
 from server.services import counting
 from server.services import stock as stock_levels
-from server.services.locking import lock_stock_for
+from server.services.locking import lock_stock_by_warehouse
 from server.services.unit_of_work import UnitOfWork
 
 REASON_TEXT = {"empty": "bin empty", "short": "not enough in the bin", "damaged": "units damaged"}
@@ -37,7 +37,9 @@ def short_pick(uow: UnitOfWork, station: Station, *, task_id: int, line_id: int,
     missing = 0 if line is None else line.quantity - line.done_qty
     if missing <= 0:
         raise LookupError(f"line {line_id} of task {task_id} has nothing left to pick")
-    rows = lock_stock_for(db, [line.product_id])
+    # The same warehouse's bins only: the picker walks this floor, not another site's.
+    rows = [row for row, where in lock_stock_by_warehouse(db, [line.product_id])
+            if where == task.warehouse_id or row.bin_id == line.bin_id]
     here = next(row for row in rows if row.bin_id == line.bin_id)
     here.on_hand -= missing
     here.reserved -= missing

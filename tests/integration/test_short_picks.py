@@ -146,3 +146,29 @@ def test_a_second_short_of_the_same_bin_does_not_open_a_second_count(floor):
         assert [row.short_qty for row in uow.session.scalars(select(TaskLine).join(Task)
                                                              .where(Task.kind == "pick"))] == [2, 2]
     assert stock_by_bin(floor, lamp) == {"A-01-01-1": (0, 0)}
+
+
+def test_units_in_another_warehouse_are_not_walked_to(floor):
+    """Issue 14's warehouses: a short is re-allocated from the task's own warehouse only; stock
+    in another site does not count (and the picker's screen says the order stops short)."""
+    from server.models.warehouses import Warehouse
+
+    with floor.uow() as uow:
+        paris = Warehouse(code="PARIS-N", name="Paris Nord")
+        uow.session.add(paris)
+        uow.session.flush()
+        lamp = add_item(uow, "Lampe", on_hand=4, bin_code="A-01-01-1")
+        add_bin(uow, lamp, "C-04-10-2", 9)
+        uow.session.get(Bin, uow.session.scalar(select(Bin.id).where(Bin.code == "C-04-10-2"))).warehouse_id = paris.id
+        order = add_order(uow, [(lamp, 2)])
+        order.warehouse_id = 1  # routed to the main site: allocated from its bins
+        allocate_order(uow, order.id)
+        picker = add_station(uow, "PICK-01", "pick")[0]
+        uow.commit()
+    screen = claim(floor, picker)
+    assert screen["task"]["next"]["bin"] == "A-01-01-1"
+    after = key(floor, picker, Action.SHORT, line_id=screen["task"]["next"]["id"], reason="empty")
+    assert (after["state"], after["message"]["code"]) == ("idle", "pick_done_short")
+    assert stock_by_bin(floor, lamp) == {"A-01-01-1": (2, 0), "C-04-10-2": (9, 0)}
+    with floor.uow() as uow:
+        assert uow.session.get(Order, order.id).status == "short"
