@@ -56,6 +56,8 @@ KIOSK = {**_both("kiosk", {
     "refund_estimate": ("estimation avant contrôle", "estimate before inspection"),
     "refund_recorded": ("Remboursement enregistré", "Refund recorded"),
     "received_by": ("reçu par {who} le {when}", "received by {who} on {when}"),
+    "note": ("Note sur l'article (facultatif)", "Note on the item (optional)"),
+    "extra_reason": ("Pourquoi cet article est-il revenu ?", "Why did this item come back?"),
 }), **_both("kiosk.grade", GRADES), **_both("kiosk.refund_status", REFUND_STATUSES),
     **_both("kiosk.return_status", RETURN_STATUSES)}
 
@@ -88,6 +90,7 @@ WEB = {**_both("web.ret", {
     "nothing_found": ("Aucun retour trouvé", "No return found"),
     "only_supervisors": ("Seul un superviseur approuve un remboursement", "Only a supervisor approves a refund"),
     "refused": ("Refusé : {why}", "Refused: {why}"),
+    "note": ("Note", "Note"),
     # the customers' self-service page
     "self_title": ("Retourner un article", "Return an item"),
     "self_intro": ("Saisissez votre numéro de commande et le code postal de livraison ou votre e-mail.",

@@ -122,9 +122,10 @@ def finish_inspection(uow: UnitOfWork, return_id: int, *, actor: str, role: str 
 
 
 def grade_at_desk(uow: UnitOfWork, station: Station, *, return_id: int, line_id: int, grade: str,
-                  location: str | None = None) -> None:
-    """The station's effect: a unit graded at the returns desk (scenarios/returns.py)."""
-    grade_unit(uow, return_id, line_id, grade, actor=f"station:{station.code}", location=location)
+                  location: str | None = None, note: str = "") -> None:
+    """The station's effect: a unit graded at the returns desk (scenarios/returns.py), with the
+    clerk's note when one was typed."""
+    grade_unit(uow, return_id, line_id, grade, actor=f"station:{station.code}", location=location, note=note)
 
 
 def finish_at_desk(uow: UnitOfWork, station: Station, *, return_id: int) -> None:

@@ -158,7 +158,7 @@ def rma_view(case: Return, seen: dict | None = None) -> dict:
     lines = [{"id": line.id, "sku": line.order_line.product.sku, "name": line.order_line.product.name,
               "gtin": line.order_line.product.gtin, "quantity": line.quantity,
               "unit_price_cents": line.order_line.unit_price_cents, "reason": line.reason, "grade": line.grade,
-              "location": line.location, "extra": line.extra,
+              "location": line.location, "extra": line.extra, "note": line.note or "",
               "seen": line.quantity if line.grade not in (None, "missing") else int(seen.get(str(line.id), 0))}
              for line in case.lines]
     return {

@@ -26,10 +26,11 @@ from labels.gs1 import is_valid_gtin
 from labels.preview import barcode_svg
 from wire.contract import PRINTER_PROBLEMS, SHORT_REASONS, Action
 from wire.texts import DEFAULT_LOCALE, section
+from wire.texts_returns import REASONS as RETURN_REASONS
 
 UI_DIR = os.path.dirname(os.path.abspath(__file__))
 STATIC_FILES = {"station.js": "text/javascript", "wedge.js": "text/javascript", "pack.js": "text/javascript",
-                "station.css": "text/css"}
+                "returns.js": "text/javascript", "station.css": "text/css"}
 # Keyboard-wedge scanners (wedge.js, docs/drivers.md): a burst of keys this fast is a scan; GS1's
 # GS arrives as this key chord (Ctrl+], the ASCII control-key convention most scanners follow).
 HAND_OVER_REASONS = ("damaged", "missing", "wrong_item", "other")  # server/domain/packing.py PackPolicy
@@ -96,9 +97,11 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
                                          "hand_over_reasons": HAND_OVER_REASONS,
                                          # the pick screen's keys (issue 6): multiples typed, a bin short
                                          "quantity": Action.QUANTITY, "short": Action.SHORT,
-                                         "short_reasons": SHORT_REASONS})
+                                         "short_reasons": SHORT_REASONS,
+                                         # an extra item at the returns desk: the RMA's reasons
+                                         "extra": Action.EXTRA, "return_reasons": list(RETURN_REASONS)})
 
-    @app.get("/<any(station.js, wedge.js, pack.js, station.css):name>")
+    @app.get("/<any(station.js, wedge.js, pack.js, returns.js, station.css):name>")
     def static_file(name):
         response = send_from_directory(UI_DIR, name, mimetype=STATIC_FILES[name])
         response.cache_control.no_cache = True  # a kiosk never restarts its browser

@@ -363,6 +363,7 @@ function draw(screen) {
   const rma = $("rma");
   rma.replaceChildren(...(screen.rma ? drawRma(screen.rma) : []));
   rma.hidden = !screen.rma;
+  window.ColisReturns.drawNote(screen.rma);
   drawActions(screen);
 }
 
@@ -402,13 +403,22 @@ $("actions").addEventListener("click", (event) => {
     const reasons = $("hand-over");
     reasons.replaceChildren(...window.ColisPack.handOver(K, CONTRACT.hand_over_reasons || []));
     reasons.hidden = !reasons.hidden;
-  } else post("/action", { name });
+  } else if (name === CONTRACT.extra) {  // why it came back first (returns.js)
+    button.disabled = false;
+    window.ColisReturns.toggleExtraReasons(K, CONTRACT.return_reasons || []);
+  } else post("/action", window.ColisReturns.gradeBody(name));
 });
 $("hand-over").addEventListener("click", (event) => {
   const key = event.target.closest("button.reason-key");
   if (!key) return;
   $("hand-over").hidden = true;
   post("/action", { name: "hand_over", params: { reason: key.dataset.reason } });
+});
+$("extra-reasons").addEventListener("click", (event) => {
+  const key = event.target.closest("button.extra-reason");
+  if (!key) return;
+  $("extra-reasons").hidden = true;
+  post("/action", { name: CONTRACT.extra, params: { reason: key.dataset.reason } });
 });
 $("pack").addEventListener("click", (event) => {
   const boxKey = event.target.closest("button.box-key");

@@ -52,3 +52,42 @@ def test_the_refund_recorded_shows_its_status(kiosk):
     core.draw(ScreenState.RETURN_INSPECT, rma=recorded, actions=["done"])
     expect(page.locator("#rma-refund")).to_contain_text(text("kiosk.refund_status.awaiting_approval", locale))
     expect(page.locator("#rma-refund")).to_contain_text(text("kiosk.refund_recorded", locale))
+
+
+def _sent(page, core, name):
+    for _ in range(100):  # the key's POST reaches the station's core
+        if name in core.actions:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{name} never reached the core: {core.actions}")
+
+
+def test_a_note_typed_on_the_unit_in_hand_goes_with_its_grade(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    core.draw(ScreenState.RETURN_INSPECT, rma={**GRADED, "put": None}, actions=["resellable", "damaged", "done"])
+    note = page.get_by_label(text("kiosk.note", locale))
+    expect(note).to_be_visible()
+    note.fill("  rayure sur le pied  ")
+    page.get_by_role("button", name=text("kiosk.action.damaged", locale)).click()
+    _sent(page, core, "damaged")
+    assert core.action_params == [{"note": "rayure sur le pied"}]
+    core.draw(ScreenState.RETURN_INSPECT, rma={**GRADED, "unit": None, "put": None}, actions=["done"])
+    expect(page.locator("#rma-note")).to_be_hidden()  # no unit in hand: nothing to note
+
+
+def test_an_extra_item_is_accepted_with_the_reason_chosen(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    core.draw(ScreenState.RETURN_INSPECT, rma={**GRADED, "unit": None, "put": None},
+              actions=["resellable", "damaged", "extra", "done"])
+    page.get_by_role("button", name=text("kiosk.action.extra", locale)).click()
+    reasons = page.locator("#extra-reasons")
+    expect(reasons).to_contain_text(text("kiosk.extra_reason", locale))
+    assert reasons.locator("button").count() == 7  # the RMA's reasons, all of them
+    reasons.get_by_role("button", name=text("kiosk.reason.wrong_item", locale)).click()
+    _sent(page, core, "extra")
+    assert core.action_params == [{"reason": "wrong_item"}]
+    expect(reasons).to_be_hidden()

@@ -147,3 +147,20 @@ def test_the_orders_page_opens_a_return_for_that_order(app, floor, shipped):
     page = boss.get(f"/orders/{shipped['reference']}?lang=en")
     assert page.status_code == 200
     assert f'href="/returns/new?order={shipped["reference"]}" id="open-return"'.encode() in page.data
+
+
+def test_a_note_given_at_the_desk_is_kept_and_shown_on_the_returns_page(app, floor, shipped):
+    from types import SimpleNamespace
+
+    with floor.uow() as uow:
+        rma = open_rma(uow, shipped, [("lamp", 1, "damaged")])
+        case = uow.session.scalars(select(Return).where(Return.rma == rma)).one()
+        case.status = "received"
+        uow.session.flush()
+        desk = SimpleNamespace(code="RET-01")  # the effect reads only the station's code
+        returns.grade_at_desk(uow, desk, return_id=case.id, line_id=case.lines[0].id, grade="damaged",
+                              note="<b>pied cassé</b>")
+        uow.commit()
+        assert case.lines[0].note == "<b>pied cassé</b>" and case.lines[0].graded_by == "station:RET-01"
+    page = signed_in(app, floor, "claire", "returns_clerk").get(f"/returns/{rma}?lang=en")
+    assert page.status_code == 200 and b"&lt;b&gt;pied cass\xc3\xa9&lt;/b&gt;" in page.data and b"<b>pied" not in page.data

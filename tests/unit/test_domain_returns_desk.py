@@ -70,14 +70,15 @@ def test_a_resellable_unit_goes_to_the_bin_shown_and_only_that_bin():
     unit = INSPECT.handle(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), scan(LAMP), floor)
     assert unit.context == {"return_id": 4, "unit": 51} and unit.say.key == "return_grade_it"
     put = INSPECT.handle(then(unit), Input.action(Action.RESELLABLE), floor)
-    assert put.context["put"] == {"line_id": 51, "bin": "A-01-02-1"} and put.effects == ()
+    assert put.context["put"] == {"line_id": 51, "bin": "A-01-02-1", "note": ""} and put.effects == ()
     assert INSPECT.handle(then(put), scan(MUG), floor).say.key == "return_put_first"
     wrong = INSPECT.handle(then(put), scan("B-09-09-1"), floor)
     assert wrong.say.key == "return_wrong_bin" and wrong.effects == ()
     stored = INSPECT.handle(then(put), scan("A-01-02-1"), floor)
     assert stored.outcome == "restocked" and stored.context == {"return_id": 4}
     assert [(e.kind, dict(e.params)) for e in stored.effects] == [
-        ("grade_return_unit", {"return_id": 4, "line_id": 51, "grade": "resellable", "location": "A-01-02-1"})]
+        ("grade_return_unit", {"return_id": 4, "line_id": 51, "grade": "resellable", "location": "A-01-02-1",
+                               "note": ""})]
 
 
 def test_a_damaged_unit_is_quarantined_at_once():
@@ -85,7 +86,20 @@ def test_a_damaged_unit_is_quarantined_at_once():
     unit = INSPECT.handle(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), scan(LAMP), floor)
     damaged = INSPECT.handle(then(unit), Input.action(Action.DAMAGED), floor)
     assert damaged.outcome == "quarantined"
-    assert [dict(e.params) for e in damaged.effects] == [{"return_id": 4, "line_id": 51, "grade": "damaged"}]
+    assert [dict(e.params) for e in damaged.effects] == [{"return_id": 4, "line_id": 51, "grade": "damaged",
+                                                          "note": ""}]
+
+
+def test_a_note_typed_with_the_grade_is_kept_with_the_unit():
+    floor = received()
+    unit = INSPECT.handle(at(INSPECT, ScreenState.RETURN_INSPECT, return_id=4), scan(LAMP), floor)
+    damaged = INSPECT.handle(then(unit), Input.action(Action.DAMAGED, note="  pied\n cassé  "), floor)
+    assert damaged.effects[0].params["note"] == "pied cassé"  # one line, spaces folded
+    put = INSPECT.handle(then(unit), Input.action(Action.RESELLABLE, note="x" * 300), floor)
+    stored = INSPECT.handle(then(put), scan("A-01-02-1"), floor)  # the note waits with the bin
+    assert stored.effects[0].params["note"] == "x" * 200
+    odd = INSPECT.handle(then(unit), Input.action(Action.DAMAGED, note=12), floor)
+    assert odd.effects[0].params["note"] == ""  # not text: no note, the grade still counts
 
 
 def test_a_grade_key_without_a_unit_in_hand_is_refused():

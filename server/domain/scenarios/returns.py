@@ -28,6 +28,7 @@ INSPECTING = f"{INSPECT.name}:{S.RETURN_INSPECT}"
 RECEIVING = f"{RECEIVE.name}:{S.RETURN_SCAN}"
 LOOKUP_KINDS = (CodeKind.RMA, CodeKind.PARCEL, CodeKind.UNKNOWN)
 MAX_ITEMS = 20  # items scanned to find a parcel with no paperwork
+NOTE_CHARS = 200  # return_lines.note
 
 
 @RECEIVE.on(S.RETURN_SCAN, Trigger.SCAN, to=(S.RETURN_SCAN, INSPECTING))
@@ -102,7 +103,7 @@ def _restock(session: Session, case: ReturnFacts, put: dict, bin_code: str) -> S
         return Step(session.state, session.context, error("return_wrong_bin", bin=put["bin"]), outcome="wrong_bin")
     line = case.line(put["line_id"])
     grade = Effect("grade_return_unit", {"return_id": case.id, "line_id": put["line_id"], "grade": "resellable",
-                                          "location": bin_code})
+                                          "location": bin_code, "note": _note(put)})
     return Step(session.state, {"return_id": case.id}, ok("return_restocked", name=line.name if line else "",
                                                           bin=bin_code), (grade,), outcome="restocked")
 
@@ -127,13 +128,15 @@ def grade_or_finish(session: Session, given: Input, facts) -> Step:
     if line is None or line.grade is not None or case.status != "received":
         return Step(session.state, session.context, error("return_scan_item_first"), outcome="no_unit")
     if given.name == Action.DAMAGED:
-        grade = Effect("grade_return_unit", {"return_id": case.id, "line_id": line.line_id, "grade": "damaged"})
+        grade = Effect("grade_return_unit", {"return_id": case.id, "line_id": line.line_id, "grade": "damaged",
+                                              "note": _note(given.params)})
         return Step(session.state, {"return_id": case.id}, ok("return_quarantined", name=line.name), (grade,),
                     outcome="quarantined")
     bin_code = facts.restock_bin(case.id, line.line_id)
     if bin_code is None:
         return Step(session.state, session.context, error("return_no_bin", name=line.name), outcome="no_bin")
-    context = {"return_id": case.id, "put": {"line_id": line.line_id, "bin": bin_code}}
+    # The note typed with Resellable waits with the bin: it is kept when the bin is scanned.
+    context = {"return_id": case.id, "put": {"line_id": line.line_id, "bin": bin_code, "note": _note(given.params)}}
     return Step(session.state, context, info("return_put_in_bin", name=line.name, bin=bin_code), outcome="put_in_bin")
 
 
@@ -148,6 +151,12 @@ def _accept_extra(session: Session, case: ReturnFacts, given: Input) -> Step:
     extra = Effect("add_extra_unit", {"return_id": case.id, "gtin": stranger, "reason": reason})
     return Step(session.state, {"return_id": case.id}, ok("return_extra_accepted"), (extra,),
                 outcome="extra_accepted")
+
+
+def _note(params) -> str:
+    """The clerk's note on the unit in hand (what is wrong with it), trimmed; anything else: none."""
+    note = params.get("note") if isinstance(params, dict) else None
+    return " ".join(note.split())[:NOTE_CHARS] if isinstance(note, str) else ""
 
 
 def _items(context) -> list[str]:
