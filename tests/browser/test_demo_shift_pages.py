@@ -164,6 +164,9 @@ def test_no_rendered_page_of_a_demo_shift_shows_an_internal_code(browser, shift,
                  "/stations/RET-01", "/users", *[f"/orders/{ref}" for ref in refs]]:
         page.goto(f"{url}{path}")
         assert page.locator("main").count() == 1, path
+        if path in ("/orders", "/stations") or path == f"/orders/{refs[-1]}":
+            name = "order" if path.startswith("/orders/") else path.strip("/")
+            page.screenshot(path=str(_screens_dir() / f"{name}-{locale}.png"), full_page=True)
         # Raw barcodes a station read are data, shown in <code>: not a code of ours.
         pages[path] = page.evaluate("""() => { const main = document.querySelector('main').cloneNode(true);
             main.querySelectorAll('code').forEach(c => c.remove()); return main.innerText; }""")
