@@ -1,0 +1,114 @@
+"""The station's devices beside the scanner: labels printed from the server's screens, the
+printer's and the serial scanner's state on the kiosk. Part of ``StationCore`` (core.py): the
+same worker thread runs it, so a label prints in the order its screen came.
+"""
+from __future__ import annotations
+
+import time
+
+from station.drivers import PrinterStatus
+from station.labelprinter import print_label, read_status, status_payload
+from station.link import ServerUnavailable
+from wire.contract import MAX_PRINT_ERROR_CHARS, ClientEvent, ErrorCode
+from wire.payloads import PrintResultPayload
+
+
+class DevicesMixin:
+    def _on_reprint(self) -> None:
+        if not self._last_reply.get("print") and self._last_label:
+            # Nothing waiting: the last label again (torn, smudged). Printed here only: the
+            # parcel was shipped with the first, the server has nothing to record.
+            return self._print({"zpl": self._last_label})
+        jobs = {job.get("job_id") for job in self._last_reply.get("print") or []}
+        self._printed_unreported -= jobs  # the operator wants paper, not a replayed report
+        self._apply(self._last_reply, new_message=False)
+        self._request_task_if_idle()
+
+
+    # --- screens and labels ------------------------------------------------------------
+
+    def _apply(self, reply: dict, new_message: bool = True) -> None:
+        """Draw `reply`, print its jobs and draw each print_result answer.
+
+        Each job is tried at most once per application, so a job that keeps
+        failing (paper out) waits for the reprint key instead of looping.
+        """
+        tried: set = set()
+        while reply is not None:
+            self._last_reply = reply
+            self.board.show(reply, new_message)
+            if self._scale is not None:
+                self._scale.on_screen(reply)
+            new_message = True
+            job = next((j for j in reply.get("print") or [] if j.get("job_id") not in tried), None)
+            if job is None:
+                return
+            tried.add(job.get("job_id"))
+            reply = self._print_and_report(job)
+
+    def _print_and_report(self, job: dict) -> dict | None:
+        job_id = job.get("job_id")
+        if job_id in self._printed_unreported:
+            ok, error = True, ""  # printed before an outage: report it, do not print twice
+        else:
+            ok, error = self._print(job)
+        if ok:
+            self._printed_unreported.add(job_id)
+            if job.get("kind") == "shipping":
+                self._last_label = str(job.get("zpl", ""))
+                self.board.set(last_label=True)
+        try:
+            reply = self._call(ClientEvent.PRINT_RESULT, PrintResultPayload(job_id, ok, error).to_wire())
+        except ServerUnavailable:
+            return self._go_offline()
+        self._printed_unreported.discard(job_id)
+        if _error_of(reply):
+            return self._show_server_error(_error_of(reply))
+        return reply
+
+    def _print(self, job: dict) -> tuple[bool, str]:
+        printed, reason, status = print_label(self.printer, str(job.get("zpl", "")))
+        if status is not None:
+            self._inbox.put(("printer_status", status))  # the kiosk and dashboard see it at once
+        return printed, reason
+
+    # --- scanner status ---------------------------------------------------------------
+
+    def _on_scanner_status(self, status) -> None:
+        """The kiosk shows the serial scanner's state with its port (station-side only)."""
+        self.board.set(scanner={"connected": bool(status.connected), "port": status.port,
+                                "detail": str(status.detail or "")[:MAX_PRINT_ERROR_CHARS]})
+
+    # --- printer status ---------------------------------------------------------------
+
+    def _watch_printer(self) -> None:
+        # Its own thread: a dead TCP printer takes seconds to time out, and
+        # scans must not wait behind that.
+        while not self._stop.is_set():
+            self._inbox.put(("printer_status", read_status(self.printer)))
+            self._stop.wait(self.printer_poll)
+
+    def _on_printer_status(self, status: PrinterStatus) -> None:
+        payload = status_payload(status)
+        if payload != self.board.get("printer"):
+            self.board.set(printer=payload)
+        self._send_printer_status()
+
+    def _send_printer_status(self, force: bool = False) -> None:
+        current, (sent, sent_at) = self.board.get("printer"), self._printer_sent
+        due = force or current != sent or time.monotonic() - sent_at >= self.printer_report
+        if current is None or not due or not self._synced:
+            return
+        try:
+            self.link.call(ClientEvent.PRINTER_STATUS, current, self.ack_timeout)
+        except ServerUnavailable:
+            return  # sent again after the next hello
+        self._printer_sent = (current, time.monotonic())
+
+
+def _error_of(reply) -> dict | None:
+    """The error of an `{"error": {...}}` answer (never drawn as a screen), or None."""
+    error = reply.get("error") if isinstance(reply, dict) else None
+    if error is None:
+        return None
+    return error if isinstance(error, dict) else {"code": ErrorCode.SERVER_ERROR, "text": str(error)}
