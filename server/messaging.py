@@ -62,7 +62,7 @@ class RecordingSms:
     def send(self, row: Notification, message_id: str) -> None:
         if not row.recipient.strip():
             raise ChannelError("no phone number", permanent=True)
-        body = text(f"mail.{row.kind}.sms", row.locale, **_params(row), link=status_url(row.order_id))
+        body = text(f"mail.{row.kind}.sms", row.locale, **_params(row), link=status_url(row.order_id, row.locale))
         with self._lock:
             self.sent.append((row.recipient, body, message_id))
 
@@ -80,18 +80,20 @@ def channels(app) -> dict:
     return found
 
 
-def status_url(order_id: int | None) -> str:
+def status_url(order_id: int | None, locale: str | None = None) -> str:
+    """The status page's signed link; opened in the customer's language (``?lang=``)."""
     base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    lang = f"?lang={locale}" if locale in ("fr", "en") else ""
     if order_id is None:
-        return f"{base}/track"
-    return f"{base}/track/{status_token(current_app.config['SECRET_KEY'], order_id)}"
+        return f"{base}/track{lang}"
+    return f"{base}/track/{status_token(current_app.config['SECRET_KEY'], order_id)}{lang}"
 
 
 def compose_email(row: Notification, message_id: str) -> EmailMessage:
     config, locale, params = current_app.config, row.locale, _params(row)
     base = str(config.get("PUBLIC_URL") or "").rstrip("/")
     body_key = f"mail.{row.kind}.body_carrier" if row.context.get("reason") == "carrier" else f"mail.{row.kind}.body"
-    links = [{"text": text("mail.follow", locale), "url": status_url(row.order_id)}]
+    links = [{"text": text("mail.follow", locale), "url": status_url(row.order_id, locale)}]
     if row.kind == "shipped" and params["tracking"]:
         template = CARRIER_LINKS.get(str(row.context.get("carrier", "")).upper(), LAPOSTE_LINK)
         links.append({"text": text("mail.shipped.carrier_link", locale), "url": template.format(**params)})

@@ -140,7 +140,8 @@ def test_each_event_sends_one_message_in_the_customers_language(mail_app, smtp):
     shipped = next(m for m in received if m["Subject"] == f"Commande {references['fr']} expédiée")
     assert shipped["List-Unsubscribe"] is None and "Suivre ma commande" in shipped.get_body(("plain",)).get_content()
     link = next(line for line in shipped.get_body(("plain",)).get_content().splitlines() if "/track/" in line)
-    token = link.rsplit("/track/", 1)[1].strip()
+    token, _, query = link.rsplit("/track/", 1)[1].strip().partition("?")
+    assert query == "lang=fr"  # the page opens in the customer's language
     assert order_from_token(app.config["SECRET_KEY"], token, 3600) is not None
     sms: RecordingSms = app.extensions["colis_sms"]
     assert len(sms.sent) == 2 and "est livrée aujourd'hui" in sms.sent[0][1] + sms.sent[1][1]
