@@ -98,7 +98,10 @@ def sentence(event: dict, locale: str) -> str:
 
 
 def link(event: dict) -> str | None:
-    """Where a click on the line goes: the order it concerns, else the station."""
+    """Where a click on the line goes: the order it concerns, else the station; a refund waiting
+    for a supervisor goes to its return, where it is approved or rejected (issue 8)."""
+    if event.get("type") == "refund_awaiting_approval" and event.get("rma"):
+        return f"/returns/{event['rma']}"
     if event.get("order"):
         return f"/orders/{event['order']}"
     if event.get("station"):
@@ -124,8 +127,11 @@ def describe(event: dict, at: datetime | None = None) -> dict | None:
     moment = at or datetime.now(timezone.utc)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return {"type": event.get("type"), "level": level, "href": link(event), "at": moment.isoformat(),
+    line = {"type": event.get("type"), "level": level, "href": link(event), "at": moment.isoformat(),
             "text": {locale: sentence(shown, locale) for locale in texts.LOCALES}}
+    if event.get("type") == "refund_awaiting_approval" and event.get("rma"):
+        line["approve"] = f"/returns/{event['rma']}/approve"  # the feed's Approve key posts there
+    return line
 
 
 def recent(session, limit: int = HISTORY) -> list[dict]:

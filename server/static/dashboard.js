@@ -52,8 +52,19 @@
     const body = line.href ? Object.assign(document.createElement("a"), {href: line.href}) : document.createElement("span");
     body.textContent = text;
     li.append(time, " ", body);
+    if (line.approve) li.append(" ", approveForm(line.approve));
     if (atTop) feed.prepend(li); else feed.append(li);
     while (feed.children.length > MAX_FEED) feed.lastChild.remove();
+  }
+
+  // A refund waiting for a supervisor (issue 8): Approve posts to the return's approve route
+  // with the page's CSRF token (the sign-out form's); approving twice answers the same refund.
+  function approveForm(action) {
+    const form = Object.assign(document.createElement("form"), {method: "post", action, className: "inline"});
+    const token = document.querySelector("input[name=csrf_token]");
+    form.append(Object.assign(document.createElement("input"), {type: "hidden", name: "csrf_token", value: token ? token.value : ""}),
+                Object.assign(document.createElement("button"), {type: "submit", className: "approve", textContent: web["ret.approve"]}));
+    return form;
   }
 
   function printerText(p) {
