@@ -21,7 +21,7 @@ from server.models import Notification
 from server.services import returns, tracking
 from server.services.status_links import order_from_token
 from tests.customer_kit import laposte_answer, shipped_order
-from tests.processes import wait_for
+from tests.processes import REDIS_URL, require_redis, wait_for
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 
@@ -176,10 +176,17 @@ def test_an_unsubscribed_customer_still_gets_the_essential_messages_only(mail_ap
     assert statuses == {"shipped": "sent", "delivered": "suppressed"}
 
 
-def test_while_the_smtp_server_is_down_messages_wait_and_go_out_once_when_it_is_back(mail_app, smtp):
+@pytest.mark.parametrize("store", ["threads", "redis"])
+def test_while_the_smtp_server_is_down_messages_wait_and_go_out_once_when_it_is_back(mail_app, smtp, store):
+    """Consumer threads on the embedded queue file, or on Redis (where `colis-server worker`
+    processes take the jobs): the same jobs, retried by their own schedule."""
     inbox, port, controller = smtp
-    app = mail_app(port, TESTING=False, QUEUE="threads", QUEUE_NAME=f"notify-{uuid.uuid4().hex[:8]}",
-                   NOTIFY_RETRY_BASE_SECONDS=0.2, NOTIFY_RETRY_MAX_SECONDS=1.0, NOTIFY_ATTEMPTS=100)
+    redis = {}
+    if store == "redis":
+        require_redis()
+        redis = {"REDIS_URL": REDIS_URL}
+    app = mail_app(port, TESTING=False, QUEUE=store, QUEUE_NAME=f"notify-{uuid.uuid4().hex[:8]}",
+                   NOTIFY_RETRY_BASE_SECONDS=0.2, NOTIFY_RETRY_MAX_SECONDS=1.0, NOTIFY_ATTEMPTS=100, **redis)
     floor = app.extensions["colis"]
     workers = queue.start_in_process(app, workers=2)
     try:
@@ -207,6 +214,8 @@ def test_while_the_smtp_server_is_down_messages_wait_and_go_out_once_when_it_is_
         assert len({m["Message-ID"] for m in received}) == 16
     finally:
         workers.stop()
+        if store == "redis":
+            queue.huey.storage.flush_all()
 
 
 def test_the_return_label_link_in_the_message_opens_the_pdf_and_only_when_signed(mail_app, smtp):
