@@ -5,7 +5,10 @@ engine), and a cProfile of the scans grouped by who spends the time (SQLAlchemy 
 SQLAlchemy Core, the database driver, Colis code, the rest). A replayed scan (same uuid) is
 measured too. Prints figures; asserts nothing.
 
-    python bench/profile_scan.py [--scans 300] [--postgres postgresql+psycopg://127.0.0.1/test] [--top 15]
+    python bench/profile_scan.py [--scans 300] [--postgres postgresql+psycopg://127.0.0.1/test] [--top 15] [--lot]
+
+``--lot`` then scans a GS1-128 code naming a lot and an expiry (issue 6: one more INSERT,
+picked_lots) instead of the plain EAN, on a fresh database, so the two compare in one run.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import sys
 import time
 import uuid
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import event
@@ -42,7 +45,7 @@ def area_of(filename: str, function: str) -> str:
     return "other (stdlib, builtins)"
 
 
-def run(url: str, count: int, top: int) -> None:
+def run(url: str, count: int, top: int, lot: bool = False) -> None:
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     floor = app.extensions["colis"]
@@ -53,9 +56,12 @@ def run(url: str, count: int, top: int) -> None:
         station_id = uow.session.query(Station.id).filter_by(code="PICK-B").scalar()
         dispatch.request_task(uow, uow.session.get(Station, station_id))
 
+    code, symbology = (f"01{gtin.zfill(14)}10LOT-BENCH\x1d17{date.today().year % 100 + 1:02d}1231", "]C1") \
+        if lot else (gtin, "]E0")
+
     def scan(scan_uuid: str) -> dict:
         with floor.uow() as uow:
-            cmd = scans.ScanCommand(scan_uuid, gtin, "]E0", datetime.now(timezone.utc))
+            cmd = scans.ScanCommand(scan_uuid, code, symbology, datetime.now(timezone.utc))
             return scans.record_scan(uow, sessions.load_station(uow.session, station_id), cmd)
 
     for _ in range(10):  # warm caches (compiled statements, imports)
@@ -88,7 +94,7 @@ def run(url: str, count: int, top: int) -> None:
     floor.close()
 
     backend = url.split(":", 1)[0]
-    print(f"database: {backend}; {count} scans in-process (no socket)")
+    print(f"database: {backend}; {count} scans in-process (no socket){'; GS1-128 with lot and expiry' if lot else ''}")
     print(f"  scan      wall p50 {statistics.median(walls):5.2f} ms  cpu mean {statistics.mean(cpus):5.2f} ms  "
           f"statements {per_scan:.1f} (incl. BEGIN/COMMIT where the driver sends them)")
     print(f"  replayed  wall p50 {statistics.median(replay_walls):5.2f} ms  statements {per_replay:.1f}")
@@ -115,9 +121,13 @@ def main() -> None:
     parser.add_argument("--scans", type=int, default=300)
     parser.add_argument("--postgres", metavar="ADMIN_URL", default=None)
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
+    parser.add_argument("--lot", action="store_true", help="then the same with a GS1-128 code naming a lot")
     args = parser.parse_args()
     with temporary_database(args.postgres) as url:
         run(url, args.scans, args.top)
+    if args.lot:
+        with temporary_database(args.postgres) as url:
+            run(url, args.scans, args.top, lot=True)
 
 
 if __name__ == "__main__":
