@@ -63,7 +63,8 @@ def short_pick(uow: UnitOfWork, station: Station, *, task_id: int, line_id: int,
 def _plan_elsewhere(rows: list[Stock], here: Stock, missing: int) -> list[tuple[Stock, int]]:
     """The other bins' free units covering ``missing``, fullest bin first; [] if they cannot."""
     plan, wanted = [], missing
-    for row in sorted((row for row in rows if row is not here), key=lambda row: (-(row.on_hand - row.reserved), row.id)):
+    others = (row for row in rows if row is not here)
+    for row in sorted(others, key=lambda row: (-(row.on_hand - row.reserved), row.id)):
         take = min(wanted, row.on_hand - row.reserved)
         if take > 0:
             plan.append((row, take))
@@ -88,7 +89,8 @@ def _reallocate(task: Task, line: TaskLine, plan: list[tuple[Stock, int]], layou
 
 def _stop_short(task: Task, line: TaskLine, missing: int, reason: str) -> None:
     order = task.order
-    why = f"{line.product.sku}: {missing} missing in {line.bin.code} ({REASON_TEXT.get(reason, reason)}), none elsewhere"
+    said = REASON_TEXT.get(reason, reason)
+    why = f"{line.product.sku}: {missing} missing in {line.bin.code} ({said}), none elsewhere"
     order.short_reason = why[:200] if not order.short_reason else f"{order.short_reason}; {why}"[:200]
     order.status = OrderStatus.SHORT
 

@@ -184,7 +184,8 @@ class FloorStock(RuleBasedStateMachine):
                 .join(Task, Task.id == TaskLine.task_id)
                 .where(Task.kind == "pick", Task.status.in_(("open", "assigned")))
                 .group_by(TaskLine.product_id, TaskLine.bin_id)))
-            for product, bin_id, reserved in uow.session.execute(select(Stock.product_id, Stock.bin_id, Stock.reserved)):
+            rows = uow.session.execute(select(Stock.product_id, Stock.bin_id, Stock.reserved))
+            for product, bin_id, reserved in rows:
                 assert reserved == held.get((product, bin_id), 0), (product, bin_id, reserved, held)
 
     @invariant()
