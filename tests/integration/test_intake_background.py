@@ -67,3 +67,19 @@ def test_a_stored_delivery_applied_twice_changes_nothing_the_second_time(threade
 def _order_status(floor) -> str | None:
     with floor.session_factory() as session:
         return session.scalar(select(Order.status))
+
+
+def test_a_delivery_whose_job_never_ran_is_applied_by_a_replay(threaded_app):
+    """The queue lost the job (a store wiped, a crash before the enqueue): the stored delivery
+    is still there, ``queued``, and a replay applies it once."""
+    from server.services.intake.webhooks import replay_delivery
+
+    floor = threaded_app.extensions["colis"]
+    add_product(floor, "IPOD2008PINK")
+    assert shopify_post(threaded_app.test_client(), shopify_variant(), webhook_id="w-3").json["outcome"] == "queued"
+    with floor.session_factory() as session:
+        pk = session.scalars(select(Delivery.id)).one()
+    with threaded_app.app_context():
+        assert replay_delivery(floor, pk).outcome == "created"
+        assert replay_delivery(floor, pk).outcome == "unchanged"
+    assert count(floor, Order) == 1

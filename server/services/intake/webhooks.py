@@ -166,7 +166,12 @@ def _kept_headers(headers) -> dict:
 
 
 def replay_delivery(floor, delivery_pk: int, ship_within: timedelta = SHIP_WITHIN) -> Receipt:
-    """Apply a stored delivery again (after a missing product was added): same rules, newest wins."""
+    """Apply a stored delivery again (after a missing product was added): same rules, newest wins.
+    A delivery whose job never ran (still ``queued``) is applied as its job would."""
+    with floor.session_factory() as session:
+        outcome = session.scalar(select(Delivery.outcome).where(Delivery.id == delivery_pk))
+    if outcome == QUEUED:
+        return apply_delivery(floor, delivery_pk, ship_within)
     with floor.uow() as uow:
         delivery = uow.session.get(Delivery, delivery_pk)
         if delivery is None:
