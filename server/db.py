@@ -60,6 +60,10 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
         # PostgreSQL (the orders search, server/services/order_pages.py).
         dbapi_connection.create_function("lower", 1, lambda text: text.lower() if isinstance(text, str) else text,
                                          deterministic=True)
+        # A name compared without case or accents in SQL too (services/name_folding.py).
+        from server.services.name_folding import SQLITE_FUNCTION, sqlite_fold
+
+        dbapi_connection.create_function(SQLITE_FUNCTION, 1, sqlite_fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from server.domain.returns import LookupKey, lookup_key, name_matches
+from server.domain.returns import LookupKey, fold, lookup_key, name_matches
 from server.domain.scanning import gtin14
 from server.models import Customer, Order, OrderLine, Package, Product, Return, ReturnLine
+from server.services.name_folding import folded
 
 OPEN_FIRST = ("authorized", "received")
 MAX_NAME_MATCHES = 50
@@ -52,17 +53,18 @@ def search(session, text: str, limit: int = 100) -> list[Return]:
         return []
     if key.kind != "name":
         return list(reversed(find_returns(session, key)))[:limit]
-    word = _like_word(key.value)
     pairs = (select(Return.id, Customer.name).join(Order, Return.order_id == Order.id)
-             .join(Customer, Order.customer_id == Customer.id).where(Customer.name.ilike(f"%{word}%"))
+             .join(Customer, Order.customer_id == Customer.id).where(_name_holds(key.value))
              .order_by(Return.id.desc()).limit(MAX_CANDIDATES))
     ids = [return_id for return_id, name in session.execute(pairs) if name_matches(key.value, name)][:limit]
     return list(reversed(list(session.scalars(_returns().where(Return.id.in_(ids)))))) if ids else []
 
 
-def _like_word(name: str) -> str:
-    """The longest word typed, as written, safe inside a LIKE pattern."""
-    return max(name.split(), key=len).replace("\\", "").replace("%", "").replace("_", "")
+def _name_holds(name: str):
+    """The customer's name, folded in SQL, holds the longest word typed, folded (case and accents
+    ignored on both databases); the Python comparison after checks every word."""
+    word = max(fold(name).split(), key=len).replace("\\", "").replace("%", "").replace("_", "")
+    return folded(Customer.name).like(f"%{word}%")
 
 
 def _returns():
@@ -78,7 +80,7 @@ def _of_order(session, order_id: int) -> list[Return]:
 def _by_items_and_name(session, name: str, items: tuple[str, ...]) -> list[Return]:
     """Returns still expected whose lines hold every scanned item and whose customer's name
     holds every word typed (case and accents folded). Without items, only a name that names one
-    return alone, narrowed in SQL by its longest word as written.
+    return alone, narrowed in SQL by its longest word folded (services/name_folding.py).
 
     Two steps: (return id, customer name) pairs only, the names compared here; then the few
     returns that match are loaded whole (loading every candidate's lines cost 5x more)."""
@@ -90,7 +92,7 @@ def _by_items_and_name(session, name: str, items: tuple[str, ...]) -> list[Retur
             select(ReturnLine.return_id).join(OrderLine, ReturnLine.order_line_id == OrderLine.id)
             .join(Product, OrderLine.product_id == Product.id).where(Product.gtin.in_(_gtin_forms({gtin})))))
     if not wanted:
-        pairs = pairs.where(Customer.name.ilike(f"%{_like_word(name)}%"))
+        pairs = pairs.where(_name_holds(name))
     ids = [return_id for return_id, customer in session.execute(pairs.limit(MAX_CANDIDATES))
            if name_matches(name, customer)][:MAX_NAME_MATCHES]
     if not ids or (not wanted and len(ids) != 1):

@@ -51,6 +51,24 @@ def test_the_desk_finds_the_parcel_by_every_key(floor, parcel):
         assert lookup(floor, nothing) is None, nothing
 
 
+def test_a_name_typed_alone_matches_without_case_or_accents(floor, parcel):
+    from server.services.return_desk import search
+
+    with floor.uow() as uow:  # one parcel still expected for this customer; the fixture's was received
+        expected = open_rma(uow, shipped_order(uow, name="Zoé L'Héritier-Ñúñez"), [("lamp", 1, "late")])
+        other = open_rma(uow, shipped_order(uow, name="Hélène Çelik"), [("mug", 1, "late")])
+        uow.commit()
+    for typed in ("heritier", "HÉRITIER", "Heritier", "zoe l'heritier", "NUNEZ", "ñúñez", "  ZOÉ   nunez "):
+        assert lookup(floor, typed) == expected, typed
+    for typed in ("helene celik", "ÇELIK", "HELENE"):
+        assert lookup(floor, typed) == other, typed
+    assert lookup(floor, "heritier celik") is None  # every word must be in one name
+    assert lookup(floor, "Durand") is None
+    with floor.uow() as uow:  # the returns list's search box folds the same way, any status
+        assert [case.rma for case in search(uow.session, "HERITIER")] == [expected, parcel["rma"]]
+        assert [case.rma for case in search(uow.session, "%")] == []  # no wildcard typed through
+
+
 def grade(floor, parcel, grade_name: str, location: str | None = None) -> ReturnLine:
     with floor.uow() as uow:
         case = uow.session.get(Return, parcel["return_id"])
