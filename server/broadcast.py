@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Callable
 
 log = logging.getLogger(__name__)
+BURST_BATCHES = 5  # batches that may leave back to back before the rate limit coalesces
 
 
 class FloorBroadcaster:
@@ -58,11 +60,22 @@ class FloorBroadcaster:
             task.join(timeout=5)
 
     def _run(self) -> None:
+        # A token bucket, not a fixed pause after each batch: events that come now and then leave
+        # at once (a pause would hold one that follows another closely for up to a whole
+        # interval); a burst spends the budget and is then coalesced, ``max_rate`` batches a second.
+        rate, budget = 1.0 / self._interval, float(BURST_BATCHES)
+        tokens, last = budget, time.monotonic()
         while not self._stopped.is_set():
             self._wake.wait()
             self._wake.clear()
+            now = time.monotonic()
+            tokens, last = min(budget, tokens + (now - last) * rate), now
+            if tokens < 1:
+                self._stopped.wait((1 - tokens) / rate)  # the budget is spent: coalesce meanwhile
+                now = time.monotonic()
+                tokens, last = min(budget, tokens + (now - last) * rate), now
+            tokens -= 1
             self._flush_and_survive()
-            self._stopped.wait(self._interval)  # the rate limit: at most one batch per interval
 
     def _flush_and_survive(self) -> None:
         # The loop outlives any one failure: a dead broadcaster would leave every dashboard
