@@ -4,7 +4,8 @@ An order is ready to leave when the floor has done its remaining work: the order
 in the queue at ``orders_per_hour``, plus a wave's wait while it is not released. It leaves
 with its carrier service's next pickup (the cut-off that day if ready before it, else the next
 working day's) and arrives ``transit_days`` working days later (Monday to Friday). It misses
-its promise when it would leave after its ship-by day or arrive after its deliver-by day.
+its promise when it would leave after the pickup its ship-by time falls in (a ship-by on a
+weekend is the Monday pickup's) or arrive after its deliver-by day.
 
 The policy is an ordered list of actions, the first that keeps the promise is taken:
 
@@ -131,7 +132,10 @@ def judge(order: OpenOrder, pace: FloorPace) -> Decision | None:
 
 
 def _keeps(order: OpenOrder, ready: datetime, service: ServiceOption) -> bool:
-    return leaves_on(ready, service) <= order.ship_by.date() and arrives_on(ready, service) <= order.deliver_by
+    # Ship-by is kept by the pickup its time falls in: a ship-by on a Sunday, or after the day's
+    # cut-off, is kept by the next working day's pickup (no carrier comes before).
+    return leaves_on(ready, service) <= leaves_on(order.ship_by, service) and \
+        arrives_on(ready, service) <= order.deliver_by
 
 
 def _try(action: str, order: OpenOrder, pace: FloorPace, service: ServiceOption, expected: date) -> Decision | None:

@@ -62,3 +62,9 @@ def test_a_parcel_ready_on_friday_evening_leaves_on_monday():
     assert rules.leaves_on(friday_evening, service) == date(2026, 11, 30)
     assert rules.arrives_on(friday_evening, service) == date(2026, 12, 3)
     assert rules.default_deliver_by(MONDAY_10, "express") == date(2026, 11, 24)
+
+
+def test_a_ship_by_on_a_sunday_is_kept_by_mondays_pickup():
+    sunday_noon = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+    weekend = rules.OpenOrder(1, "standard", sunday_noon, date(2026, 12, 3), 5, True, 0)
+    assert rules.judge(weekend, pace(now=sunday_noon - timedelta(hours=2))) is None  # leaves Monday, arrives Thursday
