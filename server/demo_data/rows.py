@@ -211,5 +211,6 @@ def order_with_lines(rng: Random, plan: OrderPlan, index: int, oid: int,
              "customer_id": plan.book.first_customer_id + c, "ship_address_id": address_id,
              "status": "new", "service_level": level[0], "promised_ship_by": ship_by,
              "created_at": created, "currency": "EUR",
-             "total_cents": sum(x["quantity"] * x["unit_price_cents"] for x in lines)}
+             "total_cents": sum(x["quantity"] * x["unit_price_cents"] for x in lines),
+             "discount_cents": 0, "shipping_cents": 0}  # demo orders: no discount, delivery free
     return order, lines

@@ -49,6 +49,11 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     total_cents: Mapped[int] = mapped_column(Integer, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # What the channel says the customer got off the goods and paid for delivery (issue 8's refund
+    # policy prorates the one, refunds the other on a merchant fault). None: the channel did not
+    # say (orders taken before they were kept): the refund reads them from the total.
+    discount_cents: Mapped[int | None] = mapped_column(Integer)
+    shipping_cents: Mapped[int | None] = mapped_column(Integer)
     # The wave that released it to the floor (None: not released in a wave).
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"), index=True)
     # Routing (server/services/routing.py): the warehouse shipping it and the carrier service

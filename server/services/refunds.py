@@ -76,11 +76,11 @@ def quote(session, case: Return, policy: RefundPolicy) -> RefundBreakdown:
 def paid_order(session, case: Return) -> PaidOrder:
     """The order as paid, with what its *other* returns' refunds already took back.
 
-    The order keeps one total: a total below its goods is read as a discount, above them as
-    outbound shipping (intake keeps neither apart yet, docs/returns.md)."""
+    Intake keeps the order's discount and shipping apart (``orders.discount_cents``,
+    ``shipping_cents``); for an order taken before (both None) a total below its goods is read as
+    a discount, above them as outbound shipping (docs/returns.md)."""
     order = case.order
-    goods = sum(line.unit_price_cents * line.quantity for line in order.lines)
-    difference = order.total_cents - goods if order.total_cents else 0
+    discount, shipping = _discount_and_shipping(order)
     returned = {line.id: 0 for line in order.lines}
     refunded = dict(returned)
     shipping_refunded = 0
@@ -96,9 +96,17 @@ def paid_order(session, case: Return) -> PaidOrder:
         Package.order_id == order.id, Package.delivered_at.is_not(None)).order_by(Package.delivered_at)).first()
     return PaidOrder([PaidLine(line.id, line.unit_price_cents, line.quantity, returned[line.id], refunded[line.id])
                       for line in order.lines],
-                     discount_cents=max(0, -difference), shipping_cents=max(0, difference),
+                     discount_cents=discount, shipping_cents=shipping,
                      shipping_refunded_cents=shipping_refunded,
                      delivered_on=delivered.date() if delivered else None)
+
+
+def _discount_and_shipping(order) -> tuple[int, int]:
+    if order.discount_cents is not None or order.shipping_cents is not None:
+        return max(0, order.discount_cents or 0), max(0, order.shipping_cents or 0)
+    goods = sum(line.unit_price_cents * line.quantity for line in order.lines)
+    difference = order.total_cents - goods if order.total_cents else 0
+    return max(0, -difference), max(0, difference)
 
 
 def request_refund(uow: UnitOfWork, return_id: int, *, actor: str, role: str = "returns_clerk",

@@ -38,6 +38,9 @@ COLUMNS = {
     "currency": ("currency", "devise"),
     "service_level": ("service_level", "service", "shipping_service"),
     "order_date": ("order_date", "date", "date_commande", "updated_at"),
+    # the order's, read from its first row (issue 8: refunds prorate the one, refund the other)
+    "discount": ("discount", "order_discount", "remise", "discount_total"),
+    "shipping": ("shipping", "shipping_cost", "shipping_total", "frais_de_port", "port"),
 }
 REQUIRED = ("order_id", "name", "line1", "postal_code", "city", "country", "sku", "quantity")
 SERVICE_LEVELS = ("standard", "priority", "express")
@@ -168,11 +171,12 @@ def _row_problem(values: dict, cells: int, expected: int) -> str:
     quantity = values["quantity"]
     if not quantity.isdigit() or not 1 <= int(quantity) <= 10_000:
         return f"quantity {quantity!r} is not a whole number from 1 to 10000"
-    if values.get("unit_price"):
-        try:
-            _cents(values["unit_price"])
-        except ValueError as exc:
-            return str(exc)
+    for name, words in (("unit_price", "unit price"), ("discount", "discount"), ("shipping", "shipping")):
+        if values.get(name):
+            try:
+                _cents(values[name], words)
+            except ValueError as exc:
+                return str(exc)
     country = values["country"].upper()
     if not (len(country) == 2 and country.isascii() and country.isalpha()):
         return f"country {values['country']!r} is not an ISO 3166 two-letter code"
@@ -187,16 +191,16 @@ def _row_problem(values: dict, cells: int, expected: int) -> str:
     return ""
 
 
-def _cents(value: str) -> int:
+def _cents(value: str, words: str = "unit price") -> int:
     cleaned = value.replace("\u00a0", "").replace(" ", "").replace("€", "")
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"unit price {value!r} is not an amount") from None
+        raise ValueError(f"{words} {value!r} is not an amount") from None
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"unit price {value!r} is not an amount in cents")
+        raise ValueError(f"{words} {value!r} is not an amount in cents")
     return int(amount * 100)
 
 
@@ -215,4 +219,6 @@ def _order(order_id: str, rows: list[tuple[int, dict]]) -> ChannelOrder:
                     for _n, values in rows),
         currency=(first.get("currency") or "EUR").upper()[:3],
         service_level=(first.get("service_level") or "standard").lower(),
+        discount_cents=_cents(first["discount"], "discount") if first.get("discount") else None,
+        shipping_cents=_cents(first["shipping"], "shipping") if first.get("shipping") else None,
     )

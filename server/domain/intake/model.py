@@ -54,6 +54,8 @@ class ChannelOrder:
     number: str = ""                # the shop's own order name (#1001), for people
     service_level: str = "standard"
     notes: tuple[str, ...] = field(default=())
+    discount_cents: int | None = None   # off the goods, for the whole order (None: not said)
+    shipping_cents: int | None = None   # what the customer paid for delivery (None: not said)
 
     def problems(self) -> list[str]:
         """Why this order cannot go to the floor as it is (it is held), or [] when it can."""

@@ -34,7 +34,26 @@ def read_order(payload: dict, topic: str) -> ChannelOrder:
         currency=text(payload.get("currency")).upper() or "EUR",
         total_cents=money_to_cents(payload.get("total_price", "0"), "total_price"),
         number=text(payload.get("name")),
+        discount_cents=_optional_cents(payload, "total_discounts"),
+        shipping_cents=_shipping(payload.get("shipping_lines")),
     )
+
+
+def _optional_cents(payload: dict, name: str) -> int | None:
+    return None if payload.get(name) is None else money_to_cents(payload[name], name)
+
+
+def _shipping(lines) -> int | None:
+    """What was charged for delivery: each shipping line's discounted price (else its price)."""
+    if not isinstance(lines, list):
+        return None
+    total = 0
+    for index, line in enumerate(lines):
+        if not isinstance(line, dict):
+            raise PayloadError(f"shipping_lines[{index}]", "not an object")
+        field_name = "discounted_price" if line.get("discounted_price") is not None else "price"
+        total += money_to_cents(line.get(field_name, "0"), f"shipping_lines[{index}].{field_name}")
+    return total
 
 
 def _address(raw: dict) -> ChannelAddress:

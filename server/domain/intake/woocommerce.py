@@ -39,6 +39,11 @@ def read_order(payload: dict, topic: str) -> ChannelOrder:
         currency=text(payload.get("currency")).upper() or "EUR",
         total_cents=money_to_cents(payload.get("total", "0"), "total"),
         number=text(payload.get("number")),
+        # WooCommerce's own order totals, before tax (discount_tax, shipping_tax are apart)
+        discount_cents=None if payload.get("discount_total") is None
+        else money_to_cents(payload["discount_total"], "discount_total"),
+        shipping_cents=None if payload.get("shipping_total") is None
+        else money_to_cents(payload["shipping_total"], "shipping_total"),
     )
 
 

@@ -160,7 +160,9 @@ def _fill_lines(order: Order, incoming: ChannelOrder, products: dict[str, int]) 
     for line in incoming.lines:
         order.lines.append(OrderLine(product_id=products[line.sku], quantity=line.quantity,
                                      unit_price_cents=line.unit_price_cents))
-    order.total_cents = incoming.total_cents or sum(l.quantity * l.unit_price_cents for l in incoming.lines)
+    order.discount_cents, order.shipping_cents = incoming.discount_cents, incoming.shipping_cents
+    goods = sum(l.quantity * l.unit_price_cents for l in incoming.lines)
+    order.total_cents = incoming.total_cents or goods - (incoming.discount_cents or 0) + (incoming.shipping_cents or 0)
 
 
 def _customer(session, incoming: ChannelOrder) -> Customer:
