@@ -37,7 +37,7 @@ RUNS = [
     # one pass of the promise watcher over 100,000 open orders beside a bare SELECT (issue 11)
     ["bench_promises.py", "--postgres", POSTGRES, "--orders", "100000"],
     # the returns desk's lookup by RMA, tracking, SSCC, order number, name + item (issue 8)
-    ["bench_returns_lookup.py", "--orders", "100000", "--postgres", POSTGRES],
+    ["bench_returns_lookup.py", "--orders", "1000000", "--postgres", POSTGRES],
     # one floor event to 50 signed-in dashboards, beside a bare Flask-SocketIO fan-out (issue 9)
     ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200"],
     ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200", "--postgres", POSTGRES],
