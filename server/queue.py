@@ -121,13 +121,14 @@ class _ThreadConsumer(Consumer):
         pass
 
 
-def start_in_process(app: Flask, workers: int = 2) -> Workers | None:
-    """Consumer threads inside the server (threads mode; or redis for a test). None if immediate."""
+def start_in_process(app: Flask, workers: int = 2, periodic: bool = True) -> Workers | None:
+    """Consumer threads inside the server (threads mode; or redis for a test). None if immediate.
+    ``periodic=False``: no scheduler (a test of one job, without the floor's minute jobs)."""
     if app.extensions.get("colis_queue") is None:
         configure(app)
     if huey.immediate:
         return None
-    consumer = _ThreadConsumer(huey, workers=workers, worker_type="thread", periodic=True,
+    consumer = _ThreadConsumer(huey, workers=workers, worker_type="thread", periodic=periodic,
                                initial_delay=0.05, max_delay=1.0, check_worker_health=False)
     consumer.start()
     log.info("background jobs: %d worker thread(s) on the %s queue", workers,

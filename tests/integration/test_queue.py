@@ -107,7 +107,7 @@ def background_app(database_url, tmp_path, monkeypatch):
 def test_threads_store_runs_jobs_in_worker_threads_and_retries(background_app):
     app = background_app(QUEUE="threads")
     assert not queue.huey.immediate
-    workers = queue.start_in_process(app, workers=2)
+    workers = queue.start_in_process(app, workers=2, periodic=False)
     try:
         tag, flaky = uuid.uuid4().hex, uuid.uuid4().hex
         note_database(tag)        # no app context here: the worker pushes the app's
@@ -128,7 +128,7 @@ def test_jobs_survive_a_restart_of_the_embedded_queue(background_app):
     note_database(tag)
     assert runs_of(tag) == []
     again = background_app(QUEUE="threads")  # the same instance folder: the same queue file
-    workers = queue.start_in_process(again, workers=1)
+    workers = queue.start_in_process(again, workers=1, periodic=False)
     try:
         assert wait_for(lambda: runs_of(tag), timeout=15)
         assert runs_of(tag) == [app.config["DATABASE_URL"]]
@@ -143,7 +143,7 @@ def test_redis_store_runs_jobs_through_redis(background_app):
     tag = uuid.uuid4().hex
     note_database(tag)
     assert queue.huey.pending_count() == 1, "the job waits in Redis until a worker takes it"
-    workers = queue.start_in_process(app, workers=1)
+    workers = queue.start_in_process(app, workers=1, periodic=False)
     try:
         assert wait_for(lambda: runs_of(tag), timeout=15)
         assert queue.huey.pending_count() == 0
