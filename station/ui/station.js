@@ -131,9 +131,9 @@ const drawTask = {
 
 // The pick line's keys (issue 6): how many more units were taken (after one is scanned), and a
 // bin short with its reason. They carry the line they are for, like the count's keys.
-function pickKeys(line) {
+function pickKeys(line, typed = true) {
   const input = el("input", { type: "number", min: 1, step: 1, className: "pick-qty", value: "" });
-  const typed = el("button", { type: "button", className: "pick-key" }, K[`action.${CONTRACT.quantity}`]);
+  const more = el("button", { type: "button", className: "pick-key" }, K[`action.${CONTRACT.quantity}`]);
   const shorts = (CONTRACT.short_reasons || []).map((reason) => {
     const key = el("button", { type: "button", className: "short-key" },
                    `${K[`action.${CONTRACT.short}`]} : ${K[`short.${reason}`] || reason}`);
@@ -141,8 +141,9 @@ function pickKeys(line) {
     key.dataset.lineId = line.id;
     return key;
   });
-  input.dataset.lineId = typed.dataset.lineId = line.id;
-  return el("div", { id: "pick-keys", className: "row" }, input, typed, ...shorts);
+  input.dataset.lineId = more.dataset.lineId = line.id;
+  // A cart's walk takes units one by one (each into its tote): no typed quantity there.
+  return el("div", { id: "pick-keys", className: "row" }, ...(typed ? [input, more] : []), ...shorts);
 }
 
 function drawBatch(batch) {
@@ -155,7 +156,7 @@ function drawBatch(batch) {
     const line = batch.next;
     parts.push(el("div", { className: "row" }, field(K.bin, line.bin || "—", true),
                   field(K.tote, line.slot ?? "—", true)),
-               field(K.item, `${line.name || ""} (${line.sku || ""})`));
+               field(K.item, `${line.name || ""} (${line.sku || ""})`), pickKeys(line, false));
   }
   const head = el("tr", {}, el("th", {}, K.tote), el("th", {}, K.order), el("th", {}, K.progress));
   const rows = (batch.orders || []).map((order) => el("tr", {
@@ -440,7 +441,8 @@ $("task").addEventListener("click", (event) => {
   post("/action", { name: CONTRACT.count,
                     params: { line_id: Number(key.dataset.lineId), quantity: Number(quantity) } });
 });
-$("task").addEventListener("click", (event) => {
+// The pick line's keys, on a single pick (#task) and on a cart's walk (#batch).
+function pickKeyPressed(event) {
   const key = event.target.closest("button.pick-key, button.short-key");
   if (!key || key.disabled) return;
   const lineId = Number(key.dataset.lineId);
@@ -454,7 +456,9 @@ $("task").addEventListener("click", (event) => {
   if (!/^\d+$/.test(quantity)) { if (input) input.focus(); return; }
   key.disabled = true;
   post("/action", { name: CONTRACT.quantity, params: { line_id: lineId, quantity: Number(quantity) } });
-});
+}
+$("task").addEventListener("click", pickKeyPressed);
+$("batch").addEventListener("click", pickKeyPressed);
 $("task").addEventListener("keydown", (event) => {
   const input = event.target.closest("input.count-qty");
   if (input && event.key === "Enter") {

@@ -41,3 +41,22 @@ def test_the_pick_line_offers_a_typed_quantity_and_short_keys_in_the_station_lan
         deadline_polls -= 1
     assert core.actions == ["quantity", "short"]
     assert core.action_params == [{"line_id": 31, "quantity": 4}, {"line_id": 31, "reason": "short"}]
+
+
+def test_the_carts_next_unit_offers_short_keys_but_no_typed_quantity(kiosk):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    following = {"id": 41, "bin": "A-02-05-1", "name": "Mug", "sku": "SKU-00077", "quantity": 1, "done": 0,
+                 "slot": 2, "tote": "TOTE-0002", "order": "CO-0000022"}
+    core.draw(ScreenState.BATCH_PICK, batch={"orders": [], "next": following, "put": None}, actions=["short"])
+    keys = page.locator("#batch #pick-keys")
+    expect(keys.locator("button.short-key")).to_have_count(3)
+    expect(keys.locator("button.pick-key")).to_have_count(0)
+    keys.locator("button.short-key").first.click()
+    page.wait_for_function("() => document.querySelector('#batch button.short-key').disabled")
+    polls = 50
+    while not core.actions and polls:
+        page.wait_for_timeout(100)
+        polls -= 1
+    assert core.actions == ["short"] and core.action_params == [{"line_id": 41, "reason": "empty"}]

@@ -172,3 +172,24 @@ def test_units_in_another_warehouse_are_not_walked_to(floor):
     assert stock_by_bin(floor, lamp) == {"A-01-01-1": (2, 0), "C-04-10-2": (9, 0)}
     with floor.uow() as uow:
         assert uow.session.get(Order, order.id).status == "short"
+
+
+def test_a_short_on_a_carts_walk_sends_the_picker_to_the_other_bin(floor):
+    with floor.uow() as uow:
+        lamp = add_item(uow, "Lampe", on_hand=6, bin_code="A-01-01-1")
+        add_bin(uow, lamp, "C-04-10-2", 5)
+        mug = add_item(uow, "Mug", on_hand=2, bin_code="B-01-03-1")
+        for lines in ([(lamp, 2)], [(mug, 1)]):
+            allocate_order(uow, add_order(uow, lines).id)
+        cart = add_station(uow, "CART-01", "pick_batch")[0]
+        uow.commit()
+    assert claim(floor, cart)["state"] == "bind_totes"
+    scan(floor, cart, "TOTE-0001")
+    walking = scan(floor, cart, "TOTE-0002")
+    assert walking["state"] == "batch_pick" and walking["batch"]["next"]["bin"] == "A-01-01-1"
+    after = key(floor, cart, Action.SHORT, line_id=walking["batch"]["next"]["id"], reason="empty")
+    assert (after["state"], after["message"]["code"]) == ("batch_pick", "short_reallocated")
+    assert after["batch"]["next"]["bin"] == "B-01-03-1"  # the mug on the way, then C-04-10-2 for the lamps
+    assert stock_by_bin(floor, lamp) == {"A-01-01-1": (4, 0), "C-04-10-2": (5, 2)}
+    with floor.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Task).where(Task.kind == "count")) == 1

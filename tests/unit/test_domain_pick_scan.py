@@ -211,3 +211,36 @@ def test_any_input_gets_a_declared_step_with_a_message_in_both_languages(inputs,
         if not step.accepted:
             assert step.effects == ()
         session = Session(PICK.name, step.state, step.context) if step.state is S.PICK else picking()
+
+
+@dataclass
+class Cart(Floor):
+    tasks: tuple = ()
+
+    def batch(self):
+        return self.tasks
+
+
+def a_cart(lamp_done=0, mug_done=0, elsewhere=0) -> Cart:
+    first = TaskFacts(7, "pick", "CO-0000012", (LineProgress(31, LAMP, 2, lamp_done, "Lampe", "A-01-02-1"),),
+                      tote="TOTE-0001")
+    second = TaskFacts(8, "pick", "CO-0000013", (LineProgress(41, MUG, 1, mug_done, "Mug", "B-02-05-1"),),
+                       tote="TOTE-0002")
+    return Cart(None, elsewhere=elsewhere, tasks=(first, second))
+
+
+ON_THE_CART = Session(PICK_BATCH.name, S.BATCH_PICK, {"tasks": [7, 8], "totes": {"7": "TOTE-0001", "8": "TOTE-0002"}})
+
+
+def test_a_bin_short_on_the_carts_walk_is_re_allocated_or_stops_that_order():
+    moved = PICK_BATCH.handle(ON_THE_CART, short(31, "empty"), a_cart(elsewhere=2))
+    assert (moved.state, moved.say.key, [e.params for e in moved.effects]) == (
+        S.BATCH_PICK, "short_reallocated", [{"task_id": 7, "line_id": 31, "reason": "empty"}])
+    held = PICK_BATCH.handle(ON_THE_CART, short(31, "damaged"), a_cart(elsewhere=1))
+    assert (held.state, held.say.key, held.say.params["order"]) == (S.BATCH_PICK, "short_held", "CO-0000012")
+    last = PICK_BATCH.handle(ON_THE_CART, short(41, "short"), a_cart(lamp_done=2))
+    assert (last.state, last.say.key) == (S.IDLE, "pick_done_short")
+    assert [(e.kind, e.params["task_id"]) for e in last.effects] == [
+        ("short_pick", 8), ("complete_pick", 7), ("complete_pick", 8)]
+    assert PICK_BATCH.handle(ON_THE_CART, short(31, "lost"), a_cart()).outcome == "short_refused"
+    assert PICK_BATCH.handle(ON_THE_CART, short(99, "empty"), a_cart()).outcome == "short_refused"

@@ -14,15 +14,17 @@ from server.domain.layout import DEMO_LAYOUT, Layout
 from server.domain.route import sort_by_route
 from server.domain.scanning import CodeKind, ScannedCode
 from server.domain.scenarios.counting import rejection
-from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, ok
+from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, ok, warn
 from server.domain.scenarios.facts import TaskFacts
 from server.domain.verification import Check, LineProgress, Verdict, check_item
+from wire.contract import SHORT_REASONS, Action
 from wire.contract import ScreenState as S
 
 CART_TOTES = 4  # totes on a cart: orders picked together
 SMALL_ORDER_UNITS = 6  # bigger orders are picked alone (scenario "pick")
 
 PICK_BATCH = Scenario("pick_batch", initial=S.IDLE, claims="pick", batch=CART_TOTES, max_units=SMALL_ORDER_UNITS,
+                      actions={S.BATCH_PICK: (Action.SHORT,)},
                       resume=lambda session, facts: _resume(session, facts))
 
 
@@ -96,6 +98,31 @@ def put_in_tote(session: Session, given: Input, facts) -> Step:
         return Step(S.BATCH_PICK, context, ok("put_ok", slot=put["slot"]), outcome="put_ok")
     finished = tuple(Effect("complete_pick", {"task_id": task_id}) for task_id in session.context["tasks"])
     return Step(S.IDLE, {}, ok("batch_done", n=len(finished)), finished, outcome="batch_done")
+
+
+@PICK_BATCH.on(S.BATCH_PICK, Trigger.ACTION, to=(S.BATCH_PICK, S.IDLE))
+def short_in_batch(session: Session, given: Input, facts) -> Step:
+    """A bin short on the cart's walk: as at a single pick (short_picks.py), for that line's order."""
+    if given.name != Action.SHORT:
+        return PICK_BATCH.not_expected(session, given)
+    tasks = _held(session, facts)
+    if tasks is None:
+        return Step(S.IDLE, {}, error("task_lost"), outcome="task_lost")
+    route = walk(tasks, facts.layout())
+    found = next(((task, line) for task, line in route if line.line_id == given.params.get("line_id")), None)
+    reason = given.params.get("reason")
+    if found is None or found[1].remaining <= 0 or reason not in SHORT_REASONS:
+        return _stay(session, error("short_refused", reasons=", ".join(SHORT_REASONS)), "short_refused")
+    task, line = found
+    shorted = Effect("short_pick", {"task_id": task.id, "line_id": line.line_id, "reason": reason})
+    if facts.available_elsewhere(line.line_id) >= line.remaining:
+        return Step(S.BATCH_PICK, session.context, warn("short_reallocated", bin=line.bin), (shorted,),
+                    outcome="short_reallocated")
+    if any(other.remaining > 0 for _, other in route if other.line_id != line.line_id):
+        return Step(S.BATCH_PICK, session.context, warn("short_held", bin=line.bin, order=task.order), (shorted,),
+                    outcome="short_held")
+    finished = tuple(Effect("complete_pick", {"task_id": task_id}) for task_id in session.context["tasks"])
+    return Step(S.IDLE, {}, warn("pick_done_short", order=task.order), (shorted, *finished), outcome="short_held")
 
 
 def walk(tasks: tuple[TaskFacts, ...], layout: Layout = DEMO_LAYOUT) -> list[tuple[TaskFacts, LineProgress]]:
