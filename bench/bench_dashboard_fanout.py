@@ -204,7 +204,8 @@ def main() -> None:
         print(f"  {name:13} p50 {statistics.median(samples):6.1f} ms   p99 {percentile(samples, 99):6.1f} ms"
               f"   max {max(samples):6.1f} ms   received {len(samples)}/{expected}")
     ratio = percentile(colis, 99) / percentile(bare, 99)
-    print(f"  colis / bare (p99): {ratio:.2f}x (issue 9's target: p99 < 100 ms and <= 1.5x)")
+    print(f"  colis / bare: p50 {statistics.median(colis) / statistics.median(bare):.2f}x, p99 {ratio:.2f}x "
+          f"(issue 9's target: p99 < 100 ms and <= 1.5x; on a shared machine the p99s move the most)")
 
 
 if __name__ == "__main__":
