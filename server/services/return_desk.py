@@ -79,8 +79,8 @@ def _of_order(session, order_id: int) -> list[Return]:
 
 def _by_items_and_name(session, name: str, items: tuple[str, ...]) -> list[Return]:
     """Returns still expected whose lines hold every scanned item and whose customer's name
-    holds every word typed (case and accents folded), narrowed in SQL by its longest word folded
-    (services/name_folding.py). Without items, only a name that names one return alone.
+    holds every word typed (case and accents folded). Without items, only a name that names one
+    return alone, narrowed in SQL by its longest word folded (services/name_folding.py).
 
     Two steps: (return id, customer name) pairs only, the names compared here; then the few
     returns that match are loaded whole (loading every candidate's lines cost 5x more)."""
@@ -91,9 +91,8 @@ def _by_items_and_name(session, name: str, items: tuple[str, ...]) -> list[Retur
         pairs = pairs.where(Return.id.in_(
             select(ReturnLine.return_id).join(OrderLine, ReturnLine.order_line_id == OrderLine.id)
             .join(Product, OrderLine.product_id == Product.id).where(Product.gtin.in_(_gtin_forms({gtin})))))
-    # The name narrows in SQL with items too: a popular item on thousands of returns would
-    # otherwise fill MAX_CANDIDATES before the customer's return is read.
-    pairs = pairs.where(_name_holds(name))
+    if not wanted:  # with items, they narrow by index; folding every customer's name cost 2-10x more
+        pairs = pairs.where(_name_holds(name))
     ids = [return_id for return_id, customer in session.execute(pairs.limit(MAX_CANDIDATES))
            if name_matches(name, customer)][:MAX_NAME_MATCHES]
     if not ids or (not wanted and len(ids) != 1):
