@@ -314,3 +314,25 @@ def test_a_channel_cancel_of_a_split_order_cancels_every_part(floor, network):
     with floor.uow() as uow:
         assert set(uow.session.scalars(select(Order.status))) == {"cancelled"}
         assert set(uow.session.scalars(select(Stock.reserved))) == {0}
+
+
+def test_each_station_asking_for_work_gets_its_own_warehouses_pick(floor, network):
+    from server.services.warehouses import assign_station
+    from tests.integration.test_floor_flow import request_task
+
+    ids = network["ids"]
+    with floor.uow() as uow:
+        stock_in(uow, network["lamp"], ids["LYON"], 5)
+        stock_in(uow, network["mug"], ids["PARIS"], 5)
+        paris_order = order_to(uow, [(network["mug"], 1)], "75011")
+        lyon_order = order_to(uow, [(network["lamp"], 1)], "69003")
+        for order_id in (paris_order, lyon_order):  # Paris's order is the older: first in any shared queue
+            routing.route_order(uow, order_id, now=MONDAY_9H)
+        lyon_station, _ = add_station(uow, "PICK-LYON", "pick")
+        paris_station, _ = add_station(uow, "PICK-PARIS", "pick")
+        assign_station(uow, "PICK-PARIS", "PARIS")
+        uow.commit()
+    lyon, paris = request_task(floor, lyon_station), request_task(floor, paris_station)
+    assert lyon["state"] == paris["state"] == "pick"
+    assert lyon["task"]["order"] == Order.reference_of(lyon_order)
+    assert paris["task"]["order"] == Order.reference_of(paris_order)
