@@ -91,6 +91,13 @@ WEB = {**_both("web.ret", {
     "only_supervisors": ("Seul un superviseur approuve un remboursement", "Only a supervisor approves a refund"),
     "refused": ("Refusé : {why}", "Refused: {why}"),
     "note": ("Note", "Note"),
+    "photo": ("Photo de", "Photo of"), "photo_upload": ("Photo (JPEG ou PNG, 5 Mo au plus)",
+                                                       "Photo (JPEG or PNG, 5 MB at most)"),
+    "photo_send": ("Envoyer la photo", "Upload the photo"), "photo_saved": ("Photo enregistrée", "Photo saved"),
+    "photo_refused": ("Photo refusée : {why}", "Photo refused: {why}"),
+    "photo_missing": ("aucun fichier choisi", "no file chosen"),
+    "photo_too_big": ("plus de {mb} Mo", "larger than {mb} MB"),
+    "photo_not_image": ("seuls les fichiers JPEG et PNG sont acceptés", "only JPEG and PNG files are accepted"),
     # the customers' self-service page
     "self_title": ("Retourner un article", "Return an item"),
     "self_intro": ("Saisissez votre numéro de commande et le code postal de livraison ou votre e-mail.",

@@ -91,7 +91,8 @@ def show(rma: str):
         if case is None:
             abort(404)
         view = desk_view(uow.session, case)
-        return render_template("returns_show.html", view=view, may_approve=current_user.role in SUPERVISING)
+        return render_template("returns_show.html", view=view, may_approve=current_user.role in SUPERVISING,
+                               photos=return_photos.photo_lines(case.rma))
 
 
 @bp.post("/returns/<rma>/approve")
@@ -219,3 +220,8 @@ def export_csv():
 def _days() -> int:
     raw = request.args.get("days", "90")
     return min(3660, max(1, int(raw))) if raw.isdigit() else 90
+
+
+# A unit's photo (return_photos.py) adds its routes to this blueprint: imported last, it reads
+# this module's names.
+from server.web import return_photos  # noqa: E402

@@ -41,6 +41,7 @@ ARGS = {"filename": "colis.css", "reference": "CO-0000001", "sku_or_gtin": "SKU-
 ARGS["rma"] = "RMA00000001"  # issue 8's return pages
 ARGS["lot"] = "LOT-A/7"  # issue 6's lot trace (a GS1 lot may hold a slash)
 ARGS["decision_id"] = "1"  # issue 11's promise decisions
+ARGS["line_id"] = "1"  # issue 8's photo of a returned unit
 
 
 def _policy(endpoint: str) -> str:
