@@ -52,7 +52,7 @@ PAGES = _both("web", {
     "station_revoked": ("Poste {station} désactivé : sa connexion est refusée", "Station {station} disabled: its connection is refused"),
     "station_reactivated": ("Poste {station} réactivé", "Station {station} enabled"),
     "user": ("Utilisateur", "User"), "display_name": ("Nom affiché", "Display name"),
-    "create_user": ("Créer l'utilisateur", "Create user"), "disable": ("Désactiver", "Disable"),
+    "create_user": ("Créer l'utilisateur", "Create user"), "change_role": ("Changer", "Change"), "disable": ("Désactiver", "Disable"),
     "enable": ("Réactiver", "Enable"), "reset_password": ("Nouveau mot de passe", "Reset password"),
     "badge": ("Badge", "Badge"), "issue_badge": ("Nouveau badge", "Issue a badge"),
     "badge_shown_once": ("Badge de {user} (à imprimer, affiché une seule fois) : {badge}",

@@ -97,6 +97,21 @@ def set_active(user_id: int):
     return redirect(url_for("users_web.index"))
 
 
+@bp.post("/users/<int:user_id>/role")
+@roles(*ADMINS)
+def set_role(user_id: int):
+    username, role = _username(user_id), request.form.get("role", "")
+    if role not in USER_ROLES or user_id == current_user.user_id:
+        flash(t("bad_form"), "error")  # an admin does not demote themselves by a slip
+        return redirect(url_for("users_web.index"))
+    with _floor().uow() as uow:
+        users.change_role(uow, username, role, _actor(), client_address())
+        uow.commit()
+    disconnect_user_sockets(user_id)  # a demoted supervisor's dashboards close at once
+    flash(t("user_saved", user=username), "ok")
+    return redirect(url_for("users_web.index"))
+
+
 @bp.post("/users/<int:user_id>/badge")
 @roles(*ADMINS)
 def issue_badge(user_id: int):

@@ -142,6 +142,10 @@ def test_an_admin_creates_users_issues_a_badge_and_disables_them(app, floor):
     with floor.uow() as uow:
         assert user_for_badge(uow.session, f"BADGE-{badge}").username == "paul"
         assert user_for_badge(uow.session, "BADGE-NOTTHEONE1") is None
+    web.post(f"/users/{paul_id}/role", data={"role": "supervisor"})
+    web.post(f"/users/{paul_id}/role", data={"role": "emperor"})  # not a role: nothing changes
+    with floor.uow() as uow:
+        assert uow.session.get(User, paul_id).role == "supervisor"
     web.post(f"/users/{paul_id}/active", data={"active": "0"})
     with floor.uow() as uow:
         assert user_for_badge(uow.session, f"BADGE-{badge}") is None  # disabled: the badge opens nothing
@@ -260,3 +264,21 @@ def test_a_page_that_fails_answers_our_500_page_in_the_readers_language_and_logs
     assert "a bug on a page" not in reply.get_data(as_text=True) and "a bug on a page" in caplog.text
     api = web.get("/api/v1/nothing-here")
     assert api.status_code == 404 and api.mimetype == "application/problem+json"  # an API client gets no page
+
+
+def test_a_dashboard_that_reconnects_starts_again_from_the_database(app, floor):
+    from server.extensions import socketio
+
+    web = signed_in(app, floor, "sophie", "supervisor")
+    first = socketio.test_client(app, namespace="/dashboard", flask_test_client=web)
+    assert first.is_connected("/dashboard")
+    first.disconnect(namespace="/dashboard")
+    with floor.uow() as uow:  # while the page was away: a printer ran out of paper
+        station_id, _ = add_station(uow, "PACK-01", "pack")
+        uow.emit("printer_problem", station="PACK-01", job_id=1, error="paper_out")
+        uow.commit()
+    again = socketio.test_client(app, namespace="/dashboard", flask_test_client=web)
+    update = next(m["args"][0] for m in again.get_received("/dashboard") if "history" in m["args"][0])
+    assert update["history"][0]["text"]["fr"] == "PACK-01 : imprimante plus de papier"
+    assert [s["code"] for s in update["snapshot"]["stations"]] == ["PACK-01"]
+    again.disconnect(namespace="/dashboard")
