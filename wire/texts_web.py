@@ -84,6 +84,8 @@ PAGES = _both("web", {
     "today": ("Aujourd'hui", "Today"), "yesterday": ("Hier", "Yesterday"),
     "per_station": ("Par poste aujourd'hui", "Per station today"),
     "per_operator": ("Par opérateur aujourd'hui", "Per operator today"),
+    "picks_done": ("Prélèvements", "Picks"), "packs_done": ("Emballages", "Packs"),
+    "per_hour": ("par heure (prél. / emb.)", "per hour (picks / packs)"),
     "units": ("articles", "units"), "packs": ("emballages", "packs"),
     "exceptions": ("Anomalies", "Exceptions"), "nothing_yet": ("Rien pour l'instant", "Nothing yet"),
     "returns_by_reason": ("Retours par motif", "Returns by reason"),
@@ -222,6 +224,8 @@ SENTENCES = _both("feed", {
     "count_created": ("Inventaire demandé en {bin}", "Count asked at {bin}"),
     "stock_counted": ("Inventaire de {bin} enregistré", "Count of {bin} recorded"),
     "low_stock_cleared": ("Stock de nouveau suffisant : {sku}", "Stock back above its point: {sku}"),
+    "order_handed_over": ("{station} : {order} confiée au superviseur ({reason})", "{station}: {order} handed to a supervisor ({reason})"),
+    "parcel_recount": ("{station} : poids incohérent, colis recompté", "{station}: weight mismatch, parcel recounted"),
     "something": ("Changement enregistré", "Change recorded"),
 })
 

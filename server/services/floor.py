@@ -45,7 +45,8 @@ def slow_figures(session, tz) -> dict:
     """What changes over minutes, not seconds: throughput per hour, returns by reason and value,
     low-stock alerts (server/floor.py counts them at most every ``charts_every`` seconds)."""
     returns = stats.returns_by_reason(session)
-    return {"throughput": stats.throughput(session, tz), "returns": returns,
+    return {"throughput": stats.throughput(session, tz), "operators": stats.per_operator(session, tz),
+            "returns": returns,
             "return_reasons": {row["reason"]: row["count"] for row in returns},
             "low_stock": stats.low_stock(session)}
 

@@ -94,6 +94,43 @@ def low_stock(session, limit: int = 20) -> list[dict]:
             for sku, name, point, units in rows]
 
 
+def per_operator(session, tz: tzinfo, now: datetime | None = None) -> list[dict]:
+    """Today's tasks finished per operator, and their rate per hour at work: each finished task
+    is credited to whoever was signed in by badge at its station then (the audit trail's
+    ``operator_signed_in/out`` and ``task_completed``, read in order; scans carry no operator)."""
+    from server.models import AuditEvent
+
+    now = (now or utcnow()).astimezone(tz)
+    since = datetime.combine(now.date(), time(), tzinfo=tz)
+    rows = session.execute(select(AuditEvent.at, AuditEvent.action, AuditEvent.detail)
+                           .where(AuditEvent.at >= since, AuditEvent.action.in_(
+                               ("operator_signed_in", "operator_signed_out", "task_completed")))
+                           .order_by(AuditEvent.id)).all()
+    at_station: dict[str, tuple[str, datetime]] = {}
+    table: dict[str, dict] = {}
+    for at, action, detail in rows:
+        detail, at = detail or {}, _aware(at)
+        station, user = detail.get("station"), detail.get("user")
+        if action == "operator_signed_in" and station and user:
+            at_station[station] = (user, at)
+            table.setdefault(user, {"operator": user, "pick": 0, "pack": 0, "seconds": 0.0})
+        elif action == "operator_signed_out" and station in at_station:
+            who, since_at = at_station.pop(station)
+            table[who]["seconds"] += (at - since_at).total_seconds()
+        elif action == "task_completed" and station in at_station and detail.get("kind") in ("pick", "pack"):
+            table[at_station[station][0]][detail["kind"]] += 1
+    for who, since_at in at_station.values():  # still signed in: at work until now
+        table[who]["seconds"] += (now - since_at).total_seconds()
+    for row in table.values():
+        hours = max(row.pop("seconds") / 3600, 1 / 60)
+        row["pick_per_hour"], row["pack_per_hour"] = round(row["pick"] / hours, 1), round(row["pack"] / hours, 1)
+    return sorted(table.values(), key=lambda row: row["operator"])
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
 def operators_signed_in(session) -> dict[int, str]:
     """Station id → the name of the operator signed in there by badge (the station session's
     context, issue 12's packing bench), for stations that have one."""

@@ -128,6 +128,15 @@
     const low = (s.low_stock || []).map(
       (p) => item(`${p.sku} · ${p.name}`, `${numbers.format(p.available)} ${web.available} / ${web.reorder_point} ${numbers.format(p.reorder_point)}`));
     document.getElementById("low_stock").replaceChildren(...(low.length ? low : [item(web.none, "")]));
+    if (s.operators) {
+      const rows = s.operators.map((o) => {
+        const tr = document.createElement("tr");
+        tr.append(cell(o.operator), cell(numbers.format(o.pick), "num"), cell(numbers.format(o.pack), "num"),
+                  cell(`${numbers.format(o.pick_per_hour)} / ${numbers.format(o.pack_per_hour)}`, "num"));
+        return tr;
+      });
+      document.querySelector("#operators tbody").replaceChildren(...rows);
+    }
     return charts.draw(s.throughput);
   }
 
