@@ -9,7 +9,7 @@ Presentation attributes only (no ``style``): the page's CSP allows no inline sty
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+from html import escape  # writing XML text (&, <, >, quotes), nothing is parsed
 
 from labels.preview import barcode_svg
 
