@@ -50,6 +50,9 @@ def test_scans_move_a_counter_the_chart_and_the_feed_live_in_sentences(browser, 
 
     running, picker, lamp = live
     page = browser.new_page()
+    refused = []  # what the page's Content-Security-Policy blocked (Chart.js must need nothing inline)
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
     sign_in(page, f"{running.server.url}/dashboard?lang=en", "sophie")
     row = page.locator("#stations tr[data-station='PICK-01']")
     expect(row).to_have_class("online", timeout=WAIT)
@@ -69,6 +72,7 @@ def test_scans_move_a_counter_the_chart_and_the_feed_live_in_sentences(browser, 
     expect(finished).to_contain_text("PICK-01 finished pick", timeout=WAIT)
     assert finished.locator("a").get_attribute("href").startswith("/orders/CO-")
 
+    assert not refused, refused
     # A reload starts from the database: the feed's history is there before anything new happens.
     page.reload()
     expect(page.locator("#feed li.bad").first).to_contain_text("wrong item", timeout=WAIT)
