@@ -303,3 +303,31 @@ def test_tasks_are_credited_to_the_operator_signed_in_at_the_station_then(floor)
         rows = {row["operator"]: row for row in per_operator(uow.session, ZoneInfo("Europe/Paris"))}
     assert (rows["paul"]["pack"], rows["zoé"]["pack"]) == (2, 1)  # the task between them is nobody's
     assert rows["paul"]["pack_per_hour"] > 0 and rows["paul"]["pick"] == 0
+
+
+def test_a_wave_never_releases_a_held_order_and_the_release_leaves_it_to_its_wave(floor):
+    from server.services import holds, waves
+
+    with floor.uow() as uow:
+        waves.set_policy(uow, "pick", 0, actor="test")  # orders reach the floor only in waves
+        uow.commit()
+    _, held_id, _ = _order(floor)
+    _, other_id, _ = _order(floor)
+    with floor.uow() as uow:
+        holds.hold_order(uow, held_id, "adresse à vérifier", "user:sophie")
+        uow.commit()
+    with floor.uow() as uow:
+        wave = waves.release_wave(uow, 10, actor="test")
+        uow.commit()
+        assert wave.orders == 1
+        assert uow.session.get(Order, held_id).status == "allocated"
+        assert uow.session.get(Order, other_id).status == "released"
+    with floor.uow() as uow:
+        holds.release_hold(uow, held_id, "user:sophie")
+        uow.commit()
+    with floor.uow() as uow:
+        task = uow.session.scalars(select(Task).where(Task.order_id == held_id)).one()
+        assert not task.released  # not on the floor before its wave
+        waves.release_wave(uow, 10, actor="test")
+        uow.commit()
+        assert uow.session.get(Order, held_id).status == "released"
