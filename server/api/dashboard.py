@@ -52,6 +52,8 @@ PAGE_WORDS = ("printer", "printer_state", "role", "scanner", "status.order", "ch
 def page_words(locale: str) -> dict:
     words = {prefix: texts.section(prefix, locale) for prefix in PAGE_WORDS}
     words["web"] = texts.section("web", locale)
+    # Times in the floor's zone, as the server-rendered pages show them (not the browser's).
+    words["timezone"] = str(current_app.extensions["colis"].timezone)
     return words
 
 

@@ -14,8 +14,9 @@
   const PICKED_UNIT = ["counted", "task_complete"];
   const numbers = new Intl.NumberFormat(lang);
   const money = new Intl.NumberFormat(lang, {style: "currency", currency: "EUR"});
-  const clock = new Intl.DateTimeFormat(lang, {hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"});
-  const stamp = new Intl.DateTimeFormat(lang, {weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
+  const timeZone = words.timezone;  // the floor's, as on the server-rendered pages
+  const clock = new Intl.DateTimeFormat(lang, {hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone});
+  const stamp = new Intl.DateTimeFormat(lang, {weekday: "short", hour: "2-digit", minute: "2-digit", timeZone});
   const charts = window.ColisCharts(web, lang);
   let roles = {};
 
