@@ -99,14 +99,14 @@ def test_the_returns_desk_receives_inspects_and_comes_back_to_the_same_parcel(fl
     desk, lamp = order_ready["returns"], order_ready["lamp"]
     rma_scan = str(uuid.uuid4())
     opened = scan(floor, desk, rma, rma_scan)
-    assert (opened["state"], opened["scenario"], opened["actions"]) == ("return_inspect", "returns_inspect", ["done"])
-    assert opened["rma"]["rma"] == rma and opened["rma"]["lines"][0]["seen"] == 0
-    ticked = scan(floor, desk, lamp.gtin)
-    assert ticked["message"]["code"] == "return_item_ok" and ticked["rma"]["lines"][0]["seen"] == 1
-    assert scan(floor, desk, order_ready["mug"].gtin)["message"]["code"] == "not_on_rma"
+    assert (opened["state"], opened["scenario"]) == ("return_inspect", "returns_inspect")
+    assert "done" in opened["actions"] and opened["rma"]["rma"] == rma
+    in_hand = scan(floor, desk, lamp.gtin)  # graded next (docs/returns.md)
+    assert in_hand["message"]["code"] == "return_grade_it"
+    assert scan(floor, desk, order_ready["mug"].gtin)["message"]["code"] == "return_not_on_rma_extra"
 
-    replay = scan(floor, desk, rma, rma_scan)  # its ack was lost: the same parcel, same count
-    assert replay["duplicate"] and replay["rma"]["rma"] == rma and replay["rma"]["lines"][0]["seen"] == 1
+    replay = scan(floor, desk, rma, rma_scan)  # its ack was lost: the same parcel, nothing applied twice
+    assert replay["duplicate"] and replay["rma"]["rma"] == rma
     with floor.uow() as uow:
         done = operator.press(uow, uow.session.get(Station, desk), "done", {})
     assert done["state"] == "return_scan" and done["message"]["code"] == "inspection_done"
