@@ -109,7 +109,7 @@ def test_the_returns_desk_receives_inspects_and_comes_back_to_the_same_parcel(fl
     assert replay["duplicate"] and replay["rma"]["rma"] == rma
     with floor.uow() as uow:
         done = operator.press(uow, uow.session.get(Station, desk), "done", {})
-    assert done["state"] == "return_scan" and done["message"]["code"] == "inspection_done"
+    assert done["message"]["code"] == "inspection_done"  # the refund stays on screen till the next parcel
     again = scan(floor, desk, rma)
     assert again["message"]["level"] == "warn" and again["message"]["code"] == "rma_already_received"
 
