@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     floor = start_floor(app, args.host, _free_port(args.host, args.port))
-    workers = background.start_in_process(app)  # webhooks, routing, notifications: in this process
+    workers = background.start_embedded(app)  # webhooks, routing, notifications: in this process
     try:
         for code, _, locale, _ in STATIONS:
             floor.add_station(code, tokens[code], home, locale)

@@ -196,7 +196,7 @@ def run_server(host: str, port: int) -> None:
     # threading mode) prints "Ignoring a call to 'app.run()'" and returns without serving.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     app = current_app._get_current_object()
-    workers = queue.start_in_process(app)  # threads mode: background jobs in this process
+    workers = queue.start_embedded(app)  # threads mode: background jobs in this process
     from server.web.printers import start_spooler
 
     start_spooler(app)  # the fleet's labels, and its printers watched (docs/labels.md)

@@ -39,7 +39,7 @@ class FloorServer(BaseApplication):
         app = create_app()
         # Without Redis (one process, threads mode) the jobs run in this worker's own greenlets;
         # with Redis they are `colis-server worker` processes' (docs/deployment.md).
-        queue.start_in_process(app)
+        queue.start_embedded(app)
         presence.start_sweeper(app)  # stations of a process killed elsewhere go offline
         from server.web.printers import start_spooler
 

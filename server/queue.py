@@ -136,6 +136,15 @@ def start_in_process(app: Flask, workers: int = 2, periodic: bool = True) -> Wor
     return Workers(consumer)
 
 
+def start_embedded(app: Flask, workers: int = 2) -> Workers | None:
+    """What a server process runs itself: the jobs in threads mode (no Redis: one process). With
+    Redis the jobs are the `colis-server worker` processes' and the server starts none: every
+    server process also running the scheduler would enqueue each minute job once per process."""
+    if queue_mode(app.config) != "threads":
+        return None
+    return start_in_process(app, workers)
+
+
 def run_workers(app: Flask, workers: int) -> None:
     """``colis-server worker``: Huey's own consumer in the foreground, its own signal handling."""
     if huey.immediate:

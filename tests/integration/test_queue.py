@@ -150,3 +150,22 @@ def test_redis_store_runs_jobs_through_redis(background_app):
     finally:
         workers.stop()
         queue.huey.storage.flush_all()
+
+
+def test_a_server_process_runs_jobs_itself_only_without_redis(background_app):
+    """With Redis the jobs are `colis-server worker`'s: a server process starting consumers (and
+    their scheduler) too would enqueue every minute job once per process."""
+    assert queue.start_embedded(background_app(QUEUE="redis", REDIS_URL=REDIS_URL,
+                                               QUEUE_NAME=f"colis-test-{uuid.uuid4().hex[:8]}")) is None
+    assert queue.start_embedded(background_app(QUEUE="immediate")) is None
+    workers = queue.start_embedded(background_app(QUEUE="threads"))
+    try:
+        assert workers is not None
+    finally:
+        workers.stop()
+
+
+def test_the_worker_command_needs_redis(background_app):
+    app = background_app(QUEUE="threads")
+    result = app.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code != 0 and "COLIS_REDIS_URL" in result.output
