@@ -90,6 +90,10 @@ def defaults(instance_path: str) -> dict:
         "TASK_LEASE_SECONDS": 90.0,
         # A station online but silent this long (no heartbeat: they come every 15 s) is marked
         # offline by every serve process's sweeper, every PRESENCE_SWEEP_SECONDS (server/presence.py).
+        # Background jobs (server/queue.py, docs/architecture.md): None picks threads without Redis,
+        # redis with it; QUEUE_URL, a Redis for the jobs alone (default: REDIS_URL).
+        "QUEUE": None,
+        "QUEUE_URL": None,
         "PRESENCE_TIMEOUT_SECONDS": 45.0,
         "PRESENCE_SWEEP_SECONDS": 10.0,
         # Release of pick tasks: None, every order as it is allocated; N > 0, auto-release keeps

@@ -41,7 +41,8 @@ class QueueNotConfigured(RuntimeError):
 
 
 def queue_mode(config) -> str:
-    """COLIS_QUEUE, else: tests run jobs at once; Redis when there is one; else threads."""
+    """COLIS_QUEUE, else: tests run jobs at once; Redis when there is one; else threads.
+    COLIS_QUEUE_URL names a Redis for the jobs alone (default: COLIS_REDIS_URL, the floor's)."""
     mode = config.get("QUEUE")
     if mode:
         mode = str(mode).strip().lower()
@@ -50,7 +51,7 @@ def queue_mode(config) -> str:
         return mode
     if config.get("TESTING"):
         return "immediate"
-    return "redis" if config.get("REDIS_URL") else "threads"
+    return "redis" if config.get("QUEUE_URL") or config.get("REDIS_URL") else "threads"
 
 
 def configure(app: Flask) -> str:
@@ -60,10 +61,11 @@ def configure(app: Flask) -> str:
     if mode == "immediate":
         huey.immediate = True
     elif mode == "redis":
-        if not app.config.get("REDIS_URL"):
-            raise QueueNotConfigured("COLIS_QUEUE=redis needs COLIS_REDIS_URL")
+        url = app.config.get("QUEUE_URL") or app.config.get("REDIS_URL")
+        if not url:
+            raise QueueNotConfigured("COLIS_QUEUE=redis needs COLIS_REDIS_URL (or COLIS_QUEUE_URL)")
         huey.immediate = False
-        huey.storage = RedisStorage(name, url=app.config["REDIS_URL"])
+        huey.storage = RedisStorage(name, url=url)
     else:
         huey.immediate = False
         huey.storage = SqliteStorage(name, filename=os.path.join(app.instance_path, QUEUE_FILE))

@@ -184,7 +184,7 @@ def test_while_the_smtp_server_is_down_messages_wait_and_go_out_once_when_it_is_
     redis = {}
     if store == "redis":
         require_redis()
-        redis = {"REDIS_URL": REDIS_URL}
+        redis = {"QUEUE_URL": REDIS_URL}  # not REDIS_URL: see test_queue.background_app
     app = mail_app(port, TESTING=False, QUEUE=store, QUEUE_NAME=f"notify-{uuid.uuid4().hex[:8]}",
                    NOTIFY_RETRY_BASE_SECONDS=0.2, NOTIFY_RETRY_MAX_SECONDS=1.0, NOTIFY_ATTEMPTS=100, **redis)
     floor = app.extensions["colis"]

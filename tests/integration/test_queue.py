@@ -88,7 +88,9 @@ def test_an_unknown_queue_mode_is_refused():
 
 @pytest.fixture
 def background_app(database_url, tmp_path, monkeypatch):
-    """An app whose queue is not immediate; the store is chosen by each test."""
+    """An app whose queue is not immediate; the store is chosen by each test. Redis is given as
+    QUEUE_URL, never REDIS_URL: that would make the process's one Flask-SocketIO object use a
+    Redis message queue, which later tests' Socket.IO test clients cannot work with."""
     monkeypatch.setenv("COLIS_INSTANCE_PATH", str(tmp_path / "instance"))
 
     def build(**config):
@@ -139,7 +141,7 @@ def test_jobs_survive_a_restart_of_the_embedded_queue(background_app):
 def test_redis_store_runs_jobs_through_redis(background_app):
     require_redis()
     name = f"colis-test-{uuid.uuid4().hex[:8]}"
-    app = background_app(QUEUE="redis", REDIS_URL=REDIS_URL, QUEUE_NAME=name)
+    app = background_app(QUEUE="redis", QUEUE_URL=REDIS_URL, QUEUE_NAME=name)
     tag = uuid.uuid4().hex
     note_database(tag)
     assert queue.huey.pending_count() == 1, "the job waits in Redis until a worker takes it"
@@ -155,7 +157,7 @@ def test_redis_store_runs_jobs_through_redis(background_app):
 def test_a_server_process_runs_jobs_itself_only_without_redis(background_app):
     """With Redis the jobs are `colis-server worker`'s: a server process starting consumers (and
     their scheduler) too would enqueue every minute job once per process."""
-    assert queue.start_embedded(background_app(QUEUE="redis", REDIS_URL=REDIS_URL,
+    assert queue.start_embedded(background_app(QUEUE="redis", QUEUE_URL=REDIS_URL,
                                                QUEUE_NAME=f"colis-test-{uuid.uuid4().hex[:8]}")) is None
     assert queue.start_embedded(background_app(QUEUE="immediate")) is None
     workers = queue.start_embedded(background_app(QUEUE="threads"))
