@@ -44,8 +44,14 @@ def route_order(uow: UnitOfWork, order_id: int, *, actor: str = "system", top_up
     from server.services.allocation import allocate_order  # allocation's own batch routes too
 
     db = uow.session
-    order = db.get(Order, order_id, options=[selectinload(Order.lines).joinedload(OrderLine.product),
-                                             joinedload(Order.ship_address)])
+    # The order's row first, locked: its job and the minute sweep (route_waiting) may route it at
+    # once; the second waits here and then sees the first's outcome (it routed the same new order
+    # twice: two pick tasks). SQLite's BEGIN IMMEDIATE already serializes them.
+    status = db.scalar(select(Order.status).where(Order.id == order_id).with_for_update())
+    if status is None or status not in ROUTABLE:
+        return Routed(Order.reference_of(order_id), "skipped", (), "not_routable")
+    order = db.get(Order, order_id, populate_existing=True,
+                   options=[selectinload(Order.lines).joinedload(OrderLine.product), joinedload(Order.ship_address)])
     if order is None or order.status not in ROUTABLE:
         return Routed(Order.reference_of(order_id), "skipped", (), "not_routable")
     warehouses = {w.id: w for w in db.scalars(select(Warehouse).where(Warehouse.active.is_(True)))}
