@@ -34,8 +34,9 @@ def test_the_second_router_of_one_order_waits_and_routes_nothing(floor, network,
         watcher = create_engine(database_url)
         with watcher.connect() as connection:  # the second router is blocked on a row lock
             assert wait_for(lambda: connection.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )).scalar() >= 1, timeout=10)
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database() AND query ILIKE '%FROM orders%FOR UPDATE%'"
+            )).scalar() >= 1, timeout=10), "the second router never waited for the order's lock"
         watcher.dispose()
         first.commit()
     racer.join(10)
