@@ -69,13 +69,26 @@ def database_url(request, tmp_path):
     return url
 
 
-def empty_tables(url: str) -> None:
+def empty_tables(url: str, attempts: int = 5) -> None:
+    """TRUNCATE every table. A test's own background reader (the dashboard's snapshot loop reads
+    many tables) can meet the TRUNCATE's table locks in the other order: PostgreSQL then aborts
+    one side as a deadlock, ours, which simply tries again (seen once in the stateful stock test)."""
+    from sqlalchemy.exc import OperationalError
+
     engine = create_engine(url)
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        restore_default_rows(connection)
-    engine.dispose()
+    try:
+        for attempt in range(attempts):
+            try:
+                with engine.begin() as connection:
+                    connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                    restore_default_rows(connection)
+                return
+            except OperationalError as exc:
+                if "deadlock detected" not in str(exc) or attempt == attempts - 1:
+                    raise
+    finally:
+        engine.dispose()
 
 
 def restore_default_rows(connection) -> None:
