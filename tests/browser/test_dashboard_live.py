@@ -31,20 +31,6 @@ def units_charted(page) -> int:
     return page.evaluate("Chart.getChart('chart-units').data.datasets[1].data.reduce((a, b) => a + b, 0)")
 
 
-@pytest.fixture
-def live(app, floor, tmp_path):
-    with floor.uow() as uow:
-        lamp = add_item(uow, "Lampe Émeraude", on_hand=4)
-        allocate_order(uow, add_order(uow, [(lamp, 2)]).id)
-        _, token = add_station(uow, "PICK-01", "pick")
-        add_user(uow, "sophie", "supervisor")
-        uow.commit()
-    running = start_floor(app)
-    picker = running.add_station("PICK-01", token, tmp_path)
-    yield running, picker, lamp
-    running.stop()
-
-
 def test_scans_move_a_counter_the_chart_and_the_feed_live_in_sentences(browser, live):
     from playwright.sync_api import expect
 

@@ -8,26 +8,9 @@ import shutil
 
 import pytest
 
-from server.services.allocation import allocate_order
-from tests.factories import add_item, add_order, add_station, add_user
-from tests.floorkit import start_floor
 
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live(app, floor, tmp_path):
-    with floor.uow() as uow:
-        lamp = add_item(uow, "Lampe Émeraude", on_hand=4)
-        allocate_order(uow, add_order(uow, [(lamp, 2)]).id)
-        _, token = add_station(uow, "PICK-01", "pick")
-        add_user(uow, "sophie", "supervisor")
-        uow.commit()
-    running = start_floor(app)
-    picker = running.add_station("PICK-01", token, tmp_path)
-    yield running, picker, lamp
-    running.stop()
 
 
 def test_dashboard_and_station_screen_show_the_slice_live(browser, live, tmp_path):
