@@ -38,6 +38,7 @@ from server import create_app, migrate  # noqa: E402
 from server.models import Address, Bin, Customer, Order, OrderLine, Product, ScanEvent, Stock  # noqa: E402
 from server.services.allocation import allocate_order  # noqa: E402
 from server.services.stations import register_station  # noqa: E402
+from wire.contract import HEARTBEAT_SECONDS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ACK_TIMEOUT = 5.0
@@ -97,6 +98,7 @@ class Station:
         self.latencies: list[float] = []
         self.acked: list[str] = []
         self.unanswered = 0
+        self.next_heartbeat = time.monotonic() + random.random() * HEARTBEAT_SECONDS
 
     def run(self, kind: str, until: float, interval: float = 1.0) -> None:
         """One call every ``interval`` seconds until ``until``, one in flight at a time (as a station:
@@ -104,6 +106,7 @@ class Station:
         time.sleep(random.random() * interval)  # spread the stations over the interval
         next_at = time.monotonic()
         while next_at < until:
+            self.heartbeat_if_due()
             scan_id = str(uuid.uuid4())
             start = time.perf_counter()
             try:
@@ -121,6 +124,19 @@ class Station:
                 self.unanswered += 1
             next_at += interval
             time.sleep(max(0.0, next_at - time.monotonic()))
+
+
+    def heartbeat_if_due(self) -> None:
+        """As station/core.py: a heartbeat every HEARTBEAT_SECONDS between scans (it renews leases
+        and keeps the station online: the presence sweep marks a silent one offline at 45 s)."""
+        if time.monotonic() < self.next_heartbeat:
+            return
+        self.next_heartbeat = time.monotonic() + HEARTBEAT_SECONDS
+        try:
+            self.client.call("heartbeat", {"outbox": 0, "scanner": "connected"}, namespace="/station",
+                             timeout=ACK_TIMEOUT)
+        except socketio.exceptions.TimeoutError:
+            self.unanswered += 1
 
 
 def connect_stations(url: str, tokens: dict[str, str], parallel: int = 1) -> list[Station]:
@@ -159,8 +175,12 @@ def wait_healthy(server: subprocess.Popen, port: int) -> None:
 
 
 def worker_pid(pid: int) -> str:
+    """The gunicorn worker that answers the stations: the master's child that is not its
+    background-job worker (`colis-server worker --beside-serve`, server/production.py)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return children[0] if children else str(pid)
+    answering = [child for child in children
+                 if b"--beside-serve" not in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")]
+    return answering[0] if answering else str(pid)
 
 
 def server_cpu_seconds(pid: int) -> float:

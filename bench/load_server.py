@@ -3,9 +3,8 @@ for ``bench_load.py``'s floor. Not for floors: only benchmarks start it."""
 from __future__ import annotations
 
 import argparse
-import os
 
-from server.production import FloorServer
+from server.production import FloorServer, serve
 
 
 class BenchServer(FloorServer):
@@ -27,5 +26,5 @@ class BenchServer(FloorServer):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    os.environ["COLIS_SOCKETIO_ASYNC_MODE"] = "gevent"
-    BenchServer("127.0.0.1", parser.parse_args().port, "warning").run()
+    # As `colis-server serve` runs it: with its job worker process when there is no Redis.
+    serve("127.0.0.1", parser.parse_args().port, "warning", server_class=BenchServer)

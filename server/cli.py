@@ -1,6 +1,7 @@
 """``colis-server`` (and ``flask --app server``) commands: database, people, stations, the floor."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -183,7 +184,6 @@ def count_bin(bin_code: str, reason: str) -> None:
 @with_appcontext
 def run_server(host: str, port: int) -> None:
     """Run the server (development: threading; production: see docs/deployment.md)."""
-    import os
 
     from server.config import is_production
     from server.extensions import socketio
@@ -210,13 +210,22 @@ def run_server(host: str, port: int) -> None:
 
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, help="jobs run at the same time")
+@click.option("--beside-serve", is_flag=True, hidden=True,
+              help="started by `colis-server serve`: run only if there is no Redis (threads mode)")
 @with_appcontext
-def worker(threads: int) -> None:
-    """Run background jobs (webhooks, routing, notifications, watchers) from the Redis queue."""
+def worker(threads: int, beside_serve: bool) -> None:
+    """Run background jobs (webhooks, routing, notifications, watchers): from Redis, or without
+    it from the instance folder's queue file (`colis-server serve` starts one itself then)."""
     app = current_app._get_current_object()
-    if queue.queue_mode(app.config) != "redis":
-        raise click.ClickException("colis-server worker takes jobs from Redis: set COLIS_REDIS_URL "
-                                   "(without it, `colis-server run` runs them in its own threads)")
+    mode = queue.queue_mode(app.config)
+    if beside_serve:
+        if mode != "threads":
+            return  # Redis: the floor's `colis-server worker` units run the jobs; immediate: none
+        click.echo(f"background jobs: colis-server worker, pid {os.getpid()}, on the instance folder's queue",
+                   err=True)
+    if mode == "immediate":
+        raise click.ClickException("COLIS_QUEUE=immediate runs each job where it is enqueued: "
+                                   "there is nothing for a worker to take")
     queue.run_workers(app, threads)
 
 

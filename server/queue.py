@@ -139,16 +139,22 @@ def start_in_process(app: Flask, workers: int = 2, periodic: bool = True) -> Wor
 
 
 def start_embedded(app: Flask, workers: int = 2) -> Workers | None:
-    """What a server process runs itself: the jobs in threads mode (no Redis: one process). With
-    Redis the jobs are the `colis-server worker` processes' and the server starts none: every
-    server process also running the scheduler would enqueue each minute job once per process."""
+    """What `colis-server run` and `make demo` run themselves: the jobs in threads mode (no Redis:
+    one process). With Redis the jobs are the `colis-server worker` processes' and the server
+    starts none: every server process also running the scheduler would enqueue each minute job
+    once per process. `colis-server serve` never runs jobs on its gevent hub: it starts a worker
+    process instead (server/production.py)."""
     if queue_mode(app.config) != "threads":
         return None
     return start_in_process(app, workers)
 
 
 def run_workers(app: Flask, workers: int) -> None:
-    """``colis-server worker``: Huey's own consumer in the foreground, its own signal handling."""
+    """``colis-server worker``: Huey's own consumer in the foreground, its own signal handling
+    (SIGTERM: running jobs finish). An idle worker looks again within a second: a new order's
+    routing job should not wait Huey's default ten."""
     if huey.immediate:
         raise QueueNotConfigured("COLIS_QUEUE=immediate runs jobs where they are called: no worker")
-    Consumer(huey, workers=workers, worker_type="thread", periodic=True, graceful_signal="TERM").run()
+    log.info("background jobs: %d worker thread(s) on the %s queue", workers, app.extensions["colis_queue"])
+    Consumer(huey, workers=workers, worker_type="thread", periodic=True, graceful_signal="TERM",
+             initial_delay=0.05, max_delay=1.0).run()

@@ -78,7 +78,9 @@ class ServerProcess:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=5)
+                # gunicorn's graceful stop, then its job worker's (2-3 s here; more while the
+                # machine is busy; systemd would wait 90 s)
+                self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=5)

@@ -167,7 +167,7 @@ def test_a_server_process_runs_jobs_itself_only_without_redis(background_app):
         workers.stop()
 
 
-def test_the_worker_command_needs_redis(background_app):
-    app = background_app(QUEUE="threads")
+def test_the_worker_command_has_nothing_to_take_in_immediate_mode(background_app):
+    app = background_app(QUEUE="immediate")
     result = app.test_cli_runner().invoke(args=["worker"])
-    assert result.exit_code != 0 and "COLIS_REDIS_URL" in result.output
+    assert result.exit_code != 0 and "COLIS_QUEUE=immediate" in result.output

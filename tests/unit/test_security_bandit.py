@@ -25,6 +25,8 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
     ("server/demo_data/writer.py", "B608"): (1, "table names from the models' own list; no input reaches it"),
     ("server/tracking_poll.py", "B310"): (1, "La Poste's configured URL (TRACKING_LAPOSTE_URL), http(s) only, "
                                             "checked before opening; never a customer's input"),
+    ("server/production.py", "B404"): (1, "subprocess: serve starts its own `colis-server worker` child"),
+    ("server/production.py", "B603"): (1, "a fixed argument list (this Python, `worker --beside-serve`), no shell"),
     ("server/services/stations.py", "B106"): (1, "token_hash='' placeholder, set to the hash before the flush"),
     ("server/services/users.py", "B106"): (1, "password_hash='' placeholder, set to the hash before the flush"),
     ("station/config.py", "B105"): (1, "the name of an environment variable, not a token"),
