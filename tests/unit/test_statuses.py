@@ -15,7 +15,7 @@ from server.domain.statuses import (
 )
 
 CYCLES = list(LIFE_CYCLES.values())
-DECLARED = [(old, new) for cycle in CYCLES for old, targets in cycle.moves.items() for new in targets]
+DECLARED = [(old, new) for cycle in CYCLES for old, targets in cycle.moves.items() for new in sorted(targets, key=str)]
 UNDECLARED = [(old, new) for cycle in CYCLES for old in cycle.statuses for new in cycle.statuses
               if old != new and new not in cycle.moves[old]]
 
