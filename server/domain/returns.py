@@ -11,6 +11,9 @@ from server.domain.scanning import CodeKind, identify
 
 # wrong_item: the merchant sent the wrong product (a merchant fault, server/domain/refunds.py).
 RETURN_REASONS = ("changed_mind", "wrong_size", "damaged", "not_as_described", "wrong_item", "late", "other")
+# Not the customer's choice: the return opened when the carrier brings every parcel back.
+RETURNED_TO_SENDER = "returned_to_sender"
+KNOWN_REASONS = RETURN_REASONS + (RETURNED_TO_SENDER,)
 RESELLABLE, DAMAGED, MISSING = "resellable", "damaged", "missing"
 GRADES = (RESELLABLE, DAMAGED, MISSING)
 # Where a graded unit goes: resellable back to a bin (stock), damaged to quarantine (never
@@ -69,7 +72,7 @@ def check_wanted(wanted: list[WantedLine], returnable: dict[int, int]) -> list[W
         raise ReturnNotAllowed("choose at least one line to return")
     merged: dict[tuple[int, str], int] = {}
     for line in wanted:
-        if line.reason not in RETURN_REASONS:
+        if line.reason not in KNOWN_REASONS:
             raise ReturnNotAllowed(f"unknown return reason {line.reason!r}; one of {', '.join(RETURN_REASONS)}")
         if line.order_line_id not in returnable:
             raise ReturnNotAllowed(f"line {line.order_line_id} is not on this order")
