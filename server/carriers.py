@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from server.domain.shipping.services import BY_CODE, LEVEL_SERVICES
 from server.domain.shipping.tracking import make_dpd, make_s10, make_ups
 
 
@@ -111,8 +112,8 @@ def booking_for(carrier: str) -> CarrierBooking:
 
 # --- before services were chosen per order (kept for pages that show a level's carrier) ----
 
-SERVICES = {"express": ("CHRONOPOST", "CHRONO_13"), "priority": ("UPS", "UPS_STANDARD"),
-            "standard": ("COLISSIMO", "COLISSIMO_DOM")}
+# level → (carrier, service code), from the catalogue's LEVEL_SERVICES.
+SERVICES = {level: (BY_CODE[code].carrier, code) for level, code in LEVEL_SERVICES.items()}
 
 
 def book(package_id: int, service_level: str) -> Booking:
