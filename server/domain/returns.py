@@ -23,6 +23,9 @@ ORDER_REF_PATTERN = re.compile(r"^(?:CO-?)?\d{1,10}$", re.ASCII | re.IGNORECASE)
 # Carriers' tracking numbers: letters and digits, at least one digit (S10 "LA123456789FR",
 # UPS "1Z…", Colissimo "6A…"); a typed name has spaces or no digit.
 TRACKING_PATTERN = re.compile(r"^[A-Z0-9]{8,40}$", re.ASCII)
+# A DPD label's barcode: "%", the postal code (7), the parcel number (14), service (3) and
+# country (3), as scanned; its text line adds the check character.
+DPD_BARCODE = re.compile(r"^%?[0-9A-Z]{7}(\d{14})\d{6}[0-9A-Z]?$", re.ASCII)
 
 
 class ReturnNotAllowed(ValueError):
@@ -104,9 +107,12 @@ def lookup_key(text: str) -> LookupKey | None:
         return LookupKey("sscc", digits[-18:])  # typed from the label's text line
     if ORDER_REF_PATTERN.fullmatch(raw) and (not raw.isdigit() or len(raw) <= 7):
         return LookupKey("order", str(int(raw.upper().removeprefix("CO").removeprefix("-"))))
+    upper = raw.upper().replace(" ", "")
+    dpd = DPD_BARCODE.fullmatch(upper)
+    if dpd:  # a parcel the carrier brought back, its DPD label scanned
+        return LookupKey("tracking", dpd.group(1))
     if code.kind is CodeKind.ITEM:
         return LookupKey("item", code.value)
-    upper = raw.upper().replace(" ", "")
     if TRACKING_PATTERN.fullmatch(upper) and any(ch.isdigit() for ch in upper):
         return LookupKey("tracking", upper)
     if any(ch.isalpha() for ch in raw):

@@ -27,6 +27,8 @@ from server.services.unit_of_work import UnitOfWork
 
 WATCHED = (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.ALLOCATED, OrderStatus.RELEASED,
            OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PACKED)
+BOOKED = (OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.RETURNED_TO_SENDER,
+          OrderStatus.RETURNED)  # its carrier service is booked: an upgrade stays
 NOT_YET_PICKED = 5  # a pick task's priority when nothing says otherwise (domain/waves.py OTHER_SERVICE_RANK)
 
 
@@ -188,7 +190,7 @@ def undo(uow: UnitOfWork, decision_id: int, *, actor: str) -> PromiseDecision:
     elif decision.action == "release":
         raise UndoRefused(f"{order.reference} was released to the floor: a release is not taken back")
     elif decision.action == "upgrade":
-        if order.status in (OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        if order.status in BOOKED:
             raise UndoRefused(f"{order.reference} is {order.status}: its carrier is booked")
         if "carrier_service" in decision.before:
             order.carrier_service = decision.before["carrier_service"]

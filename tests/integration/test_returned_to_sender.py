@@ -148,3 +148,26 @@ def test_the_customer_gets_one_message_in_their_language_text_and_html(mail_app,
     assert "could not deliver your order" in english.get_body(("plain",)).get_content()
     assert "Track my order" in english.get_body(("html",)).get_content()
     assert english["List-Unsubscribe"] is None  # essential: about the order and its money
+
+
+def test_a_dpd_parcel_sent_back_is_found_at_the_desk_by_its_number_or_its_label_barcode(floor):
+    from labels.gs1 import gs1_check_digit
+    from server.domain.returns import lookup_key
+
+    with floor.uow() as uow:
+        order, (package,) = shipped_order(uow, carrier="DPD")
+        # A parcel number that is also a valid GTIN-14: the desk must still find the parcel.
+        body = f"0250{package.id:09d}"
+        package.tracking_number = number = body + gs1_check_digit(body)
+        order_id = order.id
+        uow.commit()
+    with floor.uow() as uow:
+        push = {"pnr": number, "status": "error_return", "statusdate": "26112026101500", "depot": "0250"}
+        tracking.apply_events(uow, "dpd", [rules.parse_dpd_push(push)], "webhook")
+        uow.commit()
+    assert lookup_key(number).kind == "item"
+    label = f"%0075011{number}101250"  # postal code, parcel number, service, country (France: 250)
+    with floor.uow() as uow:
+        (case,) = uow.session.scalars(select(Return).where(Return.order_id == order_id)).all()
+        for scanned in (number, label, label + "Z"):
+            assert return_desk.find_for_desk(uow.session, scanned).id == case.id, scanned
