@@ -19,7 +19,7 @@ from server.services.unit_of_work import UnitOfWork
 
 __all__ = ["ReturnNotAllowed", "authorize_return", "open_return", "receive_return", "grade_unit",
            "finish_inspection", "returnable", "restock_bin", "grade_at_desk", "finish_at_desk", "add_extra",
-           "extra_at_desk", "expect_back_from_carrier"]
+           "extra_at_desk", "expect_back_from_carrier", "not_coming_back"]
 RETURNABLE_ORDER = ("shipped", "delivered")
 CARRIER = "carrier"  # the source of a return the carrier opened by bringing the parcels back
 _stock = Stock.__table__
@@ -67,13 +67,23 @@ def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]
                        actor=actor, source="system")
 
 
+def not_coming_back(uow: UnitOfWork, order: Order) -> None:
+    """The carrier delivered after all: the return it opened, not received yet, is closed."""
+    for case in uow.session.scalars(select(Return).where(Return.order_id == order.id, Return.source == CARRIER,
+                                                         Return.status == ReturnStatus.AUTHORIZED)):
+        case.status = ReturnStatus.CLOSED
+        uow.emit("return_closed", rma=case.rma, order=order.reference, reason="delivered_after_all")
+
+
 def returnable(session, order: Order) -> dict[int, int]:
     """Order line id → units that may still be returned (ordered less those on returns, extras
-    accepted at the desk included, except units found missing: they never came back)."""
+    accepted at the desk included, except units found missing and returns closed before they
+    were received: they never came back)."""
     taken = dict(session.execute(
         select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
         .join(Return, ReturnLine.return_id == Return.id)
-        .where(Return.order_id == order.id, (ReturnLine.grade.is_(None)) | (ReturnLine.grade != MISSING))
+        .where(Return.order_id == order.id, (ReturnLine.grade.is_(None)) | (ReturnLine.grade != MISSING),
+               (Return.status != ReturnStatus.CLOSED) | Return.received_at.is_not(None))
         .group_by(ReturnLine.order_line_id)).all())
     return {line.id: max(0, line.quantity - int(taken.get(line.id) or 0)) for line in order.lines}
 

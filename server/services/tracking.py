@@ -131,6 +131,8 @@ def _deliver_order_if_complete(uow: UnitOfWork, order: Order) -> None:
         return
     parcels = uow.session.scalars(select(Package).where(Package.order_id == order.id)).all()
     if all(parcel.delivered_at is not None for parcel in parcels):
+        if order.status == OrderStatus.RETURNED_TO_SENDER:  # the carrier corrected itself
+            returns.not_coming_back(uow, order)
         order.status = OrderStatus.DELIVERED
         delivered = max(parcel.delivered_at for parcel in parcels)
         uow.emit("order_delivered", order=order.reference, delivered_at=delivered.isoformat())

@@ -121,6 +121,10 @@ def test_a_delivery_later_in_time_than_the_return_wins(floor):
         package = uow.session.get(Package, package_id)
         assert (package.status, package.delivered_at) == ("delivered", delivered)
         assert uow.session.get(Order, order_id).status == "delivered"
+        # The return opened for the desk will not come: closed, and the customer may start their own.
+        (case,) = uow.session.scalars(select(Return).where(Return.order_id == order_id)).all()
+        assert case.status == "closed"
+        assert list(returns.returnable(uow.session, uow.session.get(Order, order_id)).values()) == [1]
 
 
 def test_a_delivered_parcel_is_not_returned_to_sender_by_a_later_event(floor):
