@@ -7,8 +7,8 @@ sees the interface.
 
 Formats: Colissimo — domestic ``6A`` + 11 digits, abroad an S10 parcel number ``CP…FR``;
 Chronopost — S10 with an EMS service indicator (``EE…FR``: Chronopost carries La Poste's EMS);
-DPD — the 14-digit parcel number (depot + serial; DPD's check character is printed on the
-label only and not kept here); UPS — ``1Z`` with the account, service 11 (Standard) and the
+DPD — the 14-digit parcel number (depot + serial; its ISO 7064 MOD 37,36 check character is
+printed after it on the label, not part of the number the tracking APIs carry); UPS — ``1Z`` with the account, service 11 (Standard) and the
 mod-10 check digit. The serial is the package id, so numbers are unique as packages are.
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from server.domain.shipping.tracking import make_s10, make_ups
+from server.domain.shipping.services import BY_CODE, LEVEL_SERVICES
+from server.domain.shipping.tracking import make_dpd, make_s10, make_ups
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class FakeDpd:
     depot = "0250"
 
     def book(self, request: BookingRequest) -> Booking:
-        return Booking(self.carrier, request.service, f"{self.depot}{request.package_id % 10**10:010d}")
+        return Booking(self.carrier, request.service, make_dpd(self.depot, request.package_id))
 
 
 class FakeUps:
@@ -93,11 +94,11 @@ def tracking_format_ok(carrier: str, number: str) -> bool:
     """Does ``number`` have the shape (and check digit) the carrier's numbers have?"""
     import re
 
-    from server.domain.shipping.tracking import is_valid_s10, is_valid_ups
+    from server.domain.shipping.tracking import is_valid_dpd, is_valid_s10, is_valid_ups
 
     checks = {"COLISSIMO": lambda n: bool(re.fullmatch(r"6A\d{11}", n)) or (is_valid_s10(n) and n.startswith("CP")),
               "CHRONOPOST": lambda n: is_valid_s10(n) and n.startswith("EE"),
-              "DPD": lambda n: bool(re.fullmatch(r"\d{14}", n)),
+              "DPD": is_valid_dpd,
               "UPS": is_valid_ups}
     return carrier in checks and checks[carrier](number or "")
 
@@ -111,8 +112,8 @@ def booking_for(carrier: str) -> CarrierBooking:
 
 # --- before services were chosen per order (kept for pages that show a level's carrier) ----
 
-SERVICES = {"express": ("CHRONOPOST", "CHRONO_13"), "priority": ("UPS", "UPS_STANDARD"),
-            "standard": ("COLISSIMO", "COLISSIMO_DOM")}
+# level → (carrier, service code), from the catalogue's LEVEL_SERVICES.
+SERVICES = {level: (BY_CODE[code].carrier, code) for level, code in LEVEL_SERVICES.items()}
 
 
 def book(package_id: int, service_level: str) -> Booking:

@@ -161,6 +161,8 @@ def defaults(instance_path: str) -> dict:
         "TRACKING_LAPOSTE_KEY": None,
         "TRACKING_POLLED_CARRIERS": ["DEMO", "COLISSIMO", "CHRONOPOST"],  # La Poste's API covers all three
         "UPS_TRACK_ALERT_CREDENTIAL": None,
+        # DPD Tracking Push calls /carriers/dpd/push/<this token> (the URL given to DPD; unset: off).
+        "DPD_PUSH_TOKEN": None,
         # The promise watcher (every 5 minutes, or colis-server keep-promises): the floor's pace,
         # the actions tried in order (priority, release, upgrade) and the most an upgrade may cost.
         "PROMISE_WATCH": True,

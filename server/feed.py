@@ -33,6 +33,7 @@ LEVELS = {
     "promise_missed": "bad", "parcel_returned_to_sender": "bad", "notification_failed": "bad",
     "promise_moved_up": "warn", "promise_released": "warn", "promise_upgraded": "warn",
     "promise_decision_undone": "warn", "parcel_delivery_failed": "warn", "order_delivered": "info",
+    "order_returned_to_sender": "bad", "return_expected_from_carrier": "warn",
 }
 PRINTER_PROBLEMS = ("paper_out", "head_open", "ribbon_out", "paused", "buffer_full")
 HISTORY = 50

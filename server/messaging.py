@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from typing import Callable
 
 from flask import current_app, render_template
 
@@ -39,16 +40,31 @@ class SmtpMailer:
     timeout: float = 10.0
     helo_name: str = "colis.example"
 
-    def send(self, row: Notification, message_id: str) -> None:
+    tells_acceptance = True  # notify.deliver settles the row on the 250, before QUIT
+
+    def send(self, row: Notification, message_id: str, accepted: Callable[[], None] | None = None) -> None:
         message = compose_email(row, message_id)
         # local_hostname given: smtplib would otherwise ask the resolver for this host's FQDN on
         # every connection (seconds where reverse DNS is slow).
-        with smtplib.SMTP(self.host, self.port, local_hostname=self.helo_name, timeout=self.timeout) as smtp:
+        smtp = smtplib.SMTP(self.host, self.port, local_hostname=self.helo_name, timeout=self.timeout)
+        try:
             if self.starttls:
                 smtp.starttls()
             if self.user:
                 smtp.login(self.user, self.password or "")
-            smtp.send_message(message)
+            smtp.send_message(message)  # returns on the server's 250 to the data: it has the message
+            if accepted is not None:
+                accepted()
+        finally:
+            _close(smtp)
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    """QUIT, or just drop the connection: the message's fate was settled before."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 class RecordingSms:

@@ -1,9 +1,11 @@
 """Orders as a customer sees them (issue 11 tests): shipped parcels, carrier messages in the
-carriers' own formats (La Poste Suivi v2, UPS Track Alert)."""
+carriers' own formats (La Poste Suivi v2, UPS Track Alert, DPD Tracking Push)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
+from server.domain.shipping.tracking import make_dpd
 from server.domain.statuses import OrderStatus, PackageStatus
 from server.models import Package
 from server.models._types import utcnow
@@ -27,7 +29,8 @@ def shipped_order(uow, parcels: int = 1, carrier: str = "DEMO", locale: str = "f
         package = Package(order_id=order.id, carrier=carrier, service="STANDARD", weight_g=500)
         uow.session.add(package)
         uow.session.flush()
-        package.tracking_number = (f"1Z999AA1{package.id:010d}" if carrier == "UPS" else f"6A{package.id:011d}")
+        package.tracking_number = {"UPS": f"1Z999AA1{package.id:010d}", "DPD": make_dpd("0250", package.id)}.get(
+            carrier, f"6A{package.id:011d}")
         package.status, package.shipped_at = PackageStatus.SHIPPED, utcnow()
         packages.append(package)
     order.status = OrderStatus.SHIPPED
@@ -44,6 +47,17 @@ def laposte_answer(number: str, events: list[tuple[str, datetime]]) -> dict:
                 "url": f"https://www.laposte.fr/outils/suivre-vos-envois?code={number}",
                 "event": [{"code": code, "label": f"libellé {code}", "date": at.astimezone(paris).isoformat()}
                           for code, at in reversed(events)]}}
+
+
+DPD_PUSH_TIME = ZoneInfo("Europe/Berlin")  # the depot's local time
+
+
+def dpd_push(number: str, status: str, at: datetime, push_id: str = "", depot: str = "0250") -> dict:
+    """The parameters of one DPD Tracking Push call, as DPD sends them (statusdate ddMMyyyyHHmmss,
+    local time)."""
+    return {"pushid": push_id or f"{number}-{status}", "ref": "", "pnr": number, "depot": depot, "status": status,
+            "statusdate": at.astimezone(DPD_PUSH_TIME).strftime("%d%m%Y%H%M%S"), "weight": "0.5",
+            "receiver": "", "pod": "", "scaninfo": f"scan {status}", "services": ""}
 
 
 def ups_alert(number: str, kind: str, code: str, at: datetime, description: str = "",

@@ -123,6 +123,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "kiosk.reason.not_as_described": {"fr": "non conforme", "en": "not as described"},
     "kiosk.reason.late": {"fr": "livré en retard", "en": "delivered late"},
     "kiosk.reason.other": {"fr": "autre", "en": "other"},
+    "kiosk.reason.returned_to_sender": {"fr": "retourné par le transporteur", "en": "returned by the carrier"},
     "kiosk.connecting": {"fr": "Connexion au serveur…", "en": "Connecting to the server…"},
     "kiosk.scan_input": {"fr": "Code (saisie manuelle)", "en": "Code (typed)"},
     "kiosk.send": {"fr": "Envoyer", "en": "Send"},

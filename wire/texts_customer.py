@@ -46,6 +46,13 @@ MESSAGES = _both("mail", {
     "return_received.subject": ("Retour {rma} reçu", "Return {rma} received"),
     "return_received.body": ("Nous avons reçu votre retour {rma}. Nous le vérifions.",
                              "We have received your return {rma}. We are checking it."),
+    "returned_to_sender.subject": ("Commande {order} : colis revenu chez nous", "Order {order}: parcel sent back to us"),
+    "returned_to_sender.body": ("Le transporteur n'a pas pu vous livrer votre commande {order} et nous la "
+                                "renvoie. Dès qu'elle sera arrivée et vérifiée, nous vous rembourserons ; "
+                                "contactez-nous si vous préférez un nouvel envoi.",
+                                "The carrier could not deliver your order {order} and is sending it back to "
+                                "us. Once it is here and checked we will refund you; contact us if you would "
+                                "rather have it sent again."),
     "refund_issued.subject": ("Remboursement de {amount}", "Refund of {amount}"),
     "refund_issued.body": ("Nous vous avons remboursé {amount} pour le retour {rma}.",
                            "We have refunded you {amount} for return {rma}."),
@@ -66,6 +73,7 @@ STATUS_PAGE = _both("track", {
     "status": ("État", "Status"),
     "expected": ("Livraison prévue le {date}", "Expected on {date}"),
     "delivered_on": ("Livrée le {date}", "Delivered on {date}"),
+    "returned_on": ("Retournée à l'expéditeur le {date}", "Returned to sender on {date}"),
     "timeline": ("Historique", "History"),
     "parcels": ("Colis", "Parcels"),
     "parcel": ("Colis {tracking} ({carrier})", "Parcel {tracking} ({carrier})"),
@@ -86,6 +94,7 @@ STATUS_PAGE = _both("track", {
     "order_shipped": ("Expédiée", "Shipped"),
     "order_delivered": ("Livrée", "Delivered"),
     "order_returned": ("Retournée", "Returned"),
+    "order_returned_to_sender": ("Retournée à l'expéditeur", "Returned to sender"),
     "order_cancelled": ("Annulée", "Cancelled"),
 })
 
@@ -119,6 +128,10 @@ FEED = _both("feed", {
                                   "Parcel {tracking} ({order}) returned to sender"),
     "parcel_delivered": ("Colis {tracking} ({order}) livré", "Parcel {tracking} ({order}) delivered"),
     "order_delivered": ("{order} livrée", "{order} delivered"),
+    "order_returned_to_sender": ("{order} revient : tous ses colis sont retournés à l'expéditeur",
+                                 "{order} is coming back: every parcel returned to sender"),
+    "return_expected_from_carrier": ("Retour {rma} ouvert pour {order} : à recevoir au bureau des retours",
+                                     "Return {rma} opened for {order}: to be received at the returns desk"),
     "notification_failed": ("Un message au client de {order} n'a pas pu partir",
                             "A message to {order}'s customer could not be sent"),
     "customer_unsubscribed": ("Un client s'est désabonné des messages de suivi",

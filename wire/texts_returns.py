@@ -16,6 +16,7 @@ REASONS = {
     "damaged": ("arrivé endommagé", "arrived damaged"), "not_as_described": ("non conforme", "not as described"),
     "wrong_item": ("mauvais article envoyé", "wrong item sent"), "late": ("livré en retard", "arrived late"),
     "other": ("autre", "other"),
+    "returned_to_sender": ("retourné par le transporteur", "returned by the carrier"),
 }
 GRADES = {"resellable": ("revendable", "resellable"), "damaged": ("endommagé", "damaged"),
           "missing": ("manquant", "missing")}

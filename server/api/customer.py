@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from markupsafe import escape
 
 from server import customer_jobs
 from server.api.auth import client_address
-from server.domain.carrier_tracking import TrackingFormatError, parse_ups_alert
+from server.domain.carrier_tracking import TrackingFormatError, parse_dpd_push, parse_ups_alert
 from server.extensions import csrf
 from server.i18n import current_locale
 from server.models._types import utcnow
@@ -125,6 +126,24 @@ def ups_track_alert():
         uow.commit()
     # 200 also for a duplicate or a parcel not ours: another status only makes UPS send it again.
     return jsonify({"stored": applied.stored, "duplicates": applied.duplicates, "unknown": applied.unknown})
+
+
+@carriers_bp.route("/dpd/push/<token>", methods=["GET", "POST"])
+def dpd_push(token: str):
+    """DPD Tracking Push: DPD calls the URL it was given (the secret is in it), one status per
+    call; the answer names the pushid with OK, else DPD sends it again."""
+    expected = current_app.config.get("DPD_PUSH_TOKEN")
+    if not expected or not hmac.compare_digest(token.encode(), str(expected).encode()):
+        return jsonify({"error": "not found"}), 404
+    try:
+        event = parse_dpd_push(request.values)
+    except TrackingFormatError as exc:
+        return jsonify({"error": str(exc)}), 400
+    with current_app.extensions["colis"].uow() as uow:
+        tracking.apply_events(uow, "dpd", [event], "webhook")
+        uow.commit()
+    push_id = escape(str(request.values.get("pushid") or ""))[:64]
+    return Response(f"<push><pushid>{push_id}</pushid><status>OK</status></push>", mimetype="application/xml")
 
 
 # --- the promise watcher's decisions, for supervisors (docs/notifications.md) ---------------------

@@ -14,6 +14,15 @@ Two real formats (docs/notifications.md, "Tracking formats"):
   "code", "description", "descriptionCode"}, "activityLocation": {...},
   "scheduledDeliveryDate", "actualDeliveryDate", ...}``; status types M/MV manifest,
   I in progress, U update, X exception, D delivery information, RS returned to shipper.
+* **DPD Tracking Push** (DPD Web Connect, pushed to a URL given to DPD): one status per call,
+  as query/form parameters ``pushid, pnr`` (the 14-digit parcel number), ``depot, status,
+  statusdate`` (``ddMMyyyyHHmmss``, the depot's local time: Europe/Berlin for DPD Germany's
+  service), ``ref, weight, receiver, pod, scaninfo, services``; answered with
+  ``<push><pushid>…</pushid><status>OK</status></push>``. Statuses: start_order (order data
+  received), pickup_driver, pickup_depot, delivery_depot, delivery_carload (out for delivery),
+  delivery_nab (not at home), delivery_notification (a delivery obstacle, e.g. the address),
+  delivery_customer (delivered), delivery_shop (left at a DPD Pickup shop), error_pickup,
+  error_return (system return to the sender).
 
 Carriers send at least once and in any order: ``fold`` sorts by the time the carrier gives,
 so the parcel's state is the same whatever order the events came in.
@@ -24,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 INFO, IN_TRANSIT, OUT_FOR_DELIVERY = "info", "in_transit", "out_for_delivery"
 DELIVERED, DELIVERY_FAILED, RETURNED = "delivered", "delivery_failed", "returned_to_sender"
@@ -41,6 +51,17 @@ LAPOSTE_CODES = {
     "DI0": DELIVERED, "DI1": DELIVERED,
     "RE1": RETURNED, "DI2": RETURNED,
 }
+DPD_STATUSES = {
+    "start_order": INFO, "error_pickup": INFO,
+    "pickup_driver": IN_TRANSIT, "pickup_depot": IN_TRANSIT, "delivery_depot": IN_TRANSIT,
+    "delivery_carload": OUT_FOR_DELIVERY,
+    # Not at home, an address to clarify, or left at a Pickup shop for the customer to fetch:
+    # not delivered to them (as La Poste's ND1 and AG1).
+    "delivery_nab": DELIVERY_FAILED, "delivery_notification": DELIVERY_FAILED, "delivery_shop": DELIVERY_FAILED,
+    "delivery_customer": DELIVERED,
+    "error_return": RETURNED,
+}
+DPD_TIMEZONE = "Europe/Berlin"
 UPS_OUT_FOR_DELIVERY = frozenset({"OT", "OF"})  # "Out for Delivery" (descriptionCode 021)
 
 
@@ -83,7 +104,7 @@ def _laposte_event(number: str, event: object, index: int) -> CarrierEvent:
     where = f"shipment.event[{index}]"
     if not isinstance(event, dict):
         raise TrackingFormatError(f"{where} is not an object")
-    code = _text(event.get("code"), f"{where}.code").upper()[:16]
+    code = _text(event.get("code"), f"{where}.code").upper()[:24]
     when = _text(event.get("date"), f"{where}.date")
     try:
         occurred = datetime.fromisoformat(when)
@@ -108,9 +129,29 @@ def parse_ups_alert(body: object) -> CarrierEvent:
     occurred = _ups_time(body.get("gmtActivityDate"), body.get("gmtActivityTime"))
     place = body.get("activityLocation") if isinstance(body.get("activityLocation"), dict) else {}
     location = ", ".join(str(place.get(key)) for key in ("city", "country") if place.get(key))
-    return CarrierEvent(number, f"{kind}:{code}"[:16], _ups_status(kind, code, str(status.get("descriptionCode") or "")),
+    return CarrierEvent(number, f"{kind}:{code}"[:24], _ups_status(kind, code, str(status.get("descriptionCode") or "")),
                         occurred, str(status.get("description") or "")[:200], location[:100],
                         _ups_date(body.get("scheduledDeliveryDate")))
+
+
+def parse_dpd_push(params: dict) -> CarrierEvent:
+    """The one status of a DPD Tracking Push call (its query or form parameters)."""
+    if not hasattr(params, "get"):
+        raise TrackingFormatError("no parameters")
+    number = _text(params.get("pnr"), "pnr").replace(" ", "")
+    if not number.isdigit() or len(number) != 14:
+        raise TrackingFormatError(f"pnr {number!r} is not a 14-digit DPD parcel number")
+    status = _text(params.get("status"), "status").lower()
+    if status not in DPD_STATUSES:
+        raise TrackingFormatError(f"status {status!r} is not a DPD push status")
+    when = _text(params.get("statusdate"), "statusdate")
+    try:
+        local = datetime.strptime(when, "%d%m%Y%H%M%S").replace(tzinfo=ZoneInfo(DPD_TIMEZONE))
+    except ValueError:
+        raise TrackingFormatError(f"statusdate {when!r} is not ddMMyyyyHHmmss") from None
+    depot = str(params.get("depot") or "")
+    return CarrierEvent(number, status, DPD_STATUSES[status], local.astimezone(timezone.utc),
+                        str(params.get("scaninfo") or "")[:200], f"DPD {depot}"[:100] if depot else "")
 
 
 def _ups_status(kind: str, code: str, description_code: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 KINDS = ("order_received", "shipped", "delayed", "out_for_delivery", "delivered", "return_authorized",
-         "return_received", "refund_issued")
+         "return_received", "refund_issued", "returned_to_sender")
 NOT_ESSENTIAL = frozenset({"out_for_delivery", "delivered"})
 SMS_KINDS = frozenset({"out_for_delivery"})  # a text message only when it helps to be home
 
@@ -29,6 +29,7 @@ FROM_EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "return_authorized": ("return_authorized", ("rma",)),
     "return_received": ("return_received", ("rma",)),
     "refund_paid": ("refund_issued", ("rma",)),
+    "order_returned_to_sender": ("returned_to_sender", ()),
 }
 CONTEXT_KEYS = ("tracking", "carrier", "rma", "amount_cents", "currency", "expected_on", "at", "delivered_at",
                 "reason")

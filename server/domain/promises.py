@@ -19,34 +19,66 @@ The policy is an ordered list of actions, the first that keeps the promise is ta
 
 When none keeps it, the decision is ``none``: nothing changes on the floor, the customer is
 told the new expected day.
+
+Services are the carrier catalogue's (server/domain/shipping/services.py: cut-offs, transit
+days, prices), the one table routing and booking use too: an order routed goes with its
+service, one not routed yet with its service level's (``LEVEL_SERVICES``), and an upgrade is
+to another service of the catalogue.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from server.domain.shipping import services as catalogue
 
 ACTIONS = ("priority", "release", "upgrade")
 URGENT = 0  # a pick task's priority when moved up (lower is more urgent)
+HOME = "FR"  # where parcels leave from (the warehouse's country)
+TYPICAL_WEIGHT_G = 1000  # a pass prices every order as this; the few at risk are priced again
 
 
 @dataclass(frozen=True)
 class ServiceOption:
-    code: str            # the order's service level: standard, priority, express
+    """A catalogue service as the watcher reasons with it: its cut-off that day in UTC, its
+    transit and its price for one parcel (server/domain/shipping/services.py is the only table)."""
+    code: str            # the catalogue's code: COLISSIMO_DOM, CHRONO_13...
     cutoff: time         # UTC
     transit_days: int    # working days
     cost_cents: int
 
 
-SERVICES = {s.code: s for s in (ServiceOption("standard", time(16, 0), 3, 690),
-                                 ServiceOption("priority", time(16, 0), 2, 990),
-                                 ServiceOption("express", time(18, 0), 1, 1590))}
+def utc_cutoff(local: time, on: date, zone: str) -> time:
+    return datetime.combine(on, local, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).time()
+
+
+def service_options(now: datetime, zone: str, weight_g: int = TYPICAL_WEIGHT_G,
+                    country: str | None = None) -> dict[str, ServiceOption]:
+    """Every catalogue service that takes this parcel there, as the watcher judges with it."""
+    found = {}
+    abroad = country is not None and country != HOME
+    for service in catalogue.CATALOGUE:
+        if country is not None and country not in service.destinations:
+            continue
+        transit = service.transit_days_abroad if abroad else service.transit_days
+        price = service.price(weight_g, abroad)
+        if transit is None or price is None:
+            continue
+        found[service.code] = ServiceOption(service.code, utc_cutoff(service.cutoff, now.date(), zone), transit, price)
+    return found
+
+
+def level_service(level: str) -> str:
+    """The catalogue service an order not routed yet goes with (its service level's)."""
+    return catalogue.LEVEL_SERVICES.get(level, catalogue.LEVEL_SERVICES["standard"])
 
 
 @dataclass(frozen=True)
 class OpenOrder:
     order_id: int
-    service_level: str
+    service: str              # the catalogue service it goes with (routed, else its level's)
     ship_by: datetime
     deliver_by: date
     priority: int | None      # its pick task's (None: no pick task yet)
@@ -67,8 +99,12 @@ class FloorPace:
     urgent_ahead: int = 0     # orders already moved up: a moved-up order goes behind them
     policy: tuple[str, ...] = ACTIONS
     max_extra_cents: int = 500
-    services: dict = field(default_factory=lambda: dict(SERVICES))
+    services: dict = field(default_factory=dict)  # code → ServiceOption; empty: the catalogue's
     timezone: str = "Europe/Paris"  # the warehouse's: carriers' cut-offs are local times
+
+    def __post_init__(self):
+        if not self.services:
+            object.__setattr__(self, "services", service_options(self.now, self.timezone))
 
 
 @dataclass(frozen=True)
@@ -79,19 +115,12 @@ class Decision:
     cost_cents: int
     expected_before: date
     expected_after: date
-    service_level: str | None = None  # upgrade: the new one
+    service: str | None = None  # upgrade: the catalogue service it goes with now
 
 
-def working_day(day: date) -> bool:
-    return day.weekday() < 5
-
-
-@lru_cache(maxsize=4096)  # a pass asks about a few days thousands of times
-def add_working_days(day: date, days: int) -> date:
-    while days > 0:
-        day += timedelta(days=1)
-        days -= working_day(day)
-    return day
+working_day = catalogue.is_working_day
+# The catalogue's working days, remembered: a pass asks about a few days thousands of times.
+add_working_days = lru_cache(maxsize=4096)(catalogue.add_working_days)
 
 
 def leaves_on(ready: datetime, service: ServiceOption) -> date:
@@ -110,15 +139,14 @@ def ready_at(order: OpenOrder, pace: FloorPace, ahead: int, released: bool) -> d
     return pace.now + wait + (timedelta(0) if released else pace.wave_wait)
 
 
-@lru_cache(maxsize=4096)
 def default_deliver_by(ship_by: datetime, service_level: str) -> date:
-    service = SERVICES.get(service_level, SERVICES["standard"])
-    return add_working_days(ship_by.date(), service.transit_days)
+    """No promised day: the ship-by day plus the transit of the level's catalogue service."""
+    return add_working_days(ship_by.date(), catalogue.BY_CODE[level_service(service_level)].transit_days)
 
 
 def judge(order: OpenOrder, pace: FloorPace) -> Decision | None:
     """None when the order keeps its promise as it is; else what the policy does about it."""
-    service = pace.services.get(order.service_level, pace.services["standard"])
+    service = pace.services.get(order.service) or pace.services[level_service("standard")]
     ready = ready_at(order, pace, order.ahead, order.released)
     expected = arrives_on(ready, service)
     if _keeps(order, ready, service):

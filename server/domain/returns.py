@@ -11,6 +11,9 @@ from server.domain.scanning import CodeKind, identify
 
 # wrong_item: the merchant sent the wrong product (a merchant fault, server/domain/refunds.py).
 RETURN_REASONS = ("changed_mind", "wrong_size", "damaged", "not_as_described", "wrong_item", "late", "other")
+# Not the customer's choice: the return opened when the carrier brings every parcel back.
+RETURNED_TO_SENDER = "returned_to_sender"
+KNOWN_REASONS = RETURN_REASONS + (RETURNED_TO_SENDER,)
 RESELLABLE, DAMAGED, MISSING = "resellable", "damaged", "missing"
 GRADES = (RESELLABLE, DAMAGED, MISSING)
 # Where a graded unit goes: resellable back to a bin (stock), damaged to quarantine (never
@@ -20,6 +23,9 @@ ORDER_REF_PATTERN = re.compile(r"^(?:CO-?)?\d{1,10}$", re.ASCII | re.IGNORECASE)
 # Carriers' tracking numbers: letters and digits, at least one digit (S10 "LA123456789FR",
 # UPS "1Z…", Colissimo "6A…"); a typed name has spaces or no digit.
 TRACKING_PATTERN = re.compile(r"^[A-Z0-9]{8,40}$", re.ASCII)
+# A DPD label's barcode: "%", the postal code (7), the parcel number (14), service (3) and
+# country (3), as scanned; its text line adds the check character.
+DPD_BARCODE = re.compile(r"^%?[0-9A-Z]{7}(\d{14})\d{6}[0-9A-Z]?$", re.ASCII)
 
 
 class ReturnNotAllowed(ValueError):
@@ -69,7 +75,7 @@ def check_wanted(wanted: list[WantedLine], returnable: dict[int, int]) -> list[W
         raise ReturnNotAllowed("choose at least one line to return")
     merged: dict[tuple[int, str], int] = {}
     for line in wanted:
-        if line.reason not in RETURN_REASONS:
+        if line.reason not in KNOWN_REASONS:
             raise ReturnNotAllowed(f"unknown return reason {line.reason!r}; one of {', '.join(RETURN_REASONS)}")
         if line.order_line_id not in returnable:
             raise ReturnNotAllowed(f"line {line.order_line_id} is not on this order")
@@ -101,9 +107,12 @@ def lookup_key(text: str) -> LookupKey | None:
         return LookupKey("sscc", digits[-18:])  # typed from the label's text line
     if ORDER_REF_PATTERN.fullmatch(raw) and (not raw.isdigit() or len(raw) <= 7):
         return LookupKey("order", str(int(raw.upper().removeprefix("CO").removeprefix("-"))))
+    upper = raw.upper().replace(" ", "")
+    dpd = DPD_BARCODE.fullmatch(upper)
+    if dpd:  # a parcel the carrier brought back, its DPD label scanned
+        return LookupKey("tracking", dpd.group(1))
     if code.kind is CodeKind.ITEM:
         return LookupKey("item", code.value)
-    upper = raw.upper().replace(" ", "")
     if TRACKING_PATTERN.fullmatch(upper) and any(ch.isdigit() for ch in upper):
         return LookupKey("tracking", upper)
     if any(ch.isalpha() for ch in raw):

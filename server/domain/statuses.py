@@ -32,6 +32,9 @@ class OrderStatus(StrEnum):
     PACKED = "packed"            # boxed, carrier booked, shipping label queued
     SHIPPED = "shipped"          # label printed: the parcel is on the dock for the carrier
     DELIVERED = "delivered"      # the carrier says the customer has it
+    # Every parcel came back from the carrier undelivered (refused, unknown address, not
+    # collected): the returns desk receives it, nothing goes to stock before it is inspected.
+    RETURNED_TO_SENDER = "returned_to_sender"
     RETURNED = "returned"        # the customer sent it back under an RMA
     CANCELLED = "cancelled"      # stopped before any unit left its bin
 
@@ -47,6 +50,7 @@ class PackageStatus(StrEnum):
     LABEL_PENDING = "label_pending"  # boxed and booked, label not printed yet
     SHIPPED = "shipped"              # label printed, handed to the carrier
     DELIVERED = "delivered"          # the carrier confirmed delivery
+    RETURNED_TO_SENDER = "returned_to_sender"  # the carrier brings it back undelivered
 
 
 class ReturnStatus(StrEnum):
@@ -144,8 +148,11 @@ ORDER = _life_cycle("order", OrderStatus, {O.NEW}, {
     O.PICKED: {O.PACKING},
     O.PACKING: {O.PACKED},
     O.PACKED: {O.SHIPPED},
-    O.SHIPPED: {O.DELIVERED, O.RETURNED},
+    O.SHIPPED: {O.DELIVERED, O.RETURNED_TO_SENDER, O.RETURNED},
     O.DELIVERED: {O.RETURNED},
+    # A delivery the carrier reports later in time than its "returned" (a correction) wins;
+    # returned once the desk has the goods back under the return opened for them.
+    O.RETURNED_TO_SENDER: {O.DELIVERED, O.RETURNED},
     O.RETURNED: set(),
     O.CANCELLED: set(),
 })
@@ -159,8 +166,9 @@ TASK = _life_cycle("task", TaskStatus, {T.OPEN}, {
 
 PACKAGE = _life_cycle("package", PackageStatus, {P.LABEL_PENDING}, {
     P.LABEL_PENDING: {P.SHIPPED},
-    P.SHIPPED: {P.DELIVERED},
+    P.SHIPPED: {P.DELIVERED, P.RETURNED_TO_SENDER},
     P.DELIVERED: set(),
+    P.RETURNED_TO_SENDER: {P.DELIVERED},  # the carrier's later delivery in time wins (a correction)
 })
 
 RETURN = _life_cycle("return", ReturnStatus, {R.AUTHORIZED}, {

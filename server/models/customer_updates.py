@@ -25,7 +25,7 @@ class TrackingEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"))
     carrier: Mapped[str] = mapped_column(String(16))      # the format it came in: laposte, ups
-    code: Mapped[str] = mapped_column(String(16))         # the carrier's own code: DI1, OT, FS...
+    code: Mapped[str] = mapped_column(String(24))         # the carrier's own code: DI1, D:FS, delivery_customer
     status: Mapped[str] = mapped_column(String(24))       # ours: in_transit, delivered... (domain/tracking.py)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
@@ -53,7 +53,10 @@ class Notification(Base):
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent, failed, suppressed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # sending: the claim's deadline
+    # When the last try took the row: a claim found expired was a sender that stopped mid-way
+    # (it may have handed the message over: the resend carries the same Message-ID).
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str] = mapped_column(String(300), default="")
     message_id: Mapped[str | None] = mapped_column(String(160), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -26,7 +26,7 @@ class OrderStatusChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     # Not a guarded status column: a history row records a move, it does not make one.
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     order: Mapped[Order] = relationship()

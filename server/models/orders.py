@@ -43,7 +43,7 @@ class Order(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     ship_address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
     # Every assignment is checked against its life cycle (server/domain/statuses.py).
-    status: Mapped[OrderStatus] = mapped_column(StatusType(OrderStatus, 16), default=OrderStatus.NEW)
+    status: Mapped[OrderStatus] = mapped_column(StatusType(OrderStatus, 24), default=OrderStatus.NEW)
     service_level: Mapped[str] = mapped_column(String(16), default="standard")
     promised_ship_by: Mapped[datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -25,11 +25,12 @@ class Package(Base):
     tracking_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     weight_g: Mapped[int] = mapped_column(Integer)
     # Every assignment is checked against its life cycle (server/domain/statuses.py).
-    status: Mapped[PackageStatus] = mapped_column(StatusType(PackageStatus, 16),
+    status: Mapped[PackageStatus] = mapped_column(StatusType(PackageStatus, 24),
                                                    default=PackageStatus.LABEL_PENDING)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the carrier's "returned to sender"
 
     order: Mapped[Order] = relationship()
 

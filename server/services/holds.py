@@ -16,7 +16,7 @@ from server.models._types import utcnow
 from server.services.locking import lock_tasks_of_order
 from server.services.unit_of_work import UnitOfWork
 
-FINAL = ("shipped", "delivered", "returned", "cancelled")
+FINAL = ("shipped", "delivered", "returned_to_sender", "returned", "cancelled")
 REASON_MAX = 200
 
 

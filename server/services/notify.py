@@ -8,6 +8,7 @@ permanent refusal (an SMTP 5xx: no such mailbox) fails at once: trying again cha
 """
 from __future__ import annotations
 
+import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,10 +20,16 @@ from server.domain.notices import is_essential, retry_delay
 from server.models import Notification, Order
 from server.services import outbox
 
+log = logging.getLogger(__name__)
+
 
 class Channel(Protocol):
     def send(self, row: Notification, message_id: str) -> None:
-        """Hand the message over; raise OSError/smtplib.SMTPException (or ChannelError) when it was not."""
+        """Hand the message over; raise OSError/smtplib.SMTPException (or ChannelError) when it was not.
+
+        A channel that knows the moment the other side took the message (SMTP: the 250 after
+        the data) sets ``tells_acceptance = True`` and takes ``accepted``, a function it calls
+        then, before anything else that could fail (QUIT, closing)."""
 
 
 class ChannelError(RuntimeError):
@@ -63,13 +70,29 @@ def deliver(uow_factory: Callable, notification_id: int, channels: dict[str, Cha
             return None
         uow.commit()
     mid = message_id(row.id, domain)
+    settled: list[bool] = []
+
+    def accepted() -> None:
+        # Written down the moment the server has it: what follows (QUIT, a slow close) can fail
+        # without making the message look unsent (and so sent again).
+        if not settled:
+            with uow_factory() as uow:
+                outbox.settle_sent(uow.session, row.id, mid, now)
+                uow.commit()
+            settled.append(True)
+
+    channel = channels[row.channel]
     try:
-        channels[row.channel].send(row, mid)
+        if getattr(channel, "tells_acceptance", False):
+            channel.send(row, mid, accepted=accepted)
+        else:
+            channel.send(row, mid)
     except (OSError, smtplib.SMTPException, ChannelError) as exc:
+        if settled:
+            log.warning("notification %s: sent, then the channel failed: %s", row.id, exc)
+            return None
         return _failed(uow_factory, row, exc, now, retry)
-    with uow_factory() as uow:
-        outbox.settle_sent(uow.session, row.id, mid, now)
-        uow.commit()
+    accepted()
     return None
 
 

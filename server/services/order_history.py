@@ -55,6 +55,8 @@ def _read_from_rows(session, order: Order) -> dict[str, datetime | None]:
              "packed": _first(done_packs) or _first(p.created_at for p in packages),
              "shipped": _first(p.shipped_at for p in packages),
              "delivered": _first(p.delivered_at for p in packages),
+             "returned_to_sender": max((p.returned_at for p in packages), default=None)
+             if packages and all(p.returned_at for p in packages) else None,
              "returned": _first(session.scalars(select(Return.received_at).where(Return.order_id == order.id)))}
     if order.wave_id is not None:
         found["released"] = session.scalar(select(Wave.released_at).where(Wave.id == order.wave_id))

@@ -4,15 +4,25 @@
 exactly when its cause does: a rolled-back change leaves no message, a committed one always
 has its row. Sending (server/services/notify.py) then works row by row:
 
-1. **claim**: ``pending`` (or a ``sending`` claim that expired) → ``sending`` until a deadline,
-   one conditional UPDATE, committed; a second worker on the same row finds it taken;
+1. **claim**: ``pending`` (or a ``sending`` claim that expired) → ``sending`` until a deadline
+   (the lease), with the time of the try, one conditional UPDATE, committed; a second worker
+   on the same row finds it taken;
 2. send through the channel with the row's Message-ID (``<colis-notification-N@domain>``),
    the same on every try, so a resend after a crash is recognisable as the same message;
-3. **settle**: ``sent`` (and when), or back to ``pending`` with the next try's time (backoff),
-   or ``failed`` after the last try.
+3. **settle**: ``sent`` (and when) as soon as the SMTP server has answered 250 to the message's
+   data, before QUIT; or back to ``pending`` with the next try's time (backoff), or ``failed``
+   after the last try.
+
+What "exactly once" cannot close (SMTP has no way to ask a server whether it has a message):
+a crash between the server's 250 and our commit of ``sent`` (one round trip and one COMMIT),
+or a connection lost after the message's final dot and before the 250 (RFC 1047). The row then
+stays ``sending`` until its lease ends (``CLAIM_SECONDS``), is taken again (logged as a
+possible duplicate) and sent once more with the same Message-ID, which receiving servers and
+mail clients use to drop the copy. Nothing else sends a message twice.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, insert, or_, select, update
@@ -22,6 +32,7 @@ from server.domain.notices import SMS_KINDS, notice_for
 from server.models import Customer, Notification, NotificationOptOut, Order
 from server.models._types import utcnow
 
+log = logging.getLogger(__name__)
 PENDING, SENDING, SENT, FAILED, SUPPRESSED = "pending", "sending", "sent", "failed", "suppressed"
 CLAIM_SECONDS = 120  # longer than any SMTP conversation; a crashed sender's claim expires then
 
@@ -70,14 +81,20 @@ def _insert_new(session, rows: list[dict]) -> list[int]:
 
 def claim(session, notification_id: int, now: datetime) -> Notification | None:
     """Take the row for sending (commit after); None if it is sent, failed or being sent."""
+    before = session.execute(select(Notification.status, Notification.claimed_at)
+                             .where(Notification.id == notification_id)).first()
     taken = session.execute(update(Notification).where(
         Notification.id == notification_id,
         or_(Notification.status == PENDING,
             and_(Notification.status == SENDING, Notification.next_attempt_at <= now)))
-        .values(status=SENDING, next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+        .values(status=SENDING, next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS), claimed_at=now)
         .execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         return None
+    if before is not None and before[0] == SENDING:
+        # The try that claimed it stopped without settling: it may have handed the message over.
+        log.warning("notification %s: the try of %s never settled; sending again with the same Message-ID "
+                    "(a possible duplicate, recognisable by it)", notification_id, before[1])
     return session.get(Notification, notification_id, populate_existing=True)
 
 

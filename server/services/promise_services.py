@@ -1,17 +1,15 @@
-"""The carrier services the promise watcher reasons with.
+"""The carrier services the promise watcher reasons with: the catalogue's, priced per parcel.
 
-An order routed to a carrier service (``orders.carrier_service``: issue 14's catalogue,
-server/domain/shipping/services.py) is judged with that service's cut-off (a local time,
-turned into UTC for the day), transit days and rates, and may be upgraded to another service
-of the catalogue that serves its country; an order not routed yet keeps the floor's three
-service levels (server/domain/promises.py ``SERVICES``). Prices are first those of a 1 kg
-parcel at home; the few orders at risk are judged again with their real weight and country.
+Every order is judged with a service of issue 14's catalogue (server/domain/shipping/services.py,
+the one table of cut-offs, transit days and rates): its own once routed
+(``orders.carrier_service``), else the one its service level stands for (``LEVEL_SERVICES``); it
+may be upgraded to any other service of the catalogue that serves its country. A pass prices
+every service for a 1 kg parcel at home; the few orders at risk are judged again with their
+real weight and country (server/domain/promises.py ``service_options``).
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -20,56 +18,35 @@ from server.domain.shipping import services as catalogue
 from server.models import Address, Order, OrderLine, Product
 
 CATALOGUE_CODES = tuple(service.code for service in catalogue.CATALOGUE)
-LEVEL_CODES = tuple(rules.SERVICES)
-HOME = "FR"  # where parcels leave from (the warehouse's country)
-TYPICAL_WEIGHT_G = 1000
-
-
-def utc_cutoff(local: time, on: date, zone: str) -> time:
-    return datetime.combine(on, local, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).time()
-
-
-def options(now: datetime, zone: str, weight_g: int = TYPICAL_WEIGHT_G, country: str | None = None) -> dict:
-    """Every service the watcher may judge with, priced for this parcel (code → ServiceOption)."""
-    found = dict(rules.SERVICES)
-    abroad = country is not None and country != HOME
-    for service in catalogue.CATALOGUE:
-        if country is not None and country not in service.destinations:
-            continue
-        transit = service.transit_days_abroad if abroad else service.transit_days
-        price = service.price(weight_g, abroad)
-        if transit is None or price is None:
-            continue
-        found[service.code] = rules.ServiceOption(service.code, utc_cutoff(service.cutoff, now.date(), zone),
-                                                  transit, price)
-    return found
 
 
 def service_of(carrier_service: str | None, level: str) -> tuple[str, tuple[str, ...]]:
     """(the service the order goes with, the services it may be upgraded to)."""
-    if carrier_service in CATALOGUE_CODES:
+    if carrier_service in catalogue.BY_CODE:
         return carrier_service, CATALOGUE_CODES
-    return level, LEVEL_CODES
+    return rules.level_service(level), CATALOGUE_CODES
 
 
 def reprice(session, pace: rules.FloorPace, decisions: list[rules.Decision], orders: dict) -> list[rules.Decision]:
-    """Judge again, with each parcel's real weight and country, the routed orders at risk."""
-    routed = [d.order_id for d in decisions if orders[d.order_id].service_level in CATALOGUE_CODES]
-    if not routed:
+    """Judge again, with each parcel's real weight and country, the orders at risk."""
+    at_risk = [d.order_id for d in decisions]
+    if not at_risk:
         return decisions
     parcels = dict((order_id, (int(weight or 0), country)) for order_id, weight, country in session.execute(
         select(Order.id, func.sum(OrderLine.quantity * Product.weight_g), Address.country)
         .join(OrderLine, OrderLine.order_id == Order.id).join(Product, Product.id == OrderLine.product_id)
         .join(Address, Address.id == Order.ship_address_id)
-        .where(Order.id.in_(routed)).group_by(Order.id, Address.country)))
-    judged = []
+        .where(Order.id.in_(at_risk)).group_by(Order.id, Address.country)))
+    judged, paces = [], {}  # parcels of one weight to one country share their prices
     for decision in decisions:
         parcel = parcels.get(decision.order_id)
         if parcel is None:
             judged.append(decision)
             continue
-        priced = replace(pace, services=options(pace.now, pace.timezone, max(1, parcel[0]), parcel[1]))
-        again = rules.judge(orders[decision.order_id], priced)
+        if parcel not in paces:
+            paces[parcel] = replace(pace, services=rules.service_options(pace.now, pace.timezone, max(1, parcel[0]),
+                                                                         parcel[1]))
+        again = rules.judge(orders[decision.order_id], paces[parcel])
         if again is not None:
             judged.append(again)
     return judged

@@ -12,7 +12,7 @@ message, once per new day). An order a supervisor has undone a decision on is le
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select, update
@@ -27,6 +27,8 @@ from server.services.unit_of_work import UnitOfWork
 
 WATCHED = (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.ALLOCATED, OrderStatus.RELEASED,
            OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PACKED)
+BOOKED = (OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.RETURNED_TO_SENDER,
+          OrderStatus.RETURNED)  # its carrier service is booked: an upgrade stays
 NOT_YET_PICKED = 5  # a pick task's priority when nothing says otherwise (domain/waves.py OTHER_SERVICE_RANK)
 
 
@@ -64,7 +66,6 @@ def open_orders(session):
 def watch(uow: UnitOfWork, pace: rules.FloorPace) -> PassReport:
     """One pass of the watcher (call inside ``with uow``; commit after)."""
     report = PassReport()
-    pace = replace(pace, services=carriers.options(pace.now, pace.timezone))
     rows = open_orders(uow.session).all()
     days = sorted({row[2] for row in rows})
     due = _Counts(len(days))   # orders ahead, by ship-by, that a moved-up order may not pass
@@ -146,12 +147,11 @@ def _apply(uow: UnitOfWork, decision: rules.Decision, order: rules.OpenOrder, ro
             task.released = True
             task.order.status = OrderStatus.RELEASED
         uow.emit("tasks_waiting", kind="pick")
-    elif decision.action == "upgrade" and decision.service_level in carriers.CATALOGUE_CODES:
-        before, after = {"carrier_service": row.carrier_service}, {"carrier_service": decision.service_level}
-        row.carrier_service = decision.service_level
     elif decision.action == "upgrade":
-        before, after = {"service_level": row.service_level}, {"service_level": decision.service_level}
-        row.service_level = decision.service_level
+        # An order not routed yet is routed by it: routing keeps the promise too, so it
+        # would only choose as fast a service again.
+        before, after = {"carrier_service": row.carrier_service}, {"carrier_service": decision.service}
+        row.carrier_service = decision.service
     session.add(PromiseDecision(order_id=row.id, action=decision.action, reason=decision.reason[:300],
                                 cost_cents=decision.cost_cents, before=before, after=after,
                                 expected_before=decision.expected_before, expected_after=decision.expected_after))
@@ -190,11 +190,11 @@ def undo(uow: UnitOfWork, decision_id: int, *, actor: str) -> PromiseDecision:
     elif decision.action == "release":
         raise UndoRefused(f"{order.reference} was released to the floor: a release is not taken back")
     elif decision.action == "upgrade":
-        if order.status in (OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        if order.status in BOOKED:
             raise UndoRefused(f"{order.reference} is {order.status}: its carrier is booked")
         if "carrier_service" in decision.before:
             order.carrier_service = decision.before["carrier_service"]
-        else:
+        else:  # recorded before upgrades were catalogue services: the order's level changed
             order.service_level = decision.before.get("service_level", order.service_level)
     decision.undone_at, decision.undone_by = utcnow(), actor[:64]
     uow.emit("promise_decision_undone", order=order.reference, action=decision.action, decision=decision.id,

@@ -31,6 +31,10 @@ def find_returns(session, key: LookupKey, items: tuple[str, ...] = ()) -> list[R
         return _of_order(session, order_id) if order_id is not None else []
     if key.kind == "name":
         return _by_items_and_name(session, key.value, items)
+    if key.kind == "item" and not items:
+        # 14 digits can be an item's GTIN-14 or a DPD parcel number: a parcel ours wins.
+        order_id = session.scalar(select(Package.order_id).where(Package.tracking_number == key.value))
+        return _of_order(session, order_id) if order_id is not None else []
     return []
 
 

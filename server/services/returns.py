@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from server.domain.returns import (DAMAGED, DISPOSITIONS, GRADES, MISSING, RESELLABLE, RETURN_REASONS,
-                                   ReturnNotAllowed, WantedLine, check_wanted, rma_number)
+                                   RETURNED_TO_SENDER, ReturnNotAllowed, WantedLine, check_wanted, rma_number)
 from server.domain.scanning import gtin14
 from server.domain.statuses import ReturnStatus
 from server.models import Bin, Order, OrderLine, QuarantineUnit, Return, ReturnLine, Station, Stock
@@ -19,8 +19,9 @@ from server.services.unit_of_work import UnitOfWork
 
 __all__ = ["ReturnNotAllowed", "authorize_return", "open_return", "receive_return", "grade_unit",
            "finish_inspection", "returnable", "restock_bin", "grade_at_desk", "finish_at_desk", "add_extra",
-           "extra_at_desk"]
+           "extra_at_desk", "expect_back_from_carrier", "not_coming_back"]
 RETURNABLE_ORDER = ("shipped", "delivered")
+CARRIER = "carrier"  # the source of a return the carrier opened by bringing the parcels back
 _stock = Stock.__table__
 
 
@@ -30,7 +31,7 @@ def open_return(uow: UnitOfWork, order_id: int, wanted: list[WantedLine], *, act
     on another return (and not found missing there) cannot be asked twice."""
     session = uow.session
     order = session.get(Order, order_id)
-    if order is None or order.status not in RETURNABLE_ORDER:
+    if order is None or (order.status not in RETURNABLE_ORDER and source != CARRIER):
         raise ReturnNotAllowed("only a shipped order can be returned")
     lines = check_wanted(wanted, returnable(session, order))
     case = Return(order_id=order.id, reason=lines[0].reason, created_by=actor[:64], source=source[:16])
@@ -40,9 +41,23 @@ def open_return(uow: UnitOfWork, order_id: int, wanted: list[WantedLine], *, act
     session.flush()
     case.rma = rma_number(case.id)
     session.flush()
-    uow.emit("return_authorized", rma=case.rma, order=order.reference, reason=case.reason, source=source,
+    # The customer asked for nothing when the carrier brings it back: no "return authorised"
+    # message (they are told "returned to sender" instead), the floor still hears of the RMA.
+    uow.emit("return_authorized" if source != CARRIER else "return_expected_from_carrier", rma=case.rma,
+             order=order.reference, reason=case.reason, source=source,
              units=sum(line.quantity for line in lines), actor=actor)
     return case
+
+
+def expect_back_from_carrier(uow: UnitOfWork, order: Order) -> Return | None:
+    """The return the desk receives an order's parcels under when the carrier brings them all
+    back: every unit not on another return. Nothing moves in stock before the desk grades
+    them (resellable to a bin, damaged to quarantine), as for any return. None: nothing left."""
+    left = [(line_id, units) for line_id, units in returnable(uow.session, order).items() if units > 0]
+    if not left:
+        return None
+    wanted = [WantedLine(line_id, units, RETURNED_TO_SENDER) for line_id, units in left]
+    return open_return(uow, order.id, wanted, actor="system", source=CARRIER)
 
 
 def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]], reason: str,
@@ -52,13 +67,23 @@ def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]
                        actor=actor, source="system")
 
 
+def not_coming_back(uow: UnitOfWork, order: Order) -> None:
+    """The carrier delivered after all: the return it opened, not received yet, is closed."""
+    for case in uow.session.scalars(select(Return).where(Return.order_id == order.id, Return.source == CARRIER,
+                                                         Return.status == ReturnStatus.AUTHORIZED)):
+        case.status = ReturnStatus.CLOSED
+        uow.emit("return_closed", rma=case.rma, order=order.reference, reason="delivered_after_all")
+
+
 def returnable(session, order: Order) -> dict[int, int]:
     """Order line id → units that may still be returned (ordered less those on returns, extras
-    accepted at the desk included, except units found missing: they never came back)."""
+    accepted at the desk included, except units found missing and returns closed before they
+    were received: they never came back)."""
     taken = dict(session.execute(
         select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
         .join(Return, ReturnLine.return_id == Return.id)
-        .where(Return.order_id == order.id, (ReturnLine.grade.is_(None)) | (ReturnLine.grade != MISSING))
+        .where(Return.order_id == order.id, (ReturnLine.grade.is_(None)) | (ReturnLine.grade != MISSING),
+               (Return.status != ReturnStatus.CLOSED) | Return.received_at.is_not(None))
         .group_by(ReturnLine.order_line_id)).all())
     return {line.id: max(0, line.quantity - int(taken.get(line.id) or 0)) for line in order.lines}
 

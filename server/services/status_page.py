@@ -18,7 +18,7 @@ from server.services.tracking import parcel_timeline
 
 STEP_OF_STATUS = {
     OrderStatus.SHIPPED: "order_shipped", OrderStatus.DELIVERED: "order_delivered",
-    OrderStatus.RETURNED: "order_returned", OrderStatus.CANCELLED: "order_cancelled"}
+    OrderStatus.RETURNED_TO_SENDER: "order_returned_to_sender", OrderStatus.RETURNED: "order_returned", OrderStatus.CANCELLED: "order_cancelled"}
 RETURNABLE = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
@@ -53,9 +53,12 @@ def status_view(session, order_id: int, today: date) -> dict | None:
     timeline.sort(key=lambda step: step[0])
     delivered = max((p.delivered_at for p in parcels if p.delivered_at), default=None) \
         if order.status == OrderStatus.DELIVERED else None
+    returned = max((p.returned_at for p in parcels if p.returned_at), default=None) \
+        if order.status == OrderStatus.RETURNED_TO_SENDER else None
     return {"reference": order.reference, "status_key": "track." + STEP_OF_STATUS.get(order.status, "order_preparing"),
-            "expected_on": None if delivered else promises.expected_for_customer(session, order, today),
+            "expected_on": None if delivered or returned else promises.expected_for_customer(session, order, today),
             "delivered_on": delivered.date() if delivered else None,
+            "returned_on": returned.date() if returned else None,
             "timeline": timeline,
             "parcels": [{"tracking": p.tracking_number, "carrier": p.carrier,
                          "step": f"tracking.{events[p.id][-1].status}" if events.get(p.id) else None}

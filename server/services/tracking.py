@@ -7,6 +7,8 @@ Only a change of that state raises an event, so a late "out for delivery" arrivi
 "delivered" tells the customer nothing, and a replay tells nothing twice. A delivery moves the
 parcel to delivered with the carrier's delivery time (the return window counts from it:
 server/services/refunds.py reads ``packages.delivered_at``), and the order once every parcel is.
+A "returned to sender" of a parcel never delivered moves it to returned_to_sender with the
+carrier's time, and the order once every parcel is (a return is then opened for the desk).
 
 Call inside ``with uow:`` and commit after.
 """
@@ -21,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from server.domain import carrier_tracking as rules
 from server.domain.statuses import OrderStatus, PackageStatus
 from server.models import Order, Package, TrackingEvent
+from server.services import returns
 from server.services.unit_of_work import UnitOfWork
 
 # What the rest of the floor hears when a parcel's state changes (notifications, dashboard).
@@ -99,13 +102,37 @@ def _settle(uow: UnitOfWork, package: Package, before: rules.ParcelState, after:
         package.status, package.delivered_at = PackageStatus.DELIVERED, after.delivered_at
         uow.session.flush()
         _deliver_order_if_complete(uow, order)
+    elif after.delivered_at is None and after.status == rules.RETURNED \
+            and package.status == PackageStatus.SHIPPED:
+        # Never delivered and on its way back: the returns desk will receive it.
+        package.status, package.returned_at = PackageStatus.RETURNED_TO_SENDER, after.status_at
+        uow.session.flush()
+        _return_order_if_all_back(uow, order)
 
 
-def _deliver_order_if_complete(uow: UnitOfWork, order: Order) -> None:
+def _return_order_if_all_back(uow: UnitOfWork, order: Order) -> None:
+    """Every parcel on its way back: the order is returned to sender, the customer is told, and
+    a return is opened for its units so the desk recognises the parcel and inspects it (stock
+    moves only then, as for any return)."""
     if order.status != OrderStatus.SHIPPED:
         return
     parcels = uow.session.scalars(select(Package).where(Package.order_id == order.id)).all()
+    if any(parcel.status != PackageStatus.RETURNED_TO_SENDER for parcel in parcels):
+        return
+    order.status = OrderStatus.RETURNED_TO_SENDER
+    returned = max(parcel.returned_at for parcel in parcels)
+    uow.emit("order_returned_to_sender", order=order.reference, returned_at=returned.isoformat(),
+             tracking=parcels[0].tracking_number, carrier=parcels[0].carrier)
+    returns.expect_back_from_carrier(uow, order)
+
+
+def _deliver_order_if_complete(uow: UnitOfWork, order: Order) -> None:
+    if order.status not in (OrderStatus.SHIPPED, OrderStatus.RETURNED_TO_SENDER):
+        return
+    parcels = uow.session.scalars(select(Package).where(Package.order_id == order.id)).all()
     if all(parcel.delivered_at is not None for parcel in parcels):
+        if order.status == OrderStatus.RETURNED_TO_SENDER:  # the carrier corrected itself
+            returns.not_coming_back(uow, order)
         order.status = OrderStatus.DELIVERED
         delivered = max(parcel.delivered_at for parcel in parcels)
         uow.emit("order_delivered", order=order.reference, delivered_at=delivered.isoformat())

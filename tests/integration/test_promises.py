@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from server.domain import promises as rules
+from server.domain.shipping.services import BY_CODE
 from server.domain.statuses import OrderStatus
 from server.models import AuditEvent, Notification, Order, OrderPromise, PromiseDecision, Task
 from server.services import promises
@@ -84,13 +85,17 @@ def test_a_waiting_order_is_released_and_an_upgrade_is_taken_within_the_cost_lim
         for task in uow.session.scalars(select(Task)):
             task.priority = 0
         uow.commit()
-    _pass(floor, policy=("priority", "release", "upgrade"), max_extra_cents=300)
+    # The last is ready at 17:24 UTC: Colissimo (its level's service) has gone at 15:00 and DPD at
+    # 16:00; UPS Standard (17:30 UTC, next day) keeps Wednesday, priced for its 300 g parcel.
+    ups_extra = BY_CODE["UPS_STANDARD"].price(300, False) - BY_CODE["COLISSIMO_DOM"].price(300, False)
+    _pass(floor, policy=("priority", "release", "upgrade"), max_extra_cents=ups_extra)
     decided = {order_id: (action, cost) for order_id, action, cost, _ in _decisions(floor)}
     assert decided[ids[0]] == ("release", 0)
-    assert decided[ids[74]] == ("upgrade", 300)
+    assert decided[ids[74]] == ("upgrade", ups_extra)
     with floor.uow() as uow:
         assert uow.session.get(Order, ids[0]).status == "released"
-        assert uow.session.get(Order, ids[74]).service_level == "priority"
+        upgraded = uow.session.get(Order, ids[74])
+        assert (upgraded.service_level, upgraded.carrier_service) == ("standard", "UPS_STANDARD")
 
 
 def test_when_nothing_keeps_the_promise_the_customer_is_told_the_new_date_once(floor):
@@ -102,7 +107,7 @@ def test_when_nothing_keeps_the_promise_the_customer_is_told_the_new_date_once(f
     with floor.uow() as uow:
         told = uow.session.get(OrderPromise, ids[2]).told_on
         delayed = uow.session.scalars(select(Notification.context).where(Notification.kind == "delayed")).all()
-    assert told == monday + timedelta(days=3)  # no service arrives today: its own one, on Thursday
+    assert told == monday + timedelta(days=2)  # no service arrives today: its own one, on Wednesday
     assert len(delayed) == 1 and delayed[0]["expected_on"] == told.isoformat()
 
 

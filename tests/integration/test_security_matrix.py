@@ -25,6 +25,7 @@ POLICY = {
     "customer.track_form": "public", "customer.track": "public", "customer.unsubscribe": "public",
     "customer.return_label": "public",
     "carrier_webhooks.ups_track_alert": "signed webhook",  # UPS's credential header; unset: 404
+    "carrier_webhooks.dpd_push": "signed webhook",  # the secret token in the URL given to DPD; unset: 404
     "promises_api.": "supervisors",  # the promise watcher's decisions and their undo
     # issue 9: the supervisors' pages; users are the admins' alone; the returns clerk's landing
     "orders_web.": "supervisors", "stations_web.": "supervisors", "users_web.": "admins",

@@ -67,3 +67,19 @@ def test_a_laposte_answer_off_its_format_is_refused_saying_where(body, says):
 def test_a_ups_alert_off_its_format_is_refused_saying_where(body, says):
     with pytest.raises(rules.TrackingFormatError, match=says):
         rules.parse_ups_alert(body)
+
+
+def test_a_dpd_push_is_read_in_the_depots_local_time_with_its_status():
+    from server.domain.carrier_tracking import parse_dpd_push
+
+    event = parse_dpd_push({"pushid": "77", "pnr": "02501234567890", "depot": "0250", "status": "delivery_customer",
+                            "statusdate": "20112026143005", "scaninfo": "Zustellung"})
+    assert (event.tracking_number, event.code, event.status) == ("02501234567890", "delivery_customer", rules.DELIVERED)
+    assert event.occurred_at == datetime(2026, 11, 20, 13, 30, 5, tzinfo=timezone.utc)  # CET, UTC+1
+    summer = parse_dpd_push({"pnr": "02501234567890", "status": "error_return", "statusdate": "01072026120000"})
+    assert summer.status == rules.RETURNED and summer.occurred_at.hour == 10  # CEST, UTC+2
+    for bad in ({}, {"pnr": "123", "status": "delivery_customer", "statusdate": "20112026143005"},
+                {"pnr": "02501234567890", "status": "lost", "statusdate": "20112026143005"},
+                {"pnr": "02501234567890", "status": "delivery_customer", "statusdate": "2026-11-20"}):
+        with pytest.raises(rules.TrackingFormatError):
+            parse_dpd_push(bad)

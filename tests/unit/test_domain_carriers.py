@@ -6,7 +6,8 @@ from datetime import date, datetime, time
 import pytest
 
 from server.domain.shipping import services as svc
-from server.domain.shipping.tracking import (BadTrackingNumber, is_valid_s10, is_valid_ups, make_s10, make_ups,
+from server.domain.shipping.tracking import (BadTrackingNumber, dpd_label_number, is_valid_dpd, is_valid_dpd_barcode,
+                                             iso7064_mod37_36, is_valid_s10, is_valid_ups, make_dpd, make_s10, make_ups,
                                              s10_check_digit, ups_check_digit)
 
 # --- tracking numbers: published examples -------------------------------------------------
@@ -135,3 +136,37 @@ def test_rate_bands_and_the_last_band_is_the_weight_limit():
     assert colissimo.price(500, True) == 649 + 900
     assert all(s.rates[-1].max_weight_g == s.max_weight_g for s in svc.CATALOGUE)
     assert all(isinstance(s.cutoff, time) for s in svc.CATALOGUE)
+
+
+# --- DPD: ISO/IEC 7064 MOD 37,36 (DPD Parcel Label Specification) -----------------------------
+# Vectors: the two valid and two invalid label numbers of jkeen/tracking_number_data
+# couriers/dpd.json (27 characters and their check character), and Lobster's published
+# ISO 7064 Mod 37/36 examples (123AB → X, DADPIDA3897722461 → J, A12425GABC1234002 → M).
+
+@pytest.mark.parametrize("data, check", [("123AB", "X"), ("DADPIDA3897722461", "J"), ("A12425GABC1234002", "M")])
+def test_mod37_36_published_examples(data, check):
+    assert iso7064_mod37_36(data) == check
+
+
+@pytest.mark.parametrize("label", ["00 81827 0998 0000 0200 33 350 276 C", "0081 827 0998 0000 0200 45 327 276 N"])
+def test_published_dpd_label_numbers_are_valid(label):
+    assert is_valid_dpd_barcode(label)
+
+
+@pytest.mark.parametrize("label", ["008182709980000020033350276A", "0081 827 0998 0000 0200 45 000 000 N"])
+def test_dpd_label_numbers_with_a_wrong_check_character_are_refused(label):
+    assert not is_valid_dpd_barcode(label)
+
+
+def test_dpd_parcel_numbers_with_and_without_the_labels_check_character():
+    number = make_dpd("0250", 1234567890)
+    assert number == "02501234567890" and is_valid_dpd(number)
+    printed = dpd_label_number(number)
+    assert len(printed) == 15 and is_valid_dpd(printed)
+    wrong = printed[:-1] + ("A" if printed[-1] != "A" else "B")
+    assert not is_valid_dpd(wrong)
+    assert not is_valid_dpd("0250123456789") and not is_valid_dpd("1Z999AA10123456784")
+    with pytest.raises(BadTrackingNumber):
+        make_dpd("25", 1)
+    with pytest.raises(BadTrackingNumber):
+        iso7064_mod37_36("a-b")

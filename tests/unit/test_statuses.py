@@ -133,9 +133,9 @@ def test_every_status_but_the_final_ones_has_a_way_forward_to_an_end(cycle):
 def test_the_existing_strings_are_kept_exactly():
     assert {cycle.entity: [str(s) for s in cycle.statuses] for cycle in CYCLES} == {
         "order": ["new", "backordered", "allocated", "released", "picking", "picked", "short", "packing",
-                  "packed", "shipped", "delivered", "returned", "cancelled"],
+                  "packed", "shipped", "delivered", "returned_to_sender", "returned", "cancelled"],
         "task": ["open", "assigned", "done", "cancelled"],
-        "package": ["label_pending", "shipped", "delivered"],
+        "package": ["label_pending", "shipped", "delivered", "returned_to_sender"],
         "return": ["authorized", "received", "inspected", "refunded", "closed"],
         "refund": ["awaiting_approval", "approved", "paid", "rejected"],
         "print job": ["queued", "sent", "printed", "failed", "cancelled"],

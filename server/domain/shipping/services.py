@@ -66,6 +66,10 @@ CATALOGUE: tuple[CarrierService, ...] = (
                    _bands((1000, 1190), (5000, 1590), (10000, 2190), (30000, 3490), (70000, 5990)), abroad_cents=800),
 )
 BY_CODE = {service.code: service for service in CATALOGUE}
+# The service a shop's level stands for until routing chooses one for the parcel: a parcel
+# booked with no service chosen goes with it (server/carriers.py ``book``), and the promise
+# watcher judges an order not routed yet with it (server/domain/promises.py).
+LEVEL_SERVICES = {"standard": "COLISSIMO_DOM", "priority": "UPS_STANDARD", "express": "CHRONO_13"}
 
 
 def is_working_day(day: date) -> bool:
