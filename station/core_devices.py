@@ -9,15 +9,17 @@ import time
 from station.drivers import PrinterStatus
 from station.labelprinter import print_label, read_status, status_payload
 from station.link import ServerUnavailable
-from wire.contract import MAX_PRINT_ERROR_CHARS, ClientEvent, ErrorCode
+from wire.contract import MAX_PRINT_ERROR_CHARS, ClientEvent, ErrorCode, ScreenState
 from wire.payloads import PrintResultPayload
 
 
 class DevicesMixin:
     def _on_reprint(self) -> None:
-        if not self._last_reply.get("print") and self._last_label:
+        waiting_elsewhere = self._last_reply.get("state") == ScreenState.PRINT_LABEL
+        if not self._last_reply.get("print") and self._last_label and not waiting_elsewhere:
             # Nothing waiting: the last label again (torn, smudged). Printed here only: the
-            # parcel was shipped with the first, the server has nothing to record.
+            # parcel was shipped with the first, the server has nothing to record. (Not while
+            # this parcel's label is on the backup printer: that would be the previous parcel's.)
             return self._print({"zpl": self._last_label})
         jobs = {job.get("job_id") for job in self._last_reply.get("print") or []}
         self._printed_unreported -= jobs  # the operator wants paper, not a replayed report

@@ -93,6 +93,7 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
         locale = (screen.get("operator") or {}).get("locale") or screen["station"].get("locale") or DEFAULT_LOCALE
         return render_template("index.html", locale=locale, texts=page_texts(locale),
                                contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT,
+                                         "backup_printer": Action.BACKUP_PRINTER,  # its key: F8
                                          "count": Action.COUNT, "wedge": {**DEFAULT_WEDGE, **(wedge or {})},
                                          "hand_over_reasons": HAND_OVER_REASONS,
                                          # the pick screen's keys (issue 6): multiples typed, a bin short

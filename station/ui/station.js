@@ -466,6 +466,13 @@ $("task").addEventListener("keydown", (event) => {
     $("task").querySelector(`button.count-key[data-line-id="${input.dataset.lineId}"]`).click();
   }
 });
+// F8: the backup printer key, when the screen offers it (a label this station's printer refused).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "F8") return;
+  event.preventDefault();
+  const key = $("actions").querySelector(`button[data-action="${CONTRACT.backup_printer}"]`);
+  if (key && !key.disabled) key.click();
+});
 // Keyboard-wedge scanners: a burst of physical keys is a scan wherever the focus is (wedge.js).
 const wedge = new window.ColisWedge.WedgeReader(CONTRACT.wedge || {}, (code) => post("/scan", { code }));
 document.addEventListener("keydown", (event) => wedge.keydown(event), true);
