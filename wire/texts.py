@@ -135,6 +135,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "kiosk.dead_letters": {"fr": "{n} scan(s) mis de côté", "en": "{n} scan(s) set aside"},
     "kiosk.action.done": {"fr": "Terminé", "en": "Done"},
     "kiosk.action.reprint": {"fr": "Réimprimer", "en": "Reprint"},
+    "kiosk.label_picture": {"fr": "Étiquette telle qu'elle s'imprime", "en": "The label as it prints"},
     "kiosk.action.backup_printer": {"fr": "F8 : imprimer sur la secours", "en": "F8: print on the backup"},
     "kiosk.action.count": {"fr": "Saisir", "en": "Enter"},
     "kiosk.expected": {"fr": "Attendu", "en": "Expected"},

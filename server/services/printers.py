@@ -71,16 +71,20 @@ def print_return_label(uow: UnitOfWork, return_id: int, printer_id: int | None =
     if case is None or not case.rma:
         raise FleetError("no_return", rma=return_id)
     printer = _usable_printer(session, printer_id) if printer_id is not None else returns_desk_printer(session)
-    order, address = case.order, case.order.ship_address
-    customer = LabelAddress(name=address.name, line1=address.line1, line2=address.line2,
-                            postal_code=address.postal_code, city=address.city, country=address.country)
-    data = lambda: ReturnLabelData(rma=case.rma, order_ref=order.reference, customer=customer,  # noqa: E731
-                                   return_to=LabelAddress(**uow.settings.warehouse_address), status_url=status_url)
-    zpl = _drawn(lambda: return_label(data(), dpi=printer.dpi, size=printer.media))
+    zpl = _drawn(lambda: return_label(return_label_data(uow, case, status_url), dpi=printer.dpi, size=printer.media))
     job = _queue(uow, printer, zpl, kind="return", requested_by="system", return_id=case.id)
     uow.emit("return_label_queued", job_id=job.id, rma=case.rma, printer=printer.name)
     uow.commit()
     return job_view(job)
+
+
+def return_label_data(uow: UnitOfWork, case: Return, status_url: str = "") -> ReturnLabelData:
+    """What a return's label prints: the RMA, the order, the customer, the warehouse."""
+    order, address = case.order, case.order.ship_address
+    customer = LabelAddress(name=address.name, line1=address.line1, line2=address.line2,
+                            postal_code=address.postal_code, city=address.city, country=address.country)
+    return ReturnLabelData(rma=case.rma, order_ref=order.reference, customer=customer,
+                           return_to=LabelAddress(**uow.settings.warehouse_address), status_url=status_url)
 
 
 def fleet_backup(session, station_id: int) -> Printer | None:

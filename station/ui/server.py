@@ -120,6 +120,22 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
         response.cache_control.max_age = 86400
         return response
 
+    @app.get("/label/<int:job_id>.png")
+    def label_picture(job_id: int):
+        """The label waiting to print, as the printer will print it (labels/raster.py)."""
+        from labels.raster import PreviewError, label_png
+
+        zpl = core.board.label_zpl(job_id)
+        if not zpl:
+            abort(404)
+        try:
+            png = label_png(zpl.encode("utf-8"))
+        except PreviewError:
+            abort(404)
+        response = app.response_class(png, mimetype="image/png")
+        response.cache_control.max_age = 3600  # a job's label never changes
+        return response
+
     @app.get("/screen.json")
     def screen():
         after = request.args.get("after", default=-1, type=int)

@@ -366,6 +366,18 @@ function draw(screen) {
   rma.hidden = !screen.rma;
   window.ColisReturns.drawNote(screen.rma);
   drawActions(screen);
+  drawLabelPicture(screen);
+}
+
+// The label waiting at this station (printing, or refused by its printer), as it will print.
+function drawLabelPicture(screen) {
+  const node = $("label-picture");
+  const job = (screen.print || [])[0];
+  node.hidden = !job;
+  if (!job) return;
+  const src = `/label/${job.job_id}.png`;
+  if (node.getAttribute("src") !== src) node.src = src;
+  node.alt = `${K.label_picture || ""} ${job.job_id}`;
 }
 
 async function poll() {

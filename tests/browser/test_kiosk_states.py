@@ -207,6 +207,32 @@ def test_a_refused_label_offers_the_backup_key_and_f8_presses_it_once(kiosk):
     assert core.actions == ["backup_printer"]
 
 
+def test_the_label_waiting_to_print_is_shown_as_a_picture_whose_barcodes_read_back(kiosk):
+    import io
+
+    from playwright.sync_api import expect
+
+    from labels import LabelAddress, ReturnLabelData, return_label
+
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    page, core, locale = kiosk
+    address = LabelAddress("Camille Martin", "3 rue des Lilas", "", "69003", "Lyon", "FR")
+    zpl = return_label(ReturnLabelData("RMA00000042", "CO-0000012", address, address)).decode()
+    core.draw(ScreenState.PRINT_LABEL, print=[{"job_id": 5, "kind": "return", "zpl": zpl}])
+    picture = page.locator("#label-picture")
+    expect(picture).to_be_visible()
+    expect(picture).to_have_attribute("src", "/label/5.png")
+    page.wait_for_function("() => document.getElementById('label-picture').naturalWidth === 812")
+    png = page.request.get(page.url.rstrip("/") + "/label/5.png")
+    assert png.ok and png.headers["content-type"] == "image/png"
+    found = {r.text: r.symbology_identifier for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.body())))}
+    assert found.get("RMA00000042") == "]C0"
+    core.draw(ScreenState.IDLE)
+    expect(picture).to_be_hidden()
+
+
 def test_a_count_shows_the_bin_counted_and_expected_and_sends_a_typed_quantity(kiosk):
     from playwright.sync_api import expect
 
