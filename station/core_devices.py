@@ -13,7 +13,31 @@ from wire.contract import MAX_PRINT_ERROR_CHARS, ClientEvent, ErrorCode, ScreenS
 from wire.payloads import PrintResultPayload
 
 
+BACKUP_CHECK_SECONDS = 2.0  # how often a bench waiting on the backup printer asks if its label came out
+
+
 class DevicesMixin:
+    def _check_label_elsewhere(self, now: float) -> None:
+        """This station's label went to the backup printer (the operator's key) and the backup
+        could not print it at once: the screen waits with nothing to print here. Ask the server
+        now and then (``request_task`` answers the screen as it is), so the bench goes on by
+        itself once the spooler has printed it there."""
+        reply = self._last_reply
+        if (not self._synced or reply.get("state") != ScreenState.PRINT_LABEL or reply.get("print")
+                or now < self._elsewhere_at):
+            return
+        self._elsewhere_at = now + BACKUP_CHECK_SECONDS
+        try:
+            answer = self._call(ClientEvent.REQUEST_TASK, {})
+        except ServerUnavailable:
+            return self._go_offline()
+        if _error_of(answer):
+            return None
+        shown, incoming = self.board.get("message"), answer.get("message")
+        if answer.get("state") == reply.get("state") and shown and (incoming is None or incoming.get("level") == "info"):
+            return self._apply({**answer, "message": shown}, new_message=False)  # still waiting: keep why
+        self._apply(answer)
+
     def _on_reprint(self) -> None:
         waiting_elsewhere = self._last_reply.get("state") == ScreenState.PRINT_LABEL
         if not self._last_reply.get("print") and self._last_label and not waiting_elsewhere:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from server import printspool
 from server.models import AuditEvent, Order, Package, PrintJob, Printer, Station
 from server.services.printers import add_printer, assign_printers
 from station.drivers.simulated import FakeZebraPrinter
@@ -94,6 +95,17 @@ def test_the_key_says_so_when_the_backup_cannot_print_either_and_the_label_is_ke
             job = uow.session.scalars(select(PrintJob)).one()
             assert job.status == "failed" and job.retry_at is not None  # kept: the spooler tries again
             assert uow.session.get(Order, picked_order["order_id"]).status == "packed"
+            job.retry_at, job_id = None, job.id  # due now (the spooler would wait its backoff)
+            uow.commit()
+        # The backup's head is closed; the spooler's next try prints it there, and the bench
+        # goes on by itself (it asks while it waits), with no key pressed.
+        backup.head_open = False
+        assert printspool.deliver(floor.uow, job_id)["status"] == "printed"
+        wait_state(packer, "idle")
+        assert len(backup.jobs) == 1 and packer.printer.jobs == []
+        with floor.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(PrintJob)) == 1
+            assert uow.session.get(Order, picked_order["order_id"]).status == "shipped"
     finally:
         running.stop()
         backup.stop()
