@@ -96,14 +96,23 @@ def text_width(text: str, width: int) -> int:
 
 @functools.lru_cache(maxsize=65536)
 def _advances_32(text: str) -> int:
-    return sum(_advance_32(ch) for ch in text)
+    try:
+        return sum(map(_LATIN1_ADVANCES_32.__getitem__, text))
+    except KeyError:  # beyond Latin-1: rare (labels.text transliterates), the slow way
+        return sum(_advance_32(ch) for ch in text)
 
 
+# Every character a label can hold (labels.text keeps ASCII and Latin-1), looked up once.
+_LATIN1_ADVANCES_32: dict[str, int] = {chr(code): _advance_32(chr(code)) for code in range(256)}
+
+
+@functools.lru_cache(maxsize=1024)  # a few sizes per label, asked for every line
 def line_rise(height: int) -> int:
     """Dots that accents over capitals may print above a line's ``^FO`` origin."""
     return math.ceil(ACCENT_RISE * height)
 
 
+@functools.lru_cache(maxsize=1024)
 def line_pitch(height: int) -> int:
     """Distance between two lines' origins so that no accent touches a descender."""
     return height + line_rise(height)

@@ -8,6 +8,7 @@ non-ASCII digits, neither of which may reach a barcode).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from biip import ParseError
@@ -108,7 +109,12 @@ def is_valid_sscc(code: str) -> bool:
         return False
     if len(code) != SSCC_LENGTH:
         return False
-    return gs1_check_digit(code[:-1]) == code[-1]
+    return _sscc_check_digit(code[:-1]) == code[-1]
+
+
+@functools.lru_cache(maxsize=4096)  # a label's SSCC is checked by its data, its text and its bars
+def _sscc_check_digit(digits: str) -> str:
+    return gs1_check_digit(digits)
 
 
 def validate_sscc(code: str) -> str:
@@ -116,7 +122,7 @@ def validate_sscc(code: str) -> str:
     _require_digits(code, "SSCC")
     if len(code) != SSCC_LENGTH:
         raise ValueError(f"SSCC must be {SSCC_LENGTH} digits, got {len(code)}")
-    expected = gs1_check_digit(code[:-1])
+    expected = _sscc_check_digit(code[:-1])
     if code[-1] != expected:
         raise ValueError(
             f"SSCC {code} has check digit {code[-1]}, expected {expected}"

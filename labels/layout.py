@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from labels import fonts
 from labels.bars import bar_runs
+from labels.fitting import Fitted, LayoutError, Para, fit_paragraphs, fit_text
 from labels.zpl import ZplLabel, code128_modules, gs1_128_data, qr_side, validate_code128
 
 __all__ = [
@@ -48,13 +49,6 @@ __all__ = [
 MM_PER_INCH = 25.4
 MIN_TEXT_MM = 2.5  # about 7 pt: the smallest text a label prints
 MAX_MODULE = 10  # ^BY accepts module widths of 1 to 10 dots
-ELLIPSIS = "..."  # "…" (U+2026) is not in font 0's Latin-1 repertoire
-_SHRINK = 0.92
-_CONDENSE = (0.9, 0.8)
-
-
-class LayoutError(AssertionError):
-    """A layout placed a field off the media or over another field (a bug)."""
 
 
 @dataclass(frozen=True)
@@ -114,162 +108,18 @@ class Box:
                 and other.right <= self.right and other.bottom <= self.bottom)
 
 
-@dataclass(frozen=True)
-class Fitted:
-    """Text fitted to a width: its lines and the font size (``^A0N,height,width``)."""
-
-    lines: tuple[str, ...]
-    height: int
-    width: int
-
-    @property
-    def pitch(self) -> int:
-        return fonts.line_pitch(self.height)
-
-    @property
-    def block_height(self) -> int:
-        """Dots from the top of the first line's accents to the last descender."""
-        return len(self.lines) * self.pitch
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.lines)
-
-
-def _fits(text: str, box_width: int, width: int) -> bool:
-    return fonts.text_width(text, width) <= box_width
-
-
-def _break_word(word: str, box_width: int, width: int) -> list[str]:
-    pieces, current = [], ""
-    for ch in word:
-        if current and not _fits(current + ch, box_width, width):
-            pieces.append(current)
-            current = ""
-        current += ch
-    return [*pieces, current] if current else pieces
-
-
-def _wrap(text: str, box_width: int, width: int, break_words: bool) -> list[str] | None:
-    """Greedy word wrap; None when a word is wider than the box and may not break."""
-    lines, current = [], ""
-    for word in text.split(" "):
-        if not _fits(word, box_width, width):
-            if not break_words:
-                return None
-            pieces = _break_word(word, box_width, width)
-            if current:
-                lines.append(current)
-            lines.extend(pieces[:-1])
-            current = pieces[-1]
-            continue
-        candidate = f"{current} {word}" if current else word
-        if _fits(candidate, box_width, width):
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _ellipsize(text: str, box_width: int, width: int) -> str:
-    if _fits(text, box_width, width):
-        return text
-    cut = text
-    while cut and not _fits(cut.rstrip() + ELLIPSIS, box_width, width):
-        cut = cut[:-1]
-    return cut.rstrip() + ELLIPSIS if cut.strip() else ELLIPSIS
+@functools.lru_cache(maxsize=1024)  # a layout's few dozen constants, asked on every label
+def _mm(value: float, dpi: int) -> int:
+    return round(value * dpi / MM_PER_INCH)
 
 
 @functools.lru_cache(maxsize=1024)
-def _sizes(height: int, min_height: int) -> tuple[tuple[int, int], ...]:
-    sizes, h = [], height
-    while h > min_height:
-        sizes.append((h, h))
-        h = math.floor(h * _SHRINK)
-    sizes.append((min_height, min_height))
-    sizes += [(min_height, max(1, round(min_height * c))) for c in _CONDENSE]
-    return tuple(sizes)
+def _mm_up(value: float, dpi: int) -> int:
+    return math.ceil(value * dpi / MM_PER_INCH - 1e-9)
 
 
-@functools.lru_cache(maxsize=16384)  # pure: a floor's labels repeat sender, captions, carriers
-def fit_text(text: str, box_width: int, *, height: int, min_height: int,
-             max_lines: int = 1, max_block_height: int | None = None) -> Fitted:
-    """Fit ``text`` into ``box_width`` dots and at most ``max_lines`` lines.
-
-    ``max_block_height`` (dots) further limits the lines to those whose
-    block fits that height. See the module docstring for the steps.
-    """
-    if box_width < 1 or max_lines < 1 or min_height < 1 or height < min_height:
-        raise ValueError("impossible text box")
-    if not text:
-        return Fitted((), height, height)
-
-    def allowed(h: int) -> int:
-        if max_block_height is None:
-            return max_lines
-        return min(max_lines, max_block_height // fonts.line_pitch(h))
-
-    sizes = _sizes(height, min_height)
-    for h, w in sizes:
-        lines = _wrap(text, box_width, w, break_words=False)
-        if lines is not None and 1 <= len(lines) <= allowed(h):
-            return Fitted(tuple(lines), h, w)
-    h, w = sizes[-1]
-    room = allowed(h)
-    if room < 1:
-        raise LayoutError(f"no room for one line of {min_height}-dot text")
-    lines = _wrap(text, box_width, w, break_words=True) or [""]
-    if len(lines) > room:
-        lines = [*lines[:room - 1], _ellipsize(" ".join(lines[room - 1:]), box_width, w)]
-    return Fitted(tuple(lines), h, w)
-
-
-@dataclass(frozen=True)
-class Para:
-    """One text field of a block: its text, nominal and minimum size, line limit."""
-
-    name: str
-    text: str
-    height: int
-    min_height: int
-    max_lines: int = 1
-
-
-def fit_paragraphs(paras: list[Para], box_width: int, avail_height: int,
-                   gap: int) -> list[Fitted]:
-    """Fit stacked fields into ``avail_height`` dots, shrinking all of them together.
-
-    The whole block is scaled down first (keeping the hierarchy: the name
-    stays bigger than the street); at the minimum size, fields that wrap give
-    up lines, the lowest first, until the block fits. Empty fields take no room.
-    """
-    paras = [p for p in paras if p.text]
-
-    def total(fitted: list[Fitted]) -> int:
-        return sum(f.block_height for f in fitted) + gap * max(0, len(fitted) - 1)
-
-    scale = 1.0
-    while True:
-        fitted = [fit_text(p.text, box_width, height=max(p.min_height, round(p.height * scale)),
-                           min_height=p.min_height, max_lines=p.max_lines) for p in paras]
-        if total(fitted) <= avail_height:
-            return fitted
-        if all(max(p.min_height, round(p.height * scale)) == p.min_height for p in paras):
-            break
-        scale *= _SHRINK
-    limits = [p.max_lines for p in paras]
-    while total(fitted) > avail_height:
-        wrapping = [i for i, f in enumerate(fitted) if len(f.lines) > 1]
-        if not wrapping:
-            raise LayoutError(f"{[p.name for p in paras]} do not fit in {avail_height} dots")
-        i = wrapping[-1]
-        limits[i] = len(fitted[i].lines) - 1
-        fitted[i] = fit_text(paras[i].text, box_width, height=paras[i].min_height,
-                             min_height=paras[i].min_height, max_lines=limits[i])
-    return fitted
+_PARTS: dict[tuple, tuple[tuple[str, ...], tuple[Placed, ...]]] = {}
+_PARTS_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -298,25 +148,45 @@ class Canvas:
 
     def mm(self, value: float) -> int:
         """Millimetres to the nearest whole dot at this resolution."""
-        return round(value * self.dpi / MM_PER_INCH)
+        return _mm(value, self.dpi)
 
     def mm_up(self, value: float) -> int:
         """Millimetres to dots, rounded up (for minimums: bar heights, module widths)."""
-        return math.ceil(value * self.dpi / MM_PER_INCH - 1e-9)
+        return _mm_up(value, self.dpi)
 
     def _record(self, placed: Placed) -> None:
         self.placed.append(placed)
+
+    def replay(self, key: tuple, draw) -> None:
+        """Draw a part of the label with ``draw(canvas)``, or replay what it drew before.
+
+        ``key`` must hold everything the part's drawing depends on besides this canvas's media
+        and resolution (which are added to it): the same sender, carrier and service give the
+        same header on every label of a floor, and drawing it once saves fitting it again.
+        """
+        full_key = (self.size, self.dpi, *key)
+        part = _PARTS.get(full_key)
+        if part is None:
+            scratch = Canvas(self.size, self.dpi)
+            draw(scratch)
+            part = (tuple(scratch.zpl._fields), tuple(scratch.placed))
+            if len(_PARTS) >= _PARTS_LIMIT:
+                _PARTS.clear()  # a floor has a handful of senders and carriers; this is a fuse
+            _PARTS[full_key] = part
+        self.zpl._fields.extend(part[0])
+        self.placed.extend(part[1])
 
     def text(self, name: str, x: int, top: int, box_width: int, fitted: Fitted,
              align: str = "L", reverse: bool = False) -> int:
         """Print fitted lines from ``top``; return the y just below the block."""
         if not fitted.lines:
             return top
-        rise = fonts.line_rise(fitted.height)
+        too_wide = _too_wide(fitted, box_width)
+        if too_wide is not None:
+            raise LayoutError(f"{name}: line {too_wide!r} is wider than {box_width} dots")
+        rise, pitch = fonts.line_rise(fitted.height), fitted.pitch
         for i, line in enumerate(fitted.lines):
-            if not fonts.text_width(line, fitted.width) <= box_width:
-                raise LayoutError(f"{name}: line {line!r} is wider than {box_width} dots")
-            self.zpl.text_line(x, top + rise + i * fitted.pitch, line, fitted.height,
+            self.zpl.text_line(x, top + rise + i * pitch, line, fitted.height,
                                fitted.width, box_width, align=align, reverse=reverse)
         self._record(Placed("text", name, Box(x, top, box_width, fitted.block_height),
                             reverse, fitted.lines))
@@ -371,24 +241,36 @@ class Canvas:
 
     def check(self) -> None:
         """Raise :class:`LayoutError` if a box leaves the media or two boxes overlap."""
-        media = Box(0, 0, self.width, self.height)
         for item in self.placed:
-            if not media.contains(item.box):
+            box = item.box
+            if box.x < 0 or box.y < 0 or box.x + box.w > self.width or box.y + box.h > self.height:
                 raise LayoutError(f"{item.name} {item.box} is off the {self.width}x{self.height} label")
-        # Left to right: a field can only meet the ones that start before its right edge.
-        ordered = sorted(self.placed, key=lambda placed: placed.box.x)
-        for i, a in enumerate(ordered):
-            right = a.box.x + a.box.w
-            for b in ordered[i + 1:]:
-                if b.box.x >= right:
+        # Top to bottom: a field can only meet the ones that start above its bottom edge. (By y,
+        # not x: most fields of a label span its width, few share a band, so the sweep stops
+        # after a neighbour or two.)
+        ordered = sorted(((p.box.y, p.box.y + p.box.h, p.box.x, p.box.x + p.box.w, p)
+                          for p in self.placed), key=lambda row: row[0])
+        for i, (top, bottom, left, right, a) in enumerate(ordered):
+            for b_top, b_bottom, b_left, b_right, b in ordered[i + 1:]:
+                if b_top >= bottom:
                     break
-                if a.box.overlaps(b.box) and not _allowed(a, b):
+                if top < b_bottom and left < b_right and b_left < right and not _allowed(a, b):
                     raise LayoutError(f"{a.name} {a.box} overlaps {b.name} {b.box}")
 
     def finish(self) -> bytes:
         """Check the layout, then return the label as UTF-8 ZPL bytes."""
         self.check()
         return self.zpl.to_zpl().encode("utf-8")
+
+
+@functools.lru_cache(maxsize=16384)
+def _too_wide(fitted: Fitted, box_width: int) -> str | None:
+    """The first line of ``fitted`` wider than ``box_width`` by the font model, or None.
+    (Cached: the same captions and senders are drawn label after label.)"""
+    for line in fitted.lines:
+        if not fonts.text_width(line, fitted.width) <= box_width:
+            return line
+    return None
 
 
 def _allowed(a: Placed, b: Placed) -> bool:

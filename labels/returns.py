@@ -116,14 +116,29 @@ def return_label(data: ReturnLabelData, dpi: int = DESIGN_DPI,
     caption = fit_text("A", from_width, height=c.mm_up(2.2), min_height=c.mm_up(2.2)).block_height
     need = max(caption + gap // 2 + min_address_height(c, data.customer, SMALL) + gap, side + gap)
     from_bottom = y + max(need, room * 2 // 5)
+    to_need = c.mm_up(RULE) + gap + caption + gap // 2 + min_address_height(c, data.return_to, MEDIUM) + gap
+    to_width = width
+    if side and from_bottom + to_need > bottom:
+        # A short label with a tracking barcode too (4x4): the QR code stands right of both
+        # addresses, so the customer's block is only as tall as it needs.
+        if side > bottom - y:
+            raise LabelDataError("status_url", "no room for the status page's QR code on this media with a "
+                                               "tracking barcode: use a taller label")
+        to_width = from_width
+        need = caption + gap // 2 + min_address_height(c, data.customer, SMALL) + gap
+        from_bottom = y + max(need, min(room * 2 // 5, room - to_need))
     if side:
         c.qr("status_qr", c.width - m // 2 - side, y, data.status_url, module)
     y = _caption(c, "caption.from", m, y, from_width, "DE / FROM")
     draw_address(c, m, y + gap // 2, from_width, from_bottom - gap - y - gap // 2, data.customer,
                  SMALL, "customer")
-    y = _hrule(c, "rule.to", from_bottom) + gap
-    y = _caption(c, "caption.to", m, y, width, "A / TO")
-    draw_address(c, m, y + gap // 2, width, bottom - gap - y - gap // 2, data.return_to,
+    if to_width == width:
+        y = _hrule(c, "rule.to", from_bottom) + gap
+    else:  # stops short of the QR code
+        c.rule("rule.to", 0, from_bottom, m + to_width, c.mm_up(RULE))
+        y = from_bottom + c.mm_up(RULE) + gap
+    y = _caption(c, "caption.to", m, y, to_width, "A / TO")
+    draw_address(c, m, y + gap // 2, to_width, bottom - gap - y - gap // 2, data.return_to,
                  MEDIUM, "return_to")
     if bottom < c.height:
         y = _hrule(c, "rule.carrier", bottom) + gap

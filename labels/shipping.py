@@ -306,7 +306,9 @@ def shipping_label(data: ShippingLabelData, dpi: int = DESIGN_DPI,
     sscc_top = c.height - _sscc_height(c)
     parcel_top = sscc_top - c.mm_up(RULE) - gap - c.mm(PARCEL_SECTION)
     tracking_top = parcel_top - c.mm_up(RULE) - gap - c.mm(TRACKING_SECTION)
-    _header(c, data, header_bottom)
+    routing = routing_postal_code(data.recipient) if data.routing_barcode else None
+    c.replay(("shipping.header", data.sender, data.carrier, data.service, routing, header_bottom),
+             lambda part: _header(part, data, header_bottom))
     recipient_top = _hrule(c, "rule.recipient", header_bottom) + gap
     _recipient(c, data.recipient, recipient_top, tracking_top - c.mm_up(RULE) - gap)
     _tracking(c, data.tracking_number, _hrule(c, "rule.tracking", tracking_top - c.mm_up(RULE))

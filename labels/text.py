@@ -18,6 +18,7 @@ spelled out (anyascii writes ":package:").
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from anyascii import anyascii
@@ -42,6 +43,10 @@ class LabelDataError(ValueError):
 _SPACES = {"\u00a0": " "}
 _BREAKS = frozenset({"Cc", "Zl", "Zp", "Zs"})  # all become one space
 _DROPPED = frozenset({"Cf", "Cn", "Co", "Cs", "Mn", "Me"})
+
+
+# Text _latin keeps character for character: the repertoire less "\\" and the soft hyphen.
+_AS_IS = re.compile("[ -\\[\\]-~\u00a1-\u00ac\u00ae-\u00ff]*")
 
 
 def in_repertoire(ch: str) -> bool:
@@ -78,6 +83,8 @@ def printable(value: str) -> str:
     """``value`` as font 0 prints it: Latin, single-spaced, no controls."""
     if not isinstance(value, str):
         raise TypeError(f"label text must be str, got {type(value).__name__}")
+    if _AS_IS.fullmatch(value):  # already in font 0 (most addresses): NFC and _latin keep it
+        return " ".join(value.split())
     text = unicodedata.normalize("NFC", value)
     return " ".join("".join(_latin(ch) for ch in text).split())
 

@@ -25,6 +25,8 @@ import unicodedata
 from biip import ParseError
 from biip.gs1_messages import GS1Message
 
+from labels.gs1 import is_valid_sscc
+
 __all__ = [
     "DESIGN_DPI",
     "LABEL_HEIGHT",
@@ -48,6 +50,8 @@ MAX_DOTS = 32000  # largest coordinate ZPL accepts
 # Deliberately small: no ^ ~ (commands), _ (the ^FH escape char), \ (^FB
 # line-break codes), < > (Code 128 invocation in barcodes), no controls.
 SAFE_CHARS = frozenset(string.ascii_letters + string.digits + " .,-/:'()&+#@!?*=%;")
+# Words of safe characters, single spaces between them (what _strip_controls leaves as is).
+_SAFE_WORDS = re.compile(r"[A-Za-z0-9.,\-/:'()&+#@!?*=%;]+(?: [A-Za-z0-9.,\-/:'()&+#@!?*=%;]+)*")
 _FONT = re.compile(r"[A-Z0-9]")
 QR_SAFE = re.compile(r"[A-Za-z0-9:/._?&=%#+\-]{1,100}")  # no ^ or ~: they would be ZPL commands
 # ^BQ at error correction M with at most 100 bytes is version 6 or less: 41 modules.
@@ -80,6 +84,10 @@ def escape_field(value: str) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(f"label text must be str, got {type(value).__name__}")
+    if _SAFE_WORDS.fullmatch(value):  # nothing to strip, collapse or escape: sent as it is
+        if len(value) > MAX_FIELD_BYTES:
+            raise ValueError(f"label text too long ({len(value)} characters)")
+        return value
     # Lone surrogates cannot be encoded; print a replacement glyph instead.
     text = _strip_controls(value).encode("utf-8", "replace").decode("utf-8")
     escaped = "".join(
@@ -106,6 +114,7 @@ def code128_width(data: str, module: int) -> int:
     return (11 * (len(data) + 2) + 13) * module
 
 
+@functools.lru_cache(maxsize=4096)  # a barcode is measured to place it, then drawn
 def code128_modules(field_data: str) -> int:
     """Modules of the Code 128 symbol ZPL draws for ``^BC`` field data (mode N).
 
@@ -143,9 +152,16 @@ def _gs1_segments(element_string: str) -> list[str]:
     return list(_parsed_segments(element_string))
 
 
+_SSCC_ELEMENT = re.compile(r"\(00\)([0-9]{18})")
+
+
 @functools.lru_cache(maxsize=4096)
 def _parsed_segments(element_string: str) -> tuple[str, ...]:
     # Cached: a label measures, then draws, the same element string (biip's parse is slow).
+    sscc = _SSCC_ELEMENT.fullmatch(element_string)
+    if sscc and is_valid_sscc(sscc.group(1)):
+        # Every shipping label's SSCC: one fixed-length AI, no separator; what biip would give.
+        return ("00" + sscc.group(1),)
     try:
         message = GS1Message.parse_hri(element_string)
     except ParseError as exc:
@@ -201,6 +217,22 @@ def gs1_128_data(element_string: str) -> str:
     return _gs1_field_data(_gs1_segments(element_string))
 
 
+def _build_line_field(label: ZplLabel, height: int, width: int, box_width: int, align: str,
+                      reverse: bool, value: str) -> str:
+    flag = "^FR" if reverse else ""
+    value = value.replace("\\", "/") if isinstance(value, str) else value
+    return (f"{label._font('0', height, width)}"
+            f"^FB{label._dots(box_width, 1)},1,0,{align},0{flag}"
+            f"^FH_^FD{escape_field(value)}^FS")
+
+
+@functools.lru_cache(maxsize=32768)
+def _line_field_in_dots(dpi: int, height: int, width: int, box_width: int, align: str,
+                        reverse: bool, value: str) -> str:
+    return _build_line_field(ZplLabel.in_dots(dpi, 1, 1), height, width, box_width, align,
+                             reverse, value)
+
+
 class ZplLabel:
     """Collects fields for one label and renders ``^XA ... ^XZ``.
 
@@ -229,6 +261,8 @@ class ZplLabel:
 
     def _dots(self, value: int, minimum: int = 0) -> int:
         """Scale a 203 dpi measure to this printer, rejecting non-ints."""
+        if type(value) is int and self._scale == 1.0 and minimum <= value <= MAX_DOTS:
+            return value  # a layout in printer dots: the common case, checked and unchanged
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"label measure must be an int, got {value!r}")
         if not minimum <= value <= MAX_DOTS:
@@ -265,13 +299,18 @@ class ZplLabel:
         """
         if align not in _ALIGN:
             raise ValueError(f"align must be one of L, C, R, J, got {align!r}")
-        flag = "^FR" if reverse else ""
-        value = value.replace("\\", "/") if isinstance(value, str) else value
-        self._fields.append(
-            f"{self._origin(x, y)}{self._font('0', height, width)}"
-            f"^FB{self._dots(box_width, 1)},1,0,{align},0{flag}"
-            f"^FH_^FD{escape_field(value)}^FS"
-        )
+        origin = self._origin(x, y)  # checked here: the position changes label to label
+        self._fields.append(origin + self._line_field(height, width, box_width, align, reverse, value))
+
+    def _line_field(self, height: int, width: int, box_width: int, align: str, reverse: bool,
+                    value: str) -> str:
+        """``^A0 ^FB ^FR ^FH ^FD ^FS`` of one measured line. In printer dots the same caption,
+        sender or carrier line recurs on every label: built once (ints checked for type first,
+        so a cached ``1`` never stands for ``True``)."""
+        if (self._scale == 1.0 and type(height) is int and type(width) is int
+                and type(box_width) is int and type(value) is str and type(reverse) is bool):
+            return _line_field_in_dots(self.dpi, height, width, box_width, align, reverse, value)
+        return _build_line_field(self, height, width, box_width, align, reverse, value)
 
     def block(self, x: int, y: int, value: str, width: int, lines: int = 2,
               height: int = 30, font: str = "0", align: str = "L",

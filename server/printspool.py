@@ -144,9 +144,47 @@ def deliver(uow_factory: Callable[[], UnitOfWork], job_id: int, *, opener=open_p
             break
     with uow_factory() as uow:
         view = record(uow, job_id, attempts)
-    if view["status"] == "printed":
+    if view["status"] == "printed" or (view["status"] == "sent" and view.get("station_id") is not None):
         release_waiting_station(uow_factory, job_id)
     return view
+
+
+def backup_key(uow_factory: Callable[[], UnitOfWork], station_id: int, *, opener=open_printer) -> dict:
+    """The answer to the operator's backup key, once the moved labels were sent: the station's
+    screen (the next parcel when the backup printed them) saying where the label is, or why
+    the backup could not print it either (it stays the spooler's)."""
+    from server.domain.scenarios.engine import error, ok
+    from server.models import Station
+    from server.services import steps
+
+    views = send_to_backup_now(uow_factory, station_id, opener=opener)
+    with uow_factory() as uow:
+        station = uow.session.get(Station, station_id)
+        backup = fleet.fleet_backup(uow.session, station_id)
+        name = backup.name if backup is not None else "?"
+        refused = next((view for view in views if view["status"] not in ("printed", "sent")), None)
+        if refused is None:
+            say = ok("label_on_backup", printer=name)
+        else:  # "ZD-SPARE: paper_out" (the backup's own backup, if any, after a "; ")
+            problem = refused["error"].split(";")[0].rpartition(": ")[2]
+            say = error("label_backup_failed", printer=name, error=problem)
+        screen = steps.current_screen(uow, station, say)
+        uow.commit()
+        return screen
+
+
+def send_to_backup_now(uow_factory: Callable[[], UnitOfWork], station_id: int, *,
+                       opener=open_printer, confirm_timeout: float = 1.0) -> list[dict]:
+    """The operator pressed the backup key: send the station's labels just moved to the fleet at
+    once, not at the spooler's next tick, so the answer to the key can say whether they printed.
+    A label the backup cannot print either stays the spooler's (retried with backoff)."""
+    with uow_factory() as uow:
+        jobs = list(uow.session.scalars(
+            select(PrintJob.id).where(PrintJob.station_id == station_id, PrintJob.printer_id.is_not(None),
+                                      PrintJob.status.in_(("queued", "failed")), PrintJob.retry_at.is_(None))
+            .order_by(PrintJob.id)))
+    return [view for job_id in jobs
+            if (view := deliver(uow_factory, job_id, opener=opener, confirm_timeout=confirm_timeout)) is not None]
 
 
 def release_waiting_station(uow_factory: Callable[[], UnitOfWork], job_id: int) -> None:
@@ -154,13 +192,17 @@ def release_waiting_station(uow_factory: Callable[[], UnitOfWork], job_id: int) 
     supervisor sent it to another printer): that label came out, so the station's job is
     confirmed printed as the station itself would — the parcel ships, the bench goes on (the
     station sees it at its next heartbeat or key)."""
+    from server.services import printing
+
     with uow_factory() as uow:
         job = uow.session.get(PrintJob, job_id)
+        if job.station_id is not None:  # the station's own label, moved by its backup key
+            printing.printed_elsewhere(uow, job.id)
+            return
         original = uow.session.get(PrintJob, job.reprint_of) if job.reprint_of else None
         if original is None or original.station_id is None or original.status not in ("queued", "failed"):
             return
         from server.models import Station
-        from server.services import printing
 
         printing.confirm_print(uow, uow.session.get(Station, original.station_id), original.id, ok=True)
 
@@ -190,6 +232,7 @@ def record(uow: UnitOfWork, job_id: int, attempts: list[Attempt]) -> dict:
                  retry_in=round(fleet.backoff_seconds(job.attempts)))
     view = fleet.job_view(job)
     view["words"] = words(attempts, job, "en")
+    view["station_id"] = job.station_id
     uow.commit()
     return view
 

@@ -58,6 +58,7 @@ class StationCore(DevicesMixin):
         self._scanner = None
         self._scale = None
         self._last_label = ""  # the last shipping label printed: the reprint key prints it again
+        self._elsewhere_at = 0.0  # next time to ask whether the label on the backup printer came out
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._started = self._stopped = False
@@ -233,6 +234,8 @@ class StationCore(DevicesMixin):
         elif self._ask_again_at is not None and now >= self._ask_again_at:
             self._ask_again_at = None
             self._request_task_if_idle()
+        else:
+            self._check_label_elsewhere(now)
 
     def _heartbeat_if_due(self) -> None:
         """Renew the leases of the tasks held; a screen in the ack (a task taken away while

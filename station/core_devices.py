@@ -9,15 +9,41 @@ import time
 from station.drivers import PrinterStatus
 from station.labelprinter import print_label, read_status, status_payload
 from station.link import ServerUnavailable
-from wire.contract import MAX_PRINT_ERROR_CHARS, ClientEvent, ErrorCode
+from wire.contract import MAX_PRINT_ERROR_CHARS, ClientEvent, ErrorCode, ScreenState
 from wire.payloads import PrintResultPayload
 
 
+BACKUP_CHECK_SECONDS = 2.0  # how often a bench waiting on the backup printer asks if its label came out
+
+
 class DevicesMixin:
+    def _check_label_elsewhere(self, now: float) -> None:
+        """This station's label went to the backup printer (the operator's key) and the backup
+        could not print it at once: the screen waits with nothing to print here. Ask the server
+        now and then (``request_task`` answers the screen as it is), so the bench goes on by
+        itself once the spooler has printed it there."""
+        reply = self._last_reply
+        if (not self._synced or reply.get("state") != ScreenState.PRINT_LABEL or reply.get("print")
+                or now < self._elsewhere_at):
+            return
+        self._elsewhere_at = now + BACKUP_CHECK_SECONDS
+        try:
+            answer = self._call(ClientEvent.REQUEST_TASK, {})
+        except ServerUnavailable:
+            return self._go_offline()
+        if _error_of(answer):
+            return None
+        shown, incoming = self.board.get("message"), answer.get("message")
+        if answer.get("state") == reply.get("state") and shown and (incoming is None or incoming.get("level") == "info"):
+            return self._apply({**answer, "message": shown}, new_message=False)  # still waiting: keep why
+        self._apply(answer)
+
     def _on_reprint(self) -> None:
-        if not self._last_reply.get("print") and self._last_label:
+        waiting_elsewhere = self._last_reply.get("state") == ScreenState.PRINT_LABEL
+        if not self._last_reply.get("print") and self._last_label and not waiting_elsewhere:
             # Nothing waiting: the last label again (torn, smudged). Printed here only: the
-            # parcel was shipped with the first, the server has nothing to record.
+            # parcel was shipped with the first, the server has nothing to record. (Not while
+            # this parcel's label is on the backup printer: that would be the previous parcel's.)
             return self._print({"zpl": self._last_label})
         jobs = {job.get("job_id") for job in self._last_reply.get("print") or []}
         self._printed_unreported -= jobs  # the operator wants paper, not a replayed report

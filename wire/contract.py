@@ -122,6 +122,9 @@ class Action(StrEnum):
     RESELLABLE = "resellable"  # returns desk: the unit just scanned is resellable (then scan the bin shown)
     DAMAGED = "damaged"        # returns desk: the unit just scanned is damaged (quarantine)
     EXTRA = "extra"            # returns desk: {"reason"?} accept the item scanned, not on the RMA, as an extra
+    # pack: the label the station's printer refused (paper out, offline…) goes to the backup printer
+    # the fleet assigns to the station (one key: F8 on the kiosk); the server sends it and answers
+    BACKUP_PRINTER = "backup_printer"
 
 
 # The printer's condition as the station reports it (from ~HS), and as dashboards show it.

@@ -3,6 +3,17 @@ from __future__ import annotations
 
 CATALOG: dict[str, dict[str, str]] = {
     # --- operator messages ----------------------------------------------------------------
+    # the label the station's printer refused, and the one key that sends it to the backup (issue 7)
+    "label_failed_backup": {"fr": "Imprimante : {error}. F8 : imprimer sur la secours {printer}, ou corrigez puis réimprimez",
+                            "en": "Printer: {error}. F8: print on the backup {printer}, or fix it, then reprint"},
+    "label_to_backup": {"fr": "Étiquette envoyée à l'imprimante de secours {printer}",
+                        "en": "Label sent to the backup printer {printer}"},
+    "label_on_backup": {"fr": "Étiquette imprimée sur la secours {printer} : prenez-la là-bas",
+                        "en": "Label printed on the backup {printer}: collect it there"},
+    "label_backup_failed": {"fr": "Secours {printer} : {error}. L'étiquette est gardée et renvoyée dès qu'elle peut imprimer",
+                            "en": "Backup {printer}: {error}. The label is kept and sent again as soon as it can print"},
+    "no_backup_printer": {"fr": "Pas d'imprimante de secours pour ce poste : appelez un responsable",
+                          "en": "No backup printer for this station: call a supervisor"},
     "signed_in": {"fr": "Bonjour {name}", "en": "Hello {name}"},
     "signed_out": {"fr": "{name} : déconnecté(e)", "en": "{name}: signed out"},
     "signed_out_idle": {"fr": "{name} déconnecté(e) après inactivité : scannez votre badge",

@@ -77,6 +77,7 @@ WEB = {**_both("web.ret", {
     "requested_by": ("Demandé par", "Requested by"), "open": ("Ouvrir le retour", "Open the return"),
     "created_ok": ("Retour {rma} ouvert", "Return {rma} opened"),
     "label_pdf": ("Étiquette retour (PDF)", "Return label (PDF)"),
+    "label_picture": ("Étiquette retour, telle qu'elle s'imprime au poste retours", "Return label, as the returns desk prints it"),
     "label_printed": ("Étiquette envoyée à l'imprimante du comptoir", "Label sent to the desk printer"),
     "label_not_printed": ("Étiquette non imprimée : {why}", "Label not printed: {why}"),
     "order_unknown": ("Commande introuvable", "Order not found"),

@@ -17,10 +17,11 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from sqlalchemy import select
 
 from server.domain.scenarios import ROLE_SCENARIO, SCENARIOS
+from server import printspool
 from server.extensions import socketio
 from server.models import Station
 from server.services import dispatch, operator, printing, scans, sessions, station_devices, stations, steps
-from wire.contract import ErrorCode, error_reply
+from wire.contract import Action, ErrorCode, error_reply
 from wire.payloads import (ActionPayload, BadPayload, DeadLetterPayload, PrinterStatusPayload,
                            PrintResultPayload, ScanPayload)
 
@@ -213,7 +214,14 @@ class StationNamespace(Namespace):
     def on_action(self, data=None):
         action = ActionPayload.parse(data)
         with _floor().uow() as uow:
-            return operator.press(uow, self._station(uow), action.name, action.params)
+            station = self._station(uow)
+            station_id = station.id
+            screen = operator.press(uow, station, action.name, action.params)
+        if action.name == Action.BACKUP_PRINTER and (screen.get("message") or {}).get("code") == "label_to_backup":
+            # The labels moved to the backup printer are sent now (no transaction held while
+            # the printer answers), so the answer says whether they came out.
+            return printspool.backup_key(_floor().uow, station_id)
+        return screen
 
     @always_answers
     def on_print_result(self, data=None):

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select, update
 from server.domain.scenarios.engine import Effect
 from server.domain.statuses import TaskStatus
 from server.models import Station, Task, TaskLine
-from server.services import counting, lots, pack_effects, picking, returns, short_picks
+from server.services import counting, lots, pack_effects, picking, printers, returns, short_picks
 from server.services.sessions import DbFacts
 from server.services.unit_of_work import UnitOfWork
 
@@ -73,6 +73,7 @@ APPLY: dict[str, Callable[..., None]] = {
     "add_extra_unit": returns.extra_at_desk,
     "close_count": counting.close_count,
     "short_pick": short_picks.short_pick,
+    "label_to_backup": printers.label_to_backup,
 }
 
 

@@ -71,16 +71,68 @@ def print_return_label(uow: UnitOfWork, return_id: int, printer_id: int | None =
     if case is None or not case.rma:
         raise FleetError("no_return", rma=return_id)
     printer = _usable_printer(session, printer_id) if printer_id is not None else returns_desk_printer(session)
-    order, address = case.order, case.order.ship_address
-    customer = LabelAddress(name=address.name, line1=address.line1, line2=address.line2,
-                            postal_code=address.postal_code, city=address.city, country=address.country)
-    data = lambda: ReturnLabelData(rma=case.rma, order_ref=order.reference, customer=customer,  # noqa: E731
-                                   return_to=LabelAddress(**uow.settings.warehouse_address), status_url=status_url)
-    zpl = _drawn(lambda: return_label(data(), dpi=printer.dpi, size=printer.media))
+    zpl = _drawn(lambda: return_label(return_label_data(uow, case, status_url), dpi=printer.dpi, size=printer.media))
     job = _queue(uow, printer, zpl, kind="return", requested_by="system", return_id=case.id)
     uow.emit("return_label_queued", job_id=job.id, rma=case.rma, printer=printer.name)
     uow.commit()
     return job_view(job)
+
+
+def return_label_data(uow: UnitOfWork, case: Return, status_url: str = "") -> ReturnLabelData:
+    """What a return's label prints: the RMA, the order, the customer, the warehouse."""
+    order, address = case.order, case.order.ship_address
+    customer = LabelAddress(name=address.name, line1=address.line1, line2=address.line2,
+                            postal_code=address.postal_code, city=address.city, country=address.country)
+    return ReturnLabelData(rma=case.rma, order_ref=order.reference, customer=customer,
+                           return_to=LabelAddress(**uow.settings.warehouse_address), status_url=status_url)
+
+
+def fleet_backup(session, station_id: int) -> Printer | None:
+    """The backup the fleet assigns to the station's printer (active, not itself), or None."""
+    printer = session.scalars(select(Printer).where(Printer.station_id == station_id, Printer.active.is_(True))
+                              .order_by(Printer.id)).first()
+    backup = session.get(Printer, printer.backup_id) if printer is not None and printer.backup_id else None
+    return backup if backup is not None and backup.active and backup.id != printer.id else None
+
+
+def station_jobs_refused(session, station_id: int) -> list[PrintJob]:
+    """The labels this station's own printer was given and could not print (it reported so)."""
+    return list(session.scalars(select(PrintJob).where(PrintJob.station_id == station_id, PrintJob.printer_id.is_(None),
+                                                       PrintJob.status == "failed").order_by(PrintJob.id)))
+
+
+def move_to_backup(uow: UnitOfWork, station: Station) -> list[int]:
+    """The operator's one key: the labels the station's printer refused go to the fleet's backup.
+
+    The same job moves (one row in the history: who, what, where it printed, its tries), drawn
+    anew for the backup's dpi and media, and becomes the spooler's like any fleet job; the
+    station's screen waits for it (``pending_jobs``) but no longer prints it itself. Returns the
+    jobs moved. The step's flush is the caller's; nothing here opens a socket.
+    """
+    session = uow.session
+    backup = fleet_backup(session, station.id)
+    if backup is None:
+        raise FleetError("no_backup", station=station.code)
+    moved = []
+    for job in station_jobs_refused(session, station.id):
+        package = session.get(Package, job.package_id) if job.kind == "shipping" and job.package_id else None
+        if package is not None:
+            if backup.media not in SHIPPING_MEDIA:
+                raise FleetError("media_too_small", printer=backup.name, media=backup.media)
+            from server.services.packing import _label_data  # the label's data is packing's business
+
+            job.zpl = _drawn(lambda: shipping_label(_label_data(uow, package), dpi=backup.dpi, size=backup.media))
+        refused = job.error
+        job.printer_id, job.retry_at = backup.id, None
+        uow.emit("print_job_to_backup", job_id=job.id, station=station.code, printer=backup.name, error=refused,
+                 actor=f"station:{station.code}")
+        moved.append(job.id)
+    return moved
+
+
+def label_to_backup(uow: UnitOfWork, station: Station) -> None:
+    """Effect ``label_to_backup`` (server/services/effects.py)."""
+    move_to_backup(uow, station)
 
 
 def returns_desk_printer(session) -> Printer:

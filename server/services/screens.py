@@ -17,14 +17,23 @@ from server.services.refunds import find_refund, refund_view
 from server.services import pack_screens
 from server.services.sessions import DbFacts, HeldLine, HeldTask
 from wire import texts
-from wire.contract import ScreenState, empty_screen
+from wire.contract import Action, ScreenState, empty_screen
 
 
 def message(station: Station, say: Say | None, locale: str | None = None) -> dict | None:
     if say is None:
         return None
+    locale = locale or station.locale
     return {"level": str(say.level), "code": say.key,
-            "text": texts.text(say.key, locale or station.locale, **say.params)}
+            "text": texts.text(say.key, locale, **_in_words(say.params, locale))}
+
+
+def _in_words(params: dict, locale: str) -> dict:
+    """A printer's problem reported as its key (``paper_out``) is said in words ("out of paper")."""
+    error = params.get("error")
+    if isinstance(error, str) and f"printer.{error}" in texts.CATALOG:
+        return {**params, "error": texts.text(f"printer.{error}", locale)}
+    return params
 
 
 def draw(station: Station, session: Session, facts: DbFacts, say: Say | None = None,
@@ -81,7 +90,12 @@ def _draw_batch(screen: dict, session: Session, facts: DbFacts) -> None:
 
 
 def _draw_labels(screen: dict, session: Session, facts: DbFacts) -> None:
-    screen["print"] = [print_view(job) for job in facts.pending_jobs]
+    # Labels moved to a fleet printer (the backup key) are the spooler's: waited for, not printed here.
+    own = [job for job in facts.pending_jobs if job.printer_id is None]
+    screen["print"] = [print_view(job) for job in own]
+    refused = any(job.status == "failed" for job in own)
+    if not (refused and facts.backup_printer()):  # the backup key only when it can do something
+        screen["actions"] = [name for name in screen["actions"] if name != Action.BACKUP_PRINTER]
 
 
 def _draw_return(screen: dict, session: Session, facts: DbFacts) -> None:

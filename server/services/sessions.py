@@ -24,6 +24,7 @@ from server.domain.verification import LineProgress
 from server.models import (Bin, Order, OrderLine, PickedLot, PrintJob, Product, Return, ReturnLine, Station,
                            StationSession, Stock, Task, TaskLine)
 from server.services import return_desk, returns
+from server.services.printers import fleet_backup
 from server.services.pack_facts import PackFacts
 from wire.contract import ScreenState
 
@@ -184,6 +185,10 @@ class DbFacts(PackFacts):
 
     def pending_labels(self) -> int:
         return len(self.pending_jobs)
+
+    def backup_printer(self) -> str | None:
+        backup = fleet_backup(self.db, self.station.id)
+        return backup.name if backup is not None else None
 
     def pick_rules(self) -> PickRules:
         return self._rules

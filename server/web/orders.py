@@ -172,6 +172,32 @@ def _locale() -> str:
     return current_locale()
 
 
+@bp.get("/orders/<reference>/parcels/<int:package_id>/label.png")
+@roles(*SUPERVISING)
+def label_picture(reference: str, package_id: int):
+    """The parcel's label as it prints (labels/raster.py, from the label's own ZPL)."""
+    from labels import LabelDataError
+    from labels.raster import PreviewError, label_png
+    from server.services.label_pictures import parcel_label_zpl
+
+    with _floor().uow() as uow:
+        order = _order_or_404(uow.session, reference)
+        package = next((p for p, _ in order_pages.parcels(uow.session, order.id) if p.id == package_id), None)
+        if package is None:
+            abort(404)
+        try:
+            zpl = parcel_label_zpl(uow, package)
+        except LabelDataError:
+            zpl = None  # data no label can carry: the page says so beside the parcel, no picture
+    if zpl is None:
+        abort(404)
+    try:
+        png = label_png(zpl)
+    except PreviewError:
+        abort(404)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
 @bp.get("/orders/<reference>/parcels/<int:package_id>/label.svg")
 @roles(*SUPERVISING)
 def label_image(reference: str, package_id: int):

@@ -196,6 +196,31 @@ def label_response(rma: str) -> Response:
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
 
 
+@bp.get("/returns/<rma>/label.png")
+@roles(*RETURNS)
+def label_picture(rma: str):
+    """The return label as the desk printer prints it (labels/raster.py, from its own ZPL)."""
+    from labels import LabelDataError
+    from labels.raster import PreviewError, label_png
+    from server.services.label_pictures import return_label_zpl
+
+    with _floor().uow() as uow:
+        case = find_return(uow.session, rma)
+        if case is None:
+            abort(404)
+        try:
+            zpl = return_label_zpl(uow, case)
+        except LabelDataError:
+            zpl = None
+    if zpl is None:
+        abort(404)
+    try:
+        png = label_png(zpl)
+    except PreviewError:
+        abort(404)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
 @bp.get("/returns/analytics")
 @roles(*RETURNS)
 def analytics():

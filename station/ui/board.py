@@ -49,6 +49,12 @@ class ScreenBoard:
         with self._cond:
             return self._local[key] if key in self._local else self._server[key]
 
+    def label_zpl(self, job_id: int) -> str | None:
+        """The ZPL of a label the current screen asks this station to print (for its picture)."""
+        with self._cond:
+            return next((str(job.get("zpl") or "") for job in self._server.get("print") or []
+                         if job.get("job_id") == job_id), None)
+
     def snapshot(self) -> dict:
         with self._cond:
             view = {**self._server, **self._local}

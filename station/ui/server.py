@@ -93,6 +93,7 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
         locale = (screen.get("operator") or {}).get("locale") or screen["station"].get("locale") or DEFAULT_LOCALE
         return render_template("index.html", locale=locale, texts=page_texts(locale),
                                contract={"printer_problems": PRINTER_PROBLEMS, "reprint": Action.REPRINT,
+                                         "backup_printer": Action.BACKUP_PRINTER,  # its key: F8
                                          "count": Action.COUNT, "wedge": {**DEFAULT_WEDGE, **(wedge or {})},
                                          "hand_over_reasons": HAND_OVER_REASONS,
                                          # the pick screen's keys (issue 6): multiples typed, a bin short
@@ -117,6 +118,22 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
             abort(404)
         response = app.response_class(svg, mimetype="image/svg+xml")
         response.cache_control.max_age = 86400
+        return response
+
+    @app.get("/label/<int:job_id>.png")
+    def label_picture(job_id: int):
+        """The label waiting to print, as the printer will print it (labels/raster.py)."""
+        from labels.raster import PreviewError, label_png
+
+        zpl = core.board.label_zpl(job_id)
+        if not zpl:
+            abort(404)
+        try:
+            png = label_png(zpl.encode("utf-8"))
+        except PreviewError:
+            abort(404)
+        response = app.response_class(png, mimetype="image/png")
+        response.cache_control.max_age = 3600  # a job's label never changes
         return response
 
     @app.get("/screen.json")

@@ -366,6 +366,18 @@ function draw(screen) {
   rma.hidden = !screen.rma;
   window.ColisReturns.drawNote(screen.rma);
   drawActions(screen);
+  drawLabelPicture(screen);
+}
+
+// The label waiting at this station (printing, or refused by its printer), as it will print.
+function drawLabelPicture(screen) {
+  const node = $("label-picture");
+  const job = (screen.print || [])[0];
+  node.hidden = !job;
+  if (!job) return;
+  const src = `/label/${job.job_id}.png`;
+  if (node.getAttribute("src") !== src) node.src = src;
+  node.alt = `${K.label_picture || ""} ${job.job_id}`;
 }
 
 async function poll() {
@@ -465,6 +477,13 @@ $("task").addEventListener("keydown", (event) => {
     event.preventDefault();
     $("task").querySelector(`button.count-key[data-line-id="${input.dataset.lineId}"]`).click();
   }
+});
+// F8: the backup printer key, when the screen offers it (a label this station's printer refused).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "F8") return;
+  event.preventDefault();
+  const key = $("actions").querySelector(`button[data-action="${CONTRACT.backup_printer}"]`);
+  if (key && !key.disabled) key.click();
 });
 // Keyboard-wedge scanners: a burst of physical keys is a scan wherever the focus is (wedge.js).
 const wedge = new window.ColisWedge.WedgeReader(CONTRACT.wedge || {}, (code) => post("/scan", { code }));

@@ -181,6 +181,58 @@ def test_a_pending_label_offers_the_station_own_reprint_key(kiosk):
     assert core.reprints == 1 and core.actions == []
 
 
+def test_a_refused_label_offers_the_backup_key_and_f8_presses_it_once(kiosk):
+    from playwright.sync_api import expect
+
+    page, core, locale = kiosk
+    why = text("label_failed_backup", locale, error=text("printer.paper_out", locale), printer="ZD-SPARE")
+    core.draw(ScreenState.PRINT_LABEL, actions=["backup_printer"],
+              message={"level": "error", "code": "label_failed_backup", "text": why})
+    expect(page.locator("#message")).to_have_text(why)  # why, in words, with the key to press
+    key = page.locator("#actions button[data-action=backup_printer]")
+    expect(key).to_have_text(text("kiosk.action.backup_printer", locale))
+    expect(page.locator("#actions button[data-action=reprint]")).to_be_visible()  # the label is still here
+    with page.expect_response(lambda response: response.url.endswith("/action")) as posted:
+        page.keyboard.press("F8")
+    assert posted.value.status == 202
+    expect(key).to_be_disabled()  # one press, one action
+    page.keyboard.press("F8")  # a second press before the next screen sends nothing
+    page.wait_for_timeout(200)
+    assert core.actions == ["backup_printer"] and core.reprints == 0
+    # Without the key on the screen (no backup, or the label already moved), F8 does nothing.
+    core.draw(ScreenState.PRINT_LABEL)
+    expect(page.locator("#actions button[data-action=backup_printer]")).to_have_count(0)
+    page.keyboard.press("F8")
+    page.wait_for_timeout(200)
+    assert core.actions == ["backup_printer"]
+
+
+def test_the_label_waiting_to_print_is_shown_as_a_picture_whose_barcodes_read_back(kiosk):
+    import io
+
+    from playwright.sync_api import expect
+
+    from labels import LabelAddress, ReturnLabelData, return_label
+
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    page, core, locale = kiosk
+    address = LabelAddress("Camille Martin", "3 rue des Lilas", "", "69003", "Lyon", "FR")
+    zpl = return_label(ReturnLabelData("RMA00000042", "CO-0000012", address, address)).decode()
+    core.draw(ScreenState.PRINT_LABEL, print=[{"job_id": 5, "kind": "return", "zpl": zpl}])
+    picture = page.locator("#label-picture")
+    expect(picture).to_be_visible()
+    expect(picture).to_have_attribute("src", "/label/5.png")
+    page.wait_for_function("() => document.getElementById('label-picture').naturalWidth === 812")
+    png = page.request.get(page.url.rstrip("/") + "/label/5.png")
+    assert png.ok and png.headers["content-type"] == "image/png"
+    found = {r.text: r.symbology_identifier for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.body())))}
+    assert found.get("RMA00000042") == "]C0"
+    core.draw(ScreenState.IDLE)
+    expect(picture).to_be_hidden()
+
+
 def test_a_count_shows_the_bin_counted_and_expected_and_sends_a_typed_quantity(kiosk):
     from playwright.sync_api import expect
 

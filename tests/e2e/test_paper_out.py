@@ -21,7 +21,8 @@ def test_a_label_refused_for_lack_of_paper_prints_after_reload_and_reprint(app, 
         refused = wait_for(lambda: packer.screen() if packer.screen()["message"] and
                            packer.screen()["message"]["code"] == "label_failed" else None, 10, "label_failed")
         assert refused["state"] == "print_label" and refused["message"]["level"] == "error"
-        assert "paper_out" in refused["message"]["text"]
+        # Why, in words (the station speaks French), not the printer's key.
+        assert "plus de papier" in refused["message"]["text"] and "paper_out" not in refused["message"]["text"]
         assert packer.printer.jobs == []
         with floor.uow() as uow:
             assert uow.session.scalars(select(PrintJob.status)).one() == "failed"

@@ -47,6 +47,19 @@ def test_customer_service_opens_an_rma_with_lines_quantities_and_reasons(app, fl
     assert shown.status_code == 200 and rma.encode() in shown.data
     pdf = clerk.get(f"/returns/{rma}/label.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
+    # The desk's label as it prints (labels/raster.py): a PNG on the page whose RMA barcode reads back.
+    assert f"/returns/{rma}/label.png".encode() in shown.data
+    picture = clerk.get(f"/returns/{rma}/label.png")
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    zxingcpp = pytest.importorskip("zxingcpp")
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(picture.data))
+    image.load()
+    assert {result.text: result.symbology_identifier for result in zxingcpp.read_barcodes(image)}.get(rma) == "]C0"
+    assert clerk.get("/returns/RMA99999999/label.png").status_code == 404
 
 
 @pytest.mark.parametrize(("quantity", "reason"), [("3", "wrong_size"), ("1", "bored"), ("-1", "late"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import select
 
+from labels import LabelAddress, ShippingLabelData, make_sscc, shipping_label
 from server.models import Order, Package, PrintJob, Station, Task, User
 from server.services import scans
 from server.services.allocation import allocate_order
@@ -81,6 +83,33 @@ def test_an_order_found_by_tracking_number_and_sscc_shows_its_parcel_label_and_t
     assert image.status_code == 200 and image.mimetype == "image/svg+xml"
     assert tracking in image.get_data(as_text=True) and "style=" not in image.get_data(as_text=True)
     assert web.get(f"/orders/{ref}/parcels/{package_id + 99}/label.svg").status_code == 404
+    # The label as it printed (labels/raster.py, from the last job's ZPL): a PNG whose barcodes read back.
+    assert f"/orders/{ref}/parcels/{package_id}/label.png" in page
+    with floor.uow() as uow:
+        sscc = make_sscc(3, "7612340", package_id)
+        uow.session.get(Package, package_id).sscc = sscc
+        job = uow.session.scalars(select(PrintJob).where(PrintJob.package_id == package_id)).one()
+        job.zpl = shipping_label(ShippingLabelData(
+            sender=LabelAddress("Colis", "1 rue du Quai", "", "69200", "Vénissieux", "FR"),
+            recipient=LabelAddress("Zoé", "2 rue des Lilas", "", "69003", "Lyon", "FR"), carrier="DEMO",
+            service="STANDARD", tracking_number=tracking, sscc=sscc, order_ref=ref, weight_g=300)).decode()
+        uow.commit()
+    picture = web.get(f"/orders/{ref}/parcels/{package_id}/label.png")
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    found = _decoded(picture.get_data())
+    assert found.get(tracking) == "]C0" and found.get(f"(00){sscc}") == "]C1"
+    assert web.get(f"/orders/{ref}/parcels/{package_id + 99}/label.png").status_code == 404
+
+
+def _decoded(png: bytes) -> dict[str, str]:
+    import io
+
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return {result.text: result.symbology_identifier for result in zxingcpp.read_barcodes(image)}
 
 
 def test_hold_keeps_the_order_off_the_floor_until_released_and_cancel_needs_a_reason(app, floor):

@@ -44,6 +44,9 @@ class Bench:
     def pending_labels(self):
         return self.labels
 
+    def backup_printer(self):
+        return None
+
     def pack_policy(self):
         return self.policy
 

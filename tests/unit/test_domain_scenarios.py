@@ -39,6 +39,10 @@ class Floor:
     rules: PickRules = PickRules()
     lots: dict[int, LotFacts] = field(default_factory=dict)  # line id → its last lot scanned
     elsewhere: int = 0  # units free in the other bins (short picks)
+    backup: str | None = None  # the fleet's backup printer for this station
+
+    def backup_printer(self):
+        return self.backup
 
     def task(self):
         return self.held
@@ -186,6 +190,23 @@ def test_the_label_printed_frees_the_packer_and_a_failed_one_stays_in_red():
     assert printed.state == ScreenState.IDLE and printed.say.key == "label_printed"
     another = PACK.handle(printing, Input.event(Trigger.LABEL_PRINTED), Floor(labels=1))
     assert another.state == ScreenState.PRINT_LABEL
+
+
+def test_a_refused_label_names_the_backup_key_and_the_key_moves_it_to_the_backup():
+    printing = at(PACK, ScreenState.PRINT_LABEL, task_id=7)
+    failed = PACK.handle(printing, Input.event(Trigger.LABEL_FAILED, error="paper_out"),
+                         Floor(labels=1, backup="ZD-SPARE"))
+    assert failed.say.key == "label_failed_backup"
+    assert failed.say.params == {"error": "paper_out", "printer": "ZD-SPARE"}
+    key = PACK.handle(printing, Input.action(Action.BACKUP_PRINTER), Floor(labels=1, backup="ZD-SPARE"))
+    assert key.state == ScreenState.PRINT_LABEL and key.say.key == "label_to_backup"
+    assert [effect.kind for effect in key.effects] == ["label_to_backup"]
+    for say in (failed.say, key.say):
+        assert all(texts.text(say.key, locale, **say.params) for locale in texts.LOCALES)
+    # No backup assigned: said in red, nothing moves; any other key at this screen is not expected.
+    alone = PACK.handle(printing, Input.action(Action.BACKUP_PRINTER), Floor(labels=1))
+    assert alone.say.key == "no_backup_printer" and alone.effects == () and not alone.accepted
+    assert PACK.handle(printing, Input.action(Action.DONE), Floor(labels=1)).outcome == "not_expected"
 
 
 def test_a_scan_while_the_label_prints_is_refused():

@@ -76,6 +76,9 @@ class FloorFacts(Protocol):
     def pending_labels(self) -> int:
         """How many of this station's labels wait to be printed."""
 
+    def backup_printer(self) -> str | None:
+        """The name of the backup printer the fleet assigns to this station's printer, if any."""
+
     def pick_rules(self) -> PickRules:
         """The floor's picking rules (bin first, shortest shelf life accepted)."""
 

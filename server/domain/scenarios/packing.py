@@ -31,7 +31,9 @@ from wire.contract import ScreenState as S
 WORK = (S.PACK, S.CHOOSE_BOX, S.WEIGH)
 MAX_PARCELS = 20
 ACTIONS = {S.PACK: (Action.HAND_OVER,), S.CHOOSE_BOX: (Action.BOX, Action.PARCELS, Action.HAND_OVER),
-           S.WEIGH: (Action.WEIGH, Action.HAND_OVER)}
+           S.WEIGH: (Action.WEIGH, Action.HAND_OVER),
+           # offered by the screen only while a label this station's printer refused waits
+           S.PRINT_LABEL: (Action.BACKUP_PRINTER,)}
 
 
 def _resume(session: Session, facts) -> Session:
@@ -266,7 +268,23 @@ def label_reported_late(session: Session, given: Input, facts) -> Step:
 
 @PACK.on(S.PRINT_LABEL, Trigger.LABEL_FAILED, to=(S.PRINT_LABEL,))
 def label_failed(session: Session, given: Input, facts) -> Step:
-    return Step(S.PRINT_LABEL, session.context, error("label_failed", error=given.params.get("error", "")))
+    reason, backup = given.params.get("error", ""), facts.backup_printer()
+    if backup is not None:  # why, in words, and the one key that sends it elsewhere
+        return Step(S.PRINT_LABEL, session.context, error("label_failed_backup", error=reason, printer=backup))
+    return Step(S.PRINT_LABEL, session.context, error("label_failed", error=reason))
+
+
+@PACK.on(S.PRINT_LABEL, Trigger.ACTION, to=(S.PRINT_LABEL,))
+def label_to_backup(session: Session, given: Input, facts) -> Step:
+    """One key: the labels waiting for this station's printer go to the fleet's backup printer
+    (the server sends them; the screen moves on when the backup has printed them)."""
+    if given.name != Action.BACKUP_PRINTER:
+        return PACK.not_expected(session, given)
+    backup = facts.backup_printer()
+    if backup is None:
+        return Step(S.PRINT_LABEL, session.context, error("no_backup_printer"), outcome="no_backup_printer")
+    return Step(S.PRINT_LABEL, session.context, info("label_to_backup", printer=backup),
+                (Effect("label_to_backup", {}),))
 
 
 @PACK.on(S.PRINT_LABEL, Trigger.SCAN, to=(S.PRINT_LABEL,))
