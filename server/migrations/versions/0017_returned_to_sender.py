@@ -8,7 +8,7 @@ timeline show it). ``tracking_events.code`` takes DPD's push statuses as DPD wri
 took the row (a claim found expired is a sender that stopped mid-way, logged as a possible
 duplicate when it is sent again).
 
-Revision ID: 0019_returned_to_sender
+Revision ID: 0017_returned_to_sender
 Revises: 0016_order_discount_shipping
 Create Date: 2026-11-29
 
@@ -20,7 +20,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0019_returned_to_sender'
+revision: str = '0017_returned_to_sender'
 down_revision: Union[str, Sequence[str], None] = '0016_order_discount_shipping'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
