@@ -16,8 +16,10 @@ REASONS = {
     "damaged": ("arrivé endommagé", "arrived damaged"), "not_as_described": ("non conforme", "not as described"),
     "wrong_item": ("mauvais article envoyé", "wrong item sent"), "late": ("livré en retard", "arrived late"),
     "other": ("autre", "other"),
-    "returned_to_sender": ("retourné par le transporteur", "returned by the carrier"),
 }
+# Not a customer's reason: the carrier brought the parcel back. Named on pages, never offered
+# at the kiosk or on a return form (server/domain/returns.RETURN_REASONS is the customer's list).
+CARRIER_REASONS = {"returned_to_sender": ("retourné par le transporteur", "returned by the carrier")}
 GRADES = {"resellable": ("revendable", "resellable"), "damaged": ("endommagé", "damaged"),
           "missing": ("manquant", "missing")}
 RETURN_STATUSES = {
@@ -122,7 +124,7 @@ WEB = {**_both("web.ret", {
     "pdf_to": ("Retour à", "Return to"),
     "pdf_instructions": ("Collez cette étiquette sur le colis. Le code-barres identifie votre retour.",
                          "Stick this label on the parcel. The barcode identifies your return."),
-}), **_both("web.ret.reason", REASONS), **_both("web.ret.grade", GRADES),
+}), **_both("web.ret.reason", {**REASONS, **CARRIER_REASONS}), **_both("web.ret.grade", GRADES),
     **_both("web.ret.status", RETURN_STATUSES), **_both("web.ret.refund_status", REFUND_STATUSES)}
 
 CATALOG = {**OPERATOR, **KIOSK, **WEB}

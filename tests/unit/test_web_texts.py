@@ -77,3 +77,14 @@ def test_an_unknown_event_or_value_never_shows_its_code():
     assert sentence({"type": "brand_new_event", "x": 1}, "fr") == "Changement enregistré"
     odd = sentence({"type": "scan_recorded", "station": "P1", "outcome": "zz_new_code"}, "en")
     assert "zz_new_code" not in odd
+
+
+def test_the_kiosk_offers_exactly_the_customers_return_reasons():
+    """The returns desk's Extra key lists wire's reasons (the station cannot import the server):
+    the same as a return form's, never the carrier's 'returned to sender' (a bug once: the carrier
+    reason, added to the same catalogue, appeared as an eighth key at the desk)."""
+    from server.domain.returns import KNOWN_REASONS
+    from wire.texts_returns import CARRIER_REASONS, REASONS
+
+    assert tuple(REASONS) == RETURN_REASONS
+    assert set(REASONS) | set(CARRIER_REASONS) == set(KNOWN_REASONS)
