@@ -200,7 +200,7 @@ SENTENCES = _both("feed", {
     "order_shipped": ("{order} expédiée ({carrier} {tracking})", "{order} shipped ({carrier} {tracking})"),
     "order_received": ("{order} reçue ({channel})", "{order} received ({channel})"),
     "order_allocated": ("{order} : stock réservé", "{order}: stock reserved"),
-    "wave_released": ("Vague de {orders} commandes lancée", "Wave of {orders} orders released"),
+    "wave_released": ("Vague n° {wave} lancée ({orders} commandes)", "Wave {wave} released ({orders} orders)"),
     "return_authorized": ("Retour {rma} autorisé pour {order} ({reason})", "Return {rma} authorized for {order} ({reason})"),
     "return_received": ("Retour {rma} ({order}) reçu : {reason}", "Return {rma} ({order}) received: {reason}"),
     "refund_approved": ("Remboursement du retour {rma} approuvé ({amount})", "Refund of return {rma} approved ({amount})"),

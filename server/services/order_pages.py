@@ -17,7 +17,7 @@ from server.carriers import SERVICES
 from server.models import (AuditEvent, Customer, Order, Package, PrintJob, Refund, Return, ScanEvent, Station,
                            Task, TaskLine)
 from server.models._types import utcnow
-from server.models.orders import OrderHold
+from server.models.orders import OrderHold, Wave
 from server.services.customer_search import matching_customers
 from server.services.floor_stats import OPEN
 
@@ -142,19 +142,41 @@ def timeline(session, order: Order) -> list[dict]:
     items += [{"at": scan.received_at, "kind": "scan", "actor": f"station:{code}",
                "event": {"type": "scan_recorded", "station": code, "raw": scan.raw, "outcome": scan.outcome}}
               for scan, code in scans]
-    items += [{"at": job.created_at, "kind": "print", "where": _where(session, job),
-               "actor": job.requested_by or (f"station:{_where(session, job)}" if job.station_id else "system"),
+    where = _print_places(session, jobs)
+    items += [{"at": job.created_at, "kind": "print", "where": where(job),
+               "actor": job.requested_by or (f"station:{where(job)}" if job.station_id else "system"),
                "job": job} for job in jobs]
+    items += _wave_release(session, order)
     return sorted(items, key=lambda item: item["at"])
 
 
-def _where(session, job: PrintJob) -> str:
-    """The station or fleet printer a label went to."""
-    if job.station_id:
-        return session.scalar(select(Station.code).where(Station.id == job.station_id)) or ""
-    printer_id = getattr(job, "printer_id", None)
-    if printer_id:
-        from server.models import Printer
+def _wave_release(session, order: Order) -> list[dict]:
+    """The wave that sent the order to the floor: who released it, when, and which wave. The
+    ``wave_released`` audit row is one per wave and names no order, so the wave's own row
+    (one read by key) says it for each of its orders."""
+    if order.wave_id is None:
+        return []
+    wave = session.get(Wave, order.wave_id)
+    if wave is None:
+        return []
+    return [{"at": wave.released_at, "kind": "audit", "actor": wave.actor,
+             "event": {"type": "wave_released", "wave": wave.id, "orders": wave.orders, "trigger": wave.trigger}}]
 
-        return session.scalar(select(Printer.name).where(Printer.id == printer_id)) or ""
-    return ""
+
+def _print_places(session, jobs: list[PrintJob]):
+    """The station or fleet printer each label went to (``where(job)``), read for all the jobs
+    at once: two queries at most, whatever the number of labels."""
+    from server.models import Printer
+
+    station_ids = {job.station_id for job in jobs if job.station_id}
+    printer_ids = {job.printer_id for job in jobs if not job.station_id and job.printer_id}
+    stations = dict(session.execute(select(Station.id, Station.code).where(Station.id.in_(station_ids)))
+                    .all()) if station_ids else {}
+    printers = dict(session.execute(select(Printer.id, Printer.name).where(Printer.id.in_(printer_ids)))
+                    .all()) if printer_ids else {}
+
+    def where(job: PrintJob) -> str:
+        if job.station_id:
+            return stations.get(job.station_id, "")
+        return printers.get(job.printer_id, "") if job.printer_id else ""
+    return where
