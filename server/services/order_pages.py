@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select
 
 from server.carriers import SERVICES
 from server.models import (AuditEvent, Customer, Order, Package, PrintJob, Refund, Return, ScanEvent, Station,
-                           Task, TaskLine)
+                           Task, TaskLine, User)
 from server.models._types import utcnow
 from server.models.orders import OrderHold, Wave
 from server.services.customer_search import matching_customers
@@ -135,13 +135,16 @@ def timeline(session, order: Order) -> list[dict]:
                               .order_by(AuditEvent.id)).scalars()
     items = [{"at": row.at, "kind": "audit", "actor": row.actor, "event": dict(row.detail or {}, type=row.action)}
              for row in audited]
-    scans = session.execute(select(ScanEvent, Station.code).join(Station, Station.id == ScanEvent.station_id)
+    # Who scanned: the operator signed in at the station then, else the station itself.
+    scans = session.execute(select(ScanEvent, Station.code, User.username)
+                            .join(Station, Station.id == ScanEvent.station_id)
+                            .outerjoin(User, User.id == ScanEvent.operator_id)
                             .where(or_(ScanEvent.task_id.in_(tasks or [-1]),
                                        ScanEvent.return_id.in_([case_id for case_id, _ in cases] or [-1])))
                             .order_by(ScanEvent.id)).all()
-    items += [{"at": scan.received_at, "kind": "scan", "actor": f"station:{code}",
+    items += [{"at": scan.received_at, "kind": "scan", "actor": f"user:{user}" if user else f"station:{code}",
                "event": {"type": "scan_recorded", "station": code, "raw": scan.raw, "outcome": scan.outcome}}
-              for scan, code in scans]
+              for scan, code, user in scans]
     where = _print_places(session, jobs)
     items += [{"at": job.created_at, "kind": "print", "where": where(job),
                "actor": job.requested_by or (f"station:{where(job)}" if job.station_id else "system"),

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from server.models import ScanEvent, Task, User
-from server.services import badges, scans, sessions
+from server.models import Order, ScanEvent, Task, User
+from server.services import badges, order_pages, scans, sessions
 from server.services.floor_stats import per_operator
 from tests.factories import add_user
 from tests.integration.test_floor_flow import order_ready, request_task, scan  # noqa: F401
@@ -47,6 +47,10 @@ def test_a_picker_signs_in_by_badge_and_each_scan_records_who_made_it(floor, ord
     assert scan(floor, pick, paul_badge)["message"]["code"] == "signed_out"
     scan(floor, pick, "3760123456784")
     assert _operators_of_scans(floor) == [None, paul, paul, paul, paul, paul, paul, None]
+    with floor.uow() as uow:  # the order's timeline says who scanned, not only where
+        order = uow.session.get(Order, order_ready["order_id"])
+        scanned = [item["actor"] for item in order_pages.timeline(uow.session, order) if item["kind"] == "scan"]
+    assert scanned == ["user:paul"] * 3
 
 
 def test_the_operator_rides_in_the_scan_insert_the_pick_scan_stays_five_statements(floor, order_ready):
