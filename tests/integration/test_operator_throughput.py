@@ -13,6 +13,7 @@ from server.services import badges, order_pages, scans, sessions
 from server.services.floor_stats import per_operator
 from tests.factories import add_user
 from tests.integration.test_floor_flow import order_ready, request_task, scan  # noqa: F401
+from tests.integration.test_pick_batch import four_orders  # noqa: F401
 from tests.integration.test_scan_path import statements_of
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -94,3 +95,20 @@ def test_units_picked_with_nobody_signed_in_are_nobodys(floor, order_ready):
     scan(floor, order_ready["pick"], order_ready["lamp"].gtin)
     with floor.uow() as uow:
         assert per_operator(uow.session, PARIS) == []
+
+
+def test_a_batch_picker_signs_in_at_the_cart_and_stays_signed_in_across_the_walk(floor, four_orders):
+    paul, paul_badge = _badge(floor, "paul", "Paul")
+    cart = four_orders["station"]
+    assert scan(floor, cart, paul_badge)["message"]["code"] == "signed_in"
+    bound = request_task(floor, cart)
+    for n in range(1, 5):
+        bound = scan(floor, cart, f"TOTE-{n:04d}")
+    while (screen := scan(floor, cart, bound["batch"]["next"]["gtin"]))["state"] == "put_tote":
+        bound = scan(floor, cart, screen["batch"]["put"]["tote"])
+        if bound["state"] == "idle":
+            break
+    assert bound["message"]["code"] == "batch_done" and bound["operator"]["name"] == "Paul"
+    assert set(_operators_of_scans(floor)) == {paul}
+    with floor.uow() as uow:
+        assert [(row["operator"], row["units"]) for row in per_operator(uow.session, PARIS)] == [("Paul", 6)]
