@@ -133,7 +133,7 @@
       const rows = s.operators.map((o) => {
         const tr = document.createElement("tr");
         tr.append(cell(o.operator), cell(numbers.format(o.units), "num"), cell(numbers.format(o.packed), "num"),
-                  cell(`${numbers.format(o.units_per_hour)} / ${numbers.format(o.packed_per_hour)}`, "num"));
+                  cell(numbers.format(o.units_per_hour), "num"), cell(numbers.format(o.packed_per_hour), "num"));
         return tr;
       });
       document.querySelector("#operators tbody").replaceChildren(...rows);
