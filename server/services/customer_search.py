@@ -12,7 +12,7 @@ with the same result.
 """
 from __future__ import annotations
 
-from sqlalchemy import column, or_, select, table, text
+from sqlalchemy import column, false, or_, select, table, text
 
 from server.domain.returns import fold
 from server.models import Customer
@@ -29,11 +29,16 @@ def matching_customers(session, term: str):
     if session.get_bind().dialect.name == "postgresql":
         # Folded as PostgreSQL folds (lower, then the accent table): the term meets the column
         # exactly as the index holds it.
-        like = f"%{_unwild(term.lower().translate(_PG_FOLD))}%"
+        word = _unwild(term.lower().translate(_PG_FOLD)).strip()
+        if not word:
+            return select(Customer.id).where(false())
+        like = f"%{word}%"
         return select(Customer.id).where(or_(folded(Customer.name).like(like), folded(Customer.email).like(like)))
-    word = fold(term)
+    word = _unwild(fold(term)).strip()  # as on PostgreSQL, where % and _ would be LIKE's wildcards
+    if not word:  # "%" alone names nobody (it would name everybody)
+        return select(_search.c.rowid).where(false())
     if len(word) < TRIGRAM:
-        like = f"%{_unwild(word)}%"
+        like = f"%{word}%"
         return select(_search.c.rowid).where(or_(_search.c.name.like(like), _search.c.email.like(like)))
     phrase = '"' + word.replace('"', '""') + '"'
     return select(_search.c.rowid).where(text(f"{SEARCH_TABLE} MATCH :phrase").bindparams(phrase=phrase))
