@@ -41,6 +41,9 @@ RUNS = [
     # one floor event to 50 signed-in dashboards, beside a bare Flask-SocketIO fan-out (issue 9)
     ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200"],
     ["bench_dashboard_fanout.py", "--dashboards", "50", "--events", "200", "--postgres", POSTGRES],
+    # the orders page's search by a piece of name or e-mail, indexed (issue 9), beside a bare lookup
+    ["bench_order_search.py", "--orders", "1000000", "--samples", "100", "--postgres", POSTGRES],
+    ["bench_order_search.py", "--orders", "100000", "--sqlite"],
     # order intake (issue 14): signed webhooks answered, processed by the workers, beside a bare POST;
     # routing decisions over 3 warehouses with 100,000 orders beside a bare SELECT
     ["bench_intake.py", "--orders", "300"],

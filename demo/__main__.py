@@ -27,6 +27,9 @@ log = logging.getLogger("demo")
 STATIONS = (("PICK-01", "pick", "fr", "Prélèvement allée A"), ("CART-01", "pick_batch", "en", "Batch cart B"),
             ("PACK-01", "pack", "fr", "Table d'emballage 1"), ("RET-01", "returns", "fr", "Comptoir retours"))
 USERS = (("chef", "supervisor"), ("admin", "admin"), ("retours", "returns_clerk"))
+# Who works at each station: signed in by badge, so the dashboard shows their figures per operator.
+FLOOR_PEOPLE = {"PICK-01": ("lea", "picker", "Léa", "fr"), "CART-01": ("omar", "picker", "Omar", "en"),
+                "PACK-01": ("ines", "packer", "Inès", "fr")}
 PASSWORD = "colis-demo"
 
 
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("station.core", "station.drivers.scanner"):
         logging.getLogger(name).setLevel(logging.WARNING)
     home = Path(args.home).resolve()
-    app, tokens = prepare(home, args.orders, args.seed)
+    app, tokens, badges = prepare(home, args.orders, args.seed)
     channels = open_channels(app)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         start_spooler(app)
         _announce(floor)
         start_channels(app, floor.server.url, home, stopping, random.Random(args.seed + 1), channels)
-        _work_the_shift(app, floor, stopping, random.Random(args.seed), args.duration)
+        _work_the_shift(app, floor, stopping, random.Random(args.seed), args.duration, badges)
     finally:
         print("\nStopping the floor…", flush=True)
         stopping.set()
@@ -71,13 +74,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def prepare(home: Path, orders: int, seed: int):
-    """A fresh database under ``home``: schema, demo data, people, stations, allocated orders."""
+    """A fresh database under ``home``: schema, demo data, people, stations, allocated orders.
+    Returns the app, each station's key and each station's operator's badge code."""
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     os.environ["COLIS_INSTANCE_PATH"] = str(home)
     from server import create_app, migrate
     from server.demo_data import DemoSize, generate
     from server.services.allocation import allocate_new_orders
+    from server.services.badges import issue_badge
     from server.services.stations import register_station
     from server.services.users import create_user
 
@@ -93,19 +98,22 @@ def prepare(home: Path, orders: int, seed: int):
             create_user(uow, username, PASSWORD, role, display_name=username.capitalize())
         tokens = {code: register_station(uow, code, role, name=name, locale=locale)[1]
                   for code, role, locale, name in STATIONS}
+        badges = {code: issue_badge(uow, create_user(uow, username, PASSWORD, role, display_name=name,
+                                                     locale=locale).id, actor="demo")
+                  for code, (username, role, name, locale) in FLOOR_PEOPLE.items()}
         allocated, short = allocate_new_orders(uow, limit=orders)
         uow.commit()
     print(f"Allocated {allocated} orders ({short} backordered).", flush=True)
-    return app, tokens
+    return app, tokens, badges
 
 
 def _work_the_shift(app, floor: LiveFloor, stopping: threading.Event, rng: random.Random,
-                    duration: float | None) -> None:
+                    duration: float | None, badges: dict[str, str]) -> None:
     rmas: queue.Queue = queue.Queue()
     habits = Habits()
     for code, live in floor.stations.items():
         Operator(live, random.Random(rng.random()), stopping, habits,
-                 rmas if code.startswith("RET") else None).start()
+                 rmas if code.startswith("RET") else None, badge=badges.get(code)).start()
         if code.startswith("PACK"):
             run_out_of_paper_now_and_then(live, random.Random(rng.random()), stopping, habits.paper_out_every)
     threading.Thread(target=_customer_service, args=(app, rmas, stopping, rng), daemon=True).start()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 log = logging.getLogger("demo.shift")
 
 WRONG_ITEM = "3760123456784"  # a real GTIN that belongs to no demo order
+BADGE_TAKEN = ("idle", "sign_in", "pick", "pack")  # screens where a badge signs its holder in
 
 
 @dataclass
@@ -27,9 +28,10 @@ class Habits:
 
 class Operator(threading.Thread):
     def __init__(self, live, rng: random.Random, stopping: threading.Event, habits: Habits,
-                 rmas: queue.Queue | None = None):
+                 rmas: queue.Queue | None = None, badge: str | None = None):
         super().__init__(name=f"operator-{live.code}", daemon=True)
         self.live, self.rng, self.stopping, self.habits, self.rmas = live, rng, stopping, habits, rmas
+        self.badge = badge  # scanned first (and again after a sign-out for inactivity)
 
     def run(self) -> None:
         while not self.stopping.wait(self.rng.uniform(*self.habits.pace)):
@@ -40,7 +42,9 @@ class Operator(threading.Thread):
 
     def act(self, screen: dict) -> None:
         state = screen["state"]
-        if state in ("pick", "pack") and screen.get("task") and screen["task"].get("next"):
+        if self.badge and not screen.get("operator") and state in BADGE_TAKEN:
+            self.live.scanner.scan(self.badge, "]C0")
+        elif state in ("pick", "pack") and screen.get("task") and screen["task"].get("next"):
             self.scan_item(screen["task"]["next"]["gtin"])
         elif state == "bind_totes":
             self.take_a_tote()

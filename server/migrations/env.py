@@ -5,7 +5,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from server.db import make_engine
+from server.db import make_engine, modelled
 from server.models import Base
 
 config = context.config
@@ -29,7 +29,7 @@ def database_url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=database_url(), target_metadata=Base.metadata, literal_binds=True,
-                      render_as_batch=True)
+                      render_as_batch=True, include_name=modelled)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -47,7 +47,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # Batch mode lets ALTER-style changes work on SQLite too (copy-and-move tables).
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                      include_name=modelled)
     with context.begin_transaction():
         context.run_migrations()
 

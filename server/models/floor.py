@@ -85,6 +85,9 @@ class ScanEvent(Base):
     reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Who was signed in at the station by badge when it was scanned (None: nobody): the
+    # dashboard's throughput per operator. Written by the scan's own INSERT (services/scans.py).
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     __table_args__ = (Index("ix_scan_events_station_time", "station_id", "received_at"),
                       UniqueConstraint("station_id", "uuid", name="uq_scan_events_station_uuid"))

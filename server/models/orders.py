@@ -39,7 +39,7 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))  # web, shopify, marketplace, csv...
-    external_id: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(64), index=True)  # the search box looks it up alone
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     ship_address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
     # Every assignment is checked against its life cycle (server/domain/statuses.py).

@@ -95,40 +95,45 @@ def low_stock(session, limit: int = 20) -> list[dict]:
 
 
 def per_operator(session, tz: tzinfo, now: datetime | None = None) -> list[dict]:
-    """Today's tasks finished per operator, and their rate per hour at work: each finished task
-    is credited to whoever was signed in by badge at its station then (the audit trail's
-    ``operator_signed_in/out`` and ``task_completed``, read in order; scans carry no operator)."""
-    from server.models import AuditEvent
+    """Today's units picked and orders packed per operator, hour by hour (floor time), and their
+    rates per hour at work (the hours they scanned or finished something in). Each scan records
+    the operator signed in by badge at its station then (``scan_events.operator_id``): a unit
+    is its picker's, a packed order is each of its packers' (two if one handed it over).
+    Work done with nobody signed in is nobody's. Two grouped queries and the names."""
+    from server.models import User
 
     now = (now or utcnow()).astimezone(tz)
-    since = datetime.combine(now.date(), time(), tzinfo=tz)
-    rows = session.execute(select(AuditEvent.at, AuditEvent.action, AuditEvent.detail)
-                           .where(AuditEvent.at >= since, AuditEvent.action.in_(
-                               ("operator_signed_in", "operator_signed_out", "task_completed")))
-                           .order_by(AuditEvent.id)).all()
-    at_station: dict[str, tuple[str, datetime]] = {}
-    table: dict[str, dict] = {}
-    for at, action, detail in rows:
-        detail, at = detail or {}, _aware(at)
-        station, user = detail.get("station"), detail.get("user")
-        if action == "operator_signed_in" and station and user:
-            at_station[station] = (user, at)
-            table.setdefault(user, {"operator": user, "pick": 0, "pack": 0, "seconds": 0.0})
-        elif action == "operator_signed_out" and station in at_station:
-            who, since_at = at_station.pop(station)
-            table[who]["seconds"] += (at - since_at).total_seconds()
-        elif action == "task_completed" and station in at_station and detail.get("kind") in ("pick", "pack"):
-            table[at_station[station][0]][detail["kind"]] += 1
-    for who, since_at in at_station.values():  # still signed in: at work until now
-        table[who]["seconds"] += (now - since_at).total_seconds()
+    today = datetime.combine(now.date(), time(), tzinfo=tz)
+    since = today.astimezone(utcnow().tzinfo)
+    hour = _hour_key(session, ScanEvent.received_at)
+    units = session.execute(
+        select(hour, ScanEvent.operator_id, func.count()).join(Task, Task.id == ScanEvent.task_id)
+        .where(ScanEvent.received_at >= since, ScanEvent.operator_id.is_not(None), Task.kind == "pick",
+               ScanEvent.outcome.in_(PICKED_UNIT))
+        .group_by(hour, ScanEvent.operator_id)).all()
+    done = _hour_key(session, Task.completed_at)
+    packed = session.execute(
+        select(done, ScanEvent.operator_id, func.count(Task.id.distinct())).join(ScanEvent, ScanEvent.task_id == Task.id)
+        .where(Task.kind == "pack", Task.status == "done", Task.completed_at >= since,
+               ScanEvent.operator_id.is_not(None))
+        .group_by(done, ScanEvent.operator_id)).all()
+    ids = {operator for _, operator, _ in (*units, *packed)}
+    names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
+    table: dict[int, dict] = {}
+    for kind, rows in (("units", units), ("packed", packed)):
+        for key, operator, n in rows:
+            moment = _local(key, tz)
+            if moment < today:
+                continue
+            row = table.setdefault(operator, {"operator": names.get(operator) or "–", "units": 0, "packed": 0,
+                                              "hourly": {"units": [0] * 24, "packed": [0] * 24}, "hours": set()})
+            row[kind] += n
+            row["hourly"][kind][moment.hour] += n
+            row["hours"].add(key)
     for row in table.values():
-        hours = max(row.pop("seconds") / 3600, 1 / 60)
-        row["pick_per_hour"], row["pack_per_hour"] = round(row["pick"] / hours, 1), round(row["pack"] / hours, 1)
+        hours = max(1, len(row.pop("hours")))
+        row["units_per_hour"], row["packed_per_hour"] = round(row["units"] / hours, 1), round(row["packed"] / hours, 1)
     return sorted(table.values(), key=lambda row: row["operator"])
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def operators_signed_in(session) -> dict[int, str]:

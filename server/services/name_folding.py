@@ -2,9 +2,11 @@
 accents), so a name typed alone narrows candidates by its longest word on both databases:
 "heritier", "HÉRITIER" and "Héritier" all find "Zoé L'Héritier".
 
-PostgreSQL: ``translate(lower(name), accented, plain)``, built-in functions only (no unaccent
-extension to install), the table built from Unicode's decompositions of Latin letters.
-SQLite: ``colis_fold(name)``, the Python fold itself, registered on every connection (server/db.py).
+Both render ``colis_fold(name)``. PostgreSQL: a function of migration 0017,
+``translate(lower(name), accented, plain)`` (built-in functions only, no unaccent extension to
+install; the table built from Unicode's decompositions of Latin letters), which the customer
+search's trigram indexes are built on. SQLite: the Python fold itself, registered on every
+connection (server/db.py).
 Letters that fold to two (ß, œ) stay as they are in SQL; the Python comparison after is exact.
 """
 from __future__ import annotations
@@ -42,14 +44,8 @@ class folded(FunctionElement):  # noqa: N801 - used like a SQL function: folded(
 
 
 @compiles(folded)
-def _folded_default(element, compiler, **kw):
+def _folded(element, compiler, **kw):
     return f"{SQLITE_FUNCTION}({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(folded, "postgresql")
-def _folded_postgresql(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
-    return f"translate(lower({column}), '{ACCENTED}', '{PLAIN}')"
 
 
 def sqlite_fold(text):

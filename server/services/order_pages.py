@@ -15,9 +15,10 @@ from sqlalchemy import and_, func, or_, select
 
 from server.carriers import SERVICES
 from server.models import (AuditEvent, Customer, Order, Package, PrintJob, Refund, Return, ScanEvent, Station,
-                           Task, TaskLine)
+                           Task, TaskLine, User)
 from server.models._types import utcnow
-from server.models.orders import OrderHold
+from server.models.orders import OrderHold, Wave
+from server.services.customer_search import matching_customers
 from server.services.floor_stats import OPEN
 
 PAGE_SIZE = 50
@@ -52,9 +53,8 @@ def _matching_ids(session, term: str):
         ids.append(select(Package.order_id).where(Package.sscc == sscc.group(1)))
     ids.append(select(Package.order_id).where(Package.tracking_number == upper))
     ids.append(select(Return.order_id).where(Return.rma == upper))
-    like = f"%{term.lower().replace('%', '').replace('_', '')}%"
-    ids.append(select(Order.id).join(Customer, Customer.id == Order.customer_id)
-               .where(or_(func.lower(Customer.name).like(like), func.lower(Customer.email).like(like))))
+    # A piece of a name or an e-mail, without case or accents, through the search index.
+    ids.append(select(Order.id).where(Order.customer_id.in_(matching_customers(session, term))))
     return ids[0].union(*ids[1:]).subquery()
 
 
@@ -135,26 +135,51 @@ def timeline(session, order: Order) -> list[dict]:
                               .order_by(AuditEvent.id)).scalars()
     items = [{"at": row.at, "kind": "audit", "actor": row.actor, "event": dict(row.detail or {}, type=row.action)}
              for row in audited]
-    scans = session.execute(select(ScanEvent, Station.code).join(Station, Station.id == ScanEvent.station_id)
+    # Who scanned: the operator signed in at the station then, else the station itself.
+    scans = session.execute(select(ScanEvent, Station.code, User.username)
+                            .join(Station, Station.id == ScanEvent.station_id)
+                            .outerjoin(User, User.id == ScanEvent.operator_id)
                             .where(or_(ScanEvent.task_id.in_(tasks or [-1]),
                                        ScanEvent.return_id.in_([case_id for case_id, _ in cases] or [-1])))
                             .order_by(ScanEvent.id)).all()
-    items += [{"at": scan.received_at, "kind": "scan", "actor": f"station:{code}",
+    items += [{"at": scan.received_at, "kind": "scan", "actor": f"user:{user}" if user else f"station:{code}",
                "event": {"type": "scan_recorded", "station": code, "raw": scan.raw, "outcome": scan.outcome}}
-              for scan, code in scans]
-    items += [{"at": job.created_at, "kind": "print", "where": _where(session, job),
-               "actor": job.requested_by or (f"station:{_where(session, job)}" if job.station_id else "system"),
+              for scan, code, user in scans]
+    where = _print_places(session, jobs)
+    items += [{"at": job.created_at, "kind": "print", "where": where(job),
+               "actor": job.requested_by or (f"station:{where(job)}" if job.station_id else "system"),
                "job": job} for job in jobs]
+    items += _wave_release(session, order)
     return sorted(items, key=lambda item: item["at"])
 
 
-def _where(session, job: PrintJob) -> str:
-    """The station or fleet printer a label went to."""
-    if job.station_id:
-        return session.scalar(select(Station.code).where(Station.id == job.station_id)) or ""
-    printer_id = getattr(job, "printer_id", None)
-    if printer_id:
-        from server.models import Printer
+def _wave_release(session, order: Order) -> list[dict]:
+    """The wave that sent the order to the floor: who released it, when, and which wave. The
+    ``wave_released`` audit row is one per wave and names no order, so the wave's own row
+    (one read by key) says it for each of its orders."""
+    if order.wave_id is None:
+        return []
+    wave = session.get(Wave, order.wave_id)
+    if wave is None:
+        return []
+    return [{"at": wave.released_at, "kind": "audit", "actor": wave.actor,
+             "event": {"type": "wave_released", "wave": wave.id, "orders": wave.orders, "trigger": wave.trigger}}]
 
-        return session.scalar(select(Printer.name).where(Printer.id == printer_id)) or ""
-    return ""
+
+def _print_places(session, jobs: list[PrintJob]):
+    """The station or fleet printer each label went to (``where(job)``), read for all the jobs
+    at once: two queries at most, whatever the number of labels."""
+    from server.models import Printer
+
+    station_ids = {job.station_id for job in jobs if job.station_id}
+    printer_ids = {job.printer_id for job in jobs if not job.station_id and job.printer_id}
+    stations = dict(session.execute(select(Station.id, Station.code).where(Station.id.in_(station_ids)))
+                    .all()) if station_ids else {}
+    printers = dict(session.execute(select(Printer.id, Printer.name).where(Printer.id.in_(printer_ids)))
+                    .all()) if printer_ids else {}
+
+    def where(job: PrintJob) -> str:
+        if job.station_id:
+            return stations.get(job.station_id, "")
+        return printers.get(job.printer_id, "") if job.printer_id else ""
+    return where

@@ -73,7 +73,8 @@ def _apply(uow: UnitOfWork, station: Station, cmd: ScanCommand) -> dict:
     ran = steps.run(uow, station, Input.scan(code))
     context = {**ran.before.context, **ran.step.context}
     _record(uow, station, cmd, code, ran.step.outcome or "accepted", ran.step.accepted,
-            task_id=_task_of(ran), return_id=context.get("return_id"))
+            task_id=_task_of(ran), return_id=context.get("return_id"),
+            operator_id=_operator_of(ran.step.context) or _operator_of(ran.before.context))
     uow.commit()
     return ran.screen
 
@@ -87,13 +88,20 @@ def _task_of(ran: steps.Ran) -> int | None:
     return ran.before.context.get("task_id") or holding.get("task_id") or ran.step.context.get("task_id")
 
 
+def _operator_of(context: dict | None) -> int | None:
+    """The user id of the operator a session's context holds (signed in by badge), if any."""
+    operator = (context or {}).get("operator")
+    return operator.get("id") if isinstance(operator, dict) else None
+
+
 def _record(uow: UnitOfWork, station: Station, cmd: ScanCommand, code: ScannedCode, outcome: str, accepted: bool,
-            task_id=None, return_id=None, reason: str = "") -> None:
+            task_id=None, return_id=None, reason: str = "", operator_id: int | None = None) -> None:
     # Core, not the ORM: no object to track, and a replay fails here at once (unique per station).
+    # The operator comes from the session the scan's first statement loaded: no statement more.
     uow.session.connection().execute(RECORD_SCAN, {
         "uuid": cmd.uuid, "station_id": station.id, "task_id": task_id, "return_id": return_id, "raw": cmd.raw,
         "symbology": cmd.symbology, "kind": str(code.kind), "outcome": outcome, "reason": reason,
-        "scanned_at": cmd.scanned_at, "received_at": utcnow()})
+        "scanned_at": cmd.scanned_at, "received_at": utcnow(), "operator_id": operator_id})
     uow.emit("scan_recorded", station=station.code, raw=cmd.raw, kind=str(code.kind), outcome=outcome,
              ok=accepted, task_id=task_id)
 
@@ -103,7 +111,8 @@ def _refuse(uow: UnitOfWork, station_id: int, cmd: ScanCommand, failure: Excepti
     try:
         station = sessions.load_station(uow.session, station_id)
         reason = f"{type(failure).__name__}: {failure}"[:200]
-        _record(uow, station, cmd, identify(cmd.raw, cmd.symbology), "server_error", False, reason=reason)
+        _record(uow, station, cmd, identify(cmd.raw, cmd.symbology), "server_error", False, reason=reason,
+                operator_id=_operator_of(sessions.stored_context(uow.session, station)))
         screen = steps.current_screen(uow, station, error("scan_failed", ref=cmd.uuid[:8]))
         uow.commit()
         return screen

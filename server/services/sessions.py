@@ -67,6 +67,12 @@ def _row(db, station: Station) -> StationSession | None:
     return rows[station.id]
 
 
+def stored_context(db, station: Station) -> dict:
+    """The context of the station's stored session (read with the station: no query more)."""
+    row = _row(db, station)
+    return dict(row.context or {}) if row is not None else {}
+
+
 def save(db, station: Station, session: Session) -> None:
     row = _row(db, station)
     if row is None:

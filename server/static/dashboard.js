@@ -132,11 +132,12 @@
     if (s.operators) {
       const rows = s.operators.map((o) => {
         const tr = document.createElement("tr");
-        tr.append(cell(o.operator), cell(numbers.format(o.pick), "num"), cell(numbers.format(o.pack), "num"),
-                  cell(`${numbers.format(o.pick_per_hour)} / ${numbers.format(o.pack_per_hour)}`, "num"));
+        tr.append(cell(o.operator), cell(numbers.format(o.units), "num"), cell(numbers.format(o.packed), "num"),
+                  cell(numbers.format(o.units_per_hour), "num"), cell(numbers.format(o.packed_per_hour), "num"));
         return tr;
       });
       document.querySelector("#operators tbody").replaceChildren(...rows);
+      charts.operators(s.operators);
     }
     return charts.draw(s.throughput);
   }

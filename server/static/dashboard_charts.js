@@ -1,5 +1,6 @@
 // Throughput charts (Chart.js, vendored): units picked and orders packed per hour, today against
-// yesterday, and today per station. Live events add to the current hour between snapshots.
+// yesterday, today per station and per operator. Live events add to the current hour between snapshots
+// (per operator: each snapshot).
 (function () {
   "use strict";
   const css = getComputedStyle(document.documentElement);
@@ -33,7 +34,23 @@
     });
   }
 
+  // One colour per operator, in the order the server sorts them (by name): stable between snapshots.
+  const PALETTE = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828", "#4e342e", "#ad1457",
+                   "#558b2f", "#283593"];
+
+  function stacked(canvas, lang) {
+    return new Chart(canvas, {
+      type: "bar",
+      data: {labels: hours, datasets: []},
+      options: {animation: false, responsive: true, maintainAspectRatio: false, locale: lang,
+                plugins: {legend: {position: "bottom"}},
+                scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}},
+    });
+  }
+
   window.ColisCharts = function (words, lang) {
+    const byOperator = {units: stacked(document.getElementById("chart-operator-units"), lang),
+                        packed: stacked(document.getElementById("chart-operator-packed"), lang)};
     const units = hourly(document.getElementById("chart-units"), words, lang);
     const packed = hourly(document.getElementById("chart-packed"), words, lang);
     const stations = perStation(document.getElementById("chart-stations"), words, lang);
@@ -73,6 +90,15 @@
       return charts[key].data.datasets[1].data.reduce((a, b) => a + b, 0);
     }
 
-    return {draw, add, total};
+    // Per operator, today hour by hour: redrawn from each snapshot (every few seconds).
+    function operators(rows) {
+      for (const [key, chart] of Object.entries(byOperator)) {
+        chart.data.datasets = rows.map((o, i) => ({label: o.operator, data: o.hourly[key].slice(),
+                                                   backgroundColor: PALETTE[i % PALETTE.length]}));
+        chart.update();
+      }
+    }
+
+    return {draw, add, total, operators};
   };
 })();

@@ -107,7 +107,10 @@ def test_an_order_found_by_its_tracking_number_has_its_label_reprinted_to_a_tcp_
     page.click(f"#orders a:has-text('{reference}')")
     expect(page.locator("h1")).to_contain_text(reference, timeout=WAIT)
     expect(page.locator(".tracking")).to_have_text(tracking)
-    assert page.locator("img.label").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The label image loads after the page: wait for it rather than read it at once (a race
+    # that failed on PostgreSQL when the page came back a little sooner than its image).
+    page.wait_for_function("() => { const img = document.querySelector('img.label');"
+                           " return img && img.complete && img.naturalWidth > 0; }", timeout=WAIT)
     page.select_option("form.reprint select[name=printer]", label="ZD621-QUAI (Quai 2)")
     page.click("form.reprint button")
     expect(page.locator(".flash.ok")).to_contain_text("ZD621-QUAI", timeout=WAIT)

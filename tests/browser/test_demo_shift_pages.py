@@ -54,7 +54,7 @@ def shift(tmp_path_factory):
 
     home = tmp_path_factory.mktemp("demo")
     before = os.environ.get("COLIS_INSTANCE_PATH")
-    app, tokens = prepare(home, orders=40, seed=9)
+    app, tokens, badges = prepare(home, orders=40, seed=9)
     floor = start_floor(app)
     stopping = threading.Event()
     try:
@@ -62,7 +62,7 @@ def shift(tmp_path_factory):
             floor.add_station(code, tokens[code], home, locale)
         habits = Habits(pace=(0.05, 0.2), paper_out_every=6.0)
         for code, live in floor.stations.items():
-            Operator(live, random.Random(code), stopping, habits).start()
+            Operator(live, random.Random(code), stopping, habits, badge=badges.get(code)).start()
             if code.startswith("PACK"):
                 run_out_of_paper_now_and_then(live, random.Random(1), stopping, habits.paper_out_every)
         stopping.wait(SHIFT_SECONDS)
@@ -132,6 +132,10 @@ def test_the_dashboard_on_demo_data_is_drawn_and_kept_as_a_screenshot(browser, s
     expect(page.locator("#stations tbody tr")).to_have_count(len(STATIONS), timeout=10_000)
     page.wait_for_function("Chart.getChart('chart-units').data.datasets[1].data.some((n) => n > 0)", timeout=10_000)
     expect(page.locator("#feed li.ev").first).to_be_visible(timeout=10_000)
+    # The shift's operators signed in by badge: their units picked are charted per operator.
+    expect(page.locator("#operators tbody")).to_contain_text("Léa", timeout=10_000)
+    page.wait_for_function("Chart.getChart('chart-operator-units').data.datasets"
+                           ".some((d) => d.data.some((n) => n > 0))", timeout=10_000)
     shot = _screens_dir() / f"dashboard-{locale}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 20_000

@@ -313,27 +313,6 @@ def test_a_dashboard_that_reconnects_starts_again_from_the_database(app, floor):
     again.disconnect(namespace="/dashboard")
 
 
-def test_tasks_are_credited_to_the_operator_signed_in_at_the_station_then(floor):
-    from zoneinfo import ZoneInfo
-
-    from server.services.floor_stats import per_operator
-
-    with floor.uow() as uow:
-        for event in (("operator_signed_in", {"user": "paul", "station": "PACK-01"}),
-                      ("task_completed", {"kind": "pack", "station": "PACK-01", "order": "CO-0000001"}),
-                      ("task_completed", {"kind": "pack", "station": "PACK-01", "order": "CO-0000002"}),
-                      ("operator_signed_out", {"user": "paul", "station": "PACK-01"}),
-                      ("task_completed", {"kind": "pack", "station": "PACK-01", "order": "CO-0000003"}),
-                      ("operator_signed_in", {"user": "zoé", "station": "PACK-01"}),
-                      ("task_completed", {"kind": "pack", "station": "PACK-01", "order": "CO-0000004"})):
-            uow.emit(event[0], **event[1])
-        uow.commit()
-    with floor.uow() as uow:
-        rows = {row["operator"]: row for row in per_operator(uow.session, ZoneInfo("Europe/Paris"))}
-    assert (rows["paul"]["pack"], rows["zoé"]["pack"]) == (2, 1)  # the task between them is nobody's
-    assert rows["paul"]["pack_per_hour"] > 0 and rows["paul"]["pick"] == 0
-
-
 def test_a_wave_never_releases_a_held_order_and_the_release_leaves_it_to_its_wave(floor):
     from server.services import holds, waves
 

@@ -7,6 +7,9 @@
 The lines of every order are walked in one route order (``domain/route.py``). After each
 unit the screen says which tote it goes in; a scan of any other tote is refused, and the unit
 stays "in hand" until the right tote is scanned.
+
+A picker may sign in with a badge at idle (and out, again at idle), as at a single-order pick
+station: the operator stays in the context from batch to batch, and each scan records them.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from server.domain.scanning import CodeKind, ScannedCode
 from server.domain.scenarios.counting import rejection
 from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, ok, warn
 from server.domain.scenarios.facts import TaskFacts
+from server.domain.scenarios.pack_bench import badge, carry
 from server.domain.verification import Check, LineProgress, Verdict, check_item
 from wire.contract import SHORT_REASONS, Action
 from wire.contract import ScreenState as S
@@ -30,13 +34,15 @@ PICK_BATCH = Scenario("pick_batch", initial=S.IDLE, claims="pick", batch=CART_TO
 
 @PICK_BATCH.on(S.IDLE, Trigger.TASK_ASSIGNED, to=(S.BIND_TOTES,))
 def start_batch(session: Session, given: Input, facts) -> Step:
-    return Step(S.BIND_TOTES, {"tasks": list(given.params["task_ids"]), "totes": {}},
+    return Step(S.BIND_TOTES, {**carry(session.context), "tasks": list(given.params["task_ids"]), "totes": {}},
                 ok("scan_tote_for", slot=1, order=_order_of(facts, given.params["task_ids"][0])))
 
 
 @PICK_BATCH.on(S.IDLE, Trigger.SCAN, to=(S.IDLE,))
 def scan_without_batch(session: Session, given: Input, facts) -> Step:
-    return Step(S.IDLE, {}, error("no_task"), outcome="no_task")
+    if given.code.kind is CodeKind.BADGE:
+        return badge(session, given.code, facts)
+    return Step(S.IDLE, carry(session.context), error("no_task"), outcome="no_task")
 
 
 @PICK_BATCH.on(S.BIND_TOTES, Trigger.SCAN, to=(S.BIND_TOTES, S.BATCH_PICK))
@@ -64,7 +70,7 @@ def bind_tote(session: Session, given: Input, facts) -> Step:
 def pick_unit(session: Session, given: Input, facts) -> Step:
     tasks = _held(session, facts)
     if tasks is None:
-        return Step(S.IDLE, {}, error("task_lost"), outcome="task_lost")
+        return _task_lost(session)
     route = walk(tasks, facts.layout())
     code = given.code
     check = _check_against_route(route, code)
@@ -97,7 +103,7 @@ def put_in_tote(session: Session, given: Input, facts) -> Step:
     if any(line.remaining > 0 for task in tasks for line in task.lines):
         return Step(S.BATCH_PICK, context, ok("put_ok", slot=put["slot"]), outcome="put_ok")
     finished = tuple(Effect("complete_pick", {"task_id": task_id}) for task_id in session.context["tasks"])
-    return Step(S.IDLE, {}, ok("batch_done", n=len(finished)), finished, outcome="batch_done")
+    return Step(S.IDLE, carry(session.context), ok("batch_done", n=len(finished)), finished, outcome="batch_done")
 
 
 @PICK_BATCH.on(S.BATCH_PICK, Trigger.ACTION, to=(S.BATCH_PICK, S.IDLE))
@@ -107,7 +113,7 @@ def short_in_batch(session: Session, given: Input, facts) -> Step:
         return PICK_BATCH.not_expected(session, given)
     tasks = _held(session, facts)
     if tasks is None:
-        return Step(S.IDLE, {}, error("task_lost"), outcome="task_lost")
+        return _task_lost(session)
     route = walk(tasks, facts.layout())
     found = next(((task, line) for task, line in route if line.line_id == given.params.get("line_id")), None)
     reason = given.params.get("reason")
@@ -122,7 +128,8 @@ def short_in_batch(session: Session, given: Input, facts) -> Step:
         return Step(S.BATCH_PICK, session.context, warn("short_held", bin=line.bin, order=task.order), (shorted,),
                     outcome="short_held")
     finished = tuple(Effect("complete_pick", {"task_id": task_id}) for task_id in session.context["tasks"])
-    return Step(S.IDLE, {}, warn("pick_done_short", order=task.order), (shorted, *finished), outcome="short_held")
+    return Step(S.IDLE, carry(session.context), warn("pick_done_short", order=task.order), (shorted, *finished),
+                outcome="short_held")
 
 
 def walk(tasks: tuple[TaskFacts, ...], layout: Layout = DEMO_LAYOUT) -> list[tuple[TaskFacts, LineProgress]]:
@@ -160,17 +167,22 @@ def _order_of(facts, task_id: int) -> str:
     return next((task.order for task in facts.batch() if task.id == task_id), "")
 
 
+def _task_lost(session: Session) -> Step:
+    return Step(S.IDLE, carry(session.context), error("task_lost"), outcome="task_lost")
+
+
 def _stay(session: Session, say, outcome: str) -> Step:
     return Step(session.state, session.context, say, outcome=outcome)
 
 
 def _resume(session: Session, facts) -> Session:
     held = facts.batch()
-    if not held:
-        return PICK_BATCH.start() if session.state != S.IDLE else session
+    if not held:  # the operator signed in stays
+        return Session(session.scenario, S.IDLE, carry(session.context)) if session.state != S.IDLE else session
     if session.state == S.IDLE:
         # Claimed, but the step that bound the screen to it was lost: start binding totes.
         totes = {str(task.id): task.tote for task in held if task.tote}
         state = S.BATCH_PICK if len(totes) == len(held) else S.BIND_TOTES
-        return Session(session.scenario, state, {"tasks": [task.id for task in held], "totes": totes})
+        return Session(session.scenario, state, {**carry(session.context), "tasks": [task.id for task in held],
+                                                 "totes": totes})
     return session

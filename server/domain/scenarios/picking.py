@@ -12,24 +12,54 @@ A pack's count (AI 30/37) or a typed quantity counts several units at once, neve
 due. A short (the bin is empty or short) is applied by the service: the missing units are
 re-allocated from another bin when one has them, else the order stops short
 (server/services/short_picks.py). Rules: domain/pick_rules.py.
+
+A picker may sign in with a badge, as at the packing bench (pack_bench.badge): the operator
+stays in the session's context from task to task, and each scan records who made it (the
+dashboard's units picked per operator). Nothing requires it: a station nobody signed in to
+picks as before.
 """
 from __future__ import annotations
 
 from server.domain.pick_rules import SHORT_REASONS, PickCheck, PickRules, PickVerdict, check_scan, check_typed
 from server.domain.scanning import CodeKind, ScannedCode
-from server.domain.scenarios.counting import (held_task, printable, resume_task, scan_without_task, start_task,
-                                               task_lost)
+from server.domain.scenarios.counting import held_task, printable, resume_task
 from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, ok, warn
 from server.domain.scenarios.facts import TaskFacts
+from server.domain.scenarios.pack_bench import badge, carry
 from server.domain.verification import LineProgress
 from wire.contract import Action
 from wire.contract import ScreenState as S
 
-PICK = Scenario("pick", initial=S.IDLE, claims="pick", actions={S.PICK: (Action.QUANTITY, Action.SHORT)},
-                resume=resume_task(S.PICK))
+_follow_task = resume_task(S.PICK)
 
-PICK.on(S.IDLE, Trigger.TASK_ASSIGNED, to=(S.PICK,))(start_task(S.PICK))
-PICK.on(S.IDLE, Trigger.SCAN, to=(S.IDLE,))(scan_without_task)
+
+def _resume(session: Session, facts) -> Session:
+    """The screen follows the task the station holds; the operator signed in stays."""
+    resumed = _follow_task(session, facts)
+    kept = carry(session.context)
+    if resumed is session or not kept:
+        return resumed
+    return Session(resumed.scenario, resumed.state, {**resumed.context, **kept})
+
+
+PICK = Scenario("pick", initial=S.IDLE, claims="pick", actions={S.PICK: (Action.QUANTITY, Action.SHORT)},
+                resume=_resume)
+
+
+@PICK.on(S.IDLE, Trigger.TASK_ASSIGNED, to=(S.PICK,))
+def task_assigned(session: Session, given: Input, facts) -> Step:
+    return Step(S.PICK, {**carry(session.context), "task_id": given.params["task_id"]})
+
+
+@PICK.on(S.IDLE, Trigger.SCAN, to=(S.IDLE,))
+def scan_at_idle(session: Session, given: Input, facts) -> Step:
+    if given.code.kind is CodeKind.BADGE:
+        return badge(session, given.code, facts)
+    return Step(S.IDLE, carry(session.context), error("no_task"), outcome="no_task")
+
+
+def _task_lost(session: Session) -> Step:
+    return Step(S.IDLE, carry(session.context), error("task_lost"), outcome="task_lost")
 
 
 def rules_of(facts) -> PickRules:
@@ -38,10 +68,12 @@ def rules_of(facts) -> PickRules:
 
 @PICK.on(S.PICK, Trigger.SCAN, to=(S.PICK, S.IDLE))
 def scan_unit_from_bin(session: Session, given: Input, facts) -> Step:
+    code = given.code
+    if code.kind is CodeKind.BADGE:
+        return badge(session, code, facts)
     task = held_task(session, facts)
     if task is None:
-        return task_lost(S.IDLE)
-    code = given.code
+        return _task_lost(session)
     if code.kind is CodeKind.BIN:
         return _stand_at_bin(session, task, code)
     check = check_scan(task.lines, code, at_bin=session.context.get("bin"), rules=rules_of(facts),
@@ -57,7 +89,7 @@ def pick_key(session: Session, given: Input, facts) -> Step:
         return PICK.not_expected(session, given)
     task = held_task(session, facts)
     if task is None:
-        return task_lost(S.IDLE)
+        return _task_lost(session)
     if given.name == Action.SHORT:
         return _short(session, task, given.params, facts)
     line_id = given.params.get("line_id")
@@ -86,15 +118,15 @@ def _take(session: Session, task: TaskFacts, check: PickCheck, lot: dict) -> Ste
         params["units"] = check.units
     counted = Effect("count_unit", {**params, **lot})
     if check.verdict is PickVerdict.TASK_COMPLETE:
-        return finish(task, (counted,), outcome=str(check.verdict))
+        return finish(session, task, (counted,), outcome=str(check.verdict))
     say = ok("item_ok", name=line.name) if check.units == 1 else ok("units_ok", units=check.units, name=line.name)
     return Step(S.PICK, session.context, say, (counted,), outcome=str(check.verdict))
 
 
-def finish(task: TaskFacts, effects: tuple[Effect, ...] = (), outcome: str = "") -> Step:
+def finish(session: Session, task: TaskFacts, effects: tuple[Effect, ...] = (), outcome: str = "") -> Step:
     """The task's last unit: the tote goes to packing, or to the supervisor if the order stopped short."""
     say = warn("pick_done_short", order=task.order) if task.short else ok("pick_done")
-    return Step(S.IDLE, {}, say, (*effects, Effect("complete_pick", {"task_id": task.id})), outcome=outcome)
+    return Step(S.IDLE, carry(session.context), say, (*effects, Effect("complete_pick", {"task_id": task.id})), outcome=outcome)
 
 
 def _short(session: Session, task: TaskFacts, params, facts) -> Step:
@@ -111,7 +143,7 @@ def _short(session: Session, task: TaskFacts, params, facts) -> Step:
     rest = sum(other.remaining for other in task.lines if other.line_id != line.line_id)
     held = TaskFacts(task.id, task.kind, task.order, task.lines, task.tote, short=True)
     if rest == 0:
-        return finish(held, (shorted,), outcome="short_held")
+        return finish(session, held, (shorted,), outcome="short_held")
     return Step(S.PICK, session.context, warn("short_held", bin=line.bin, order=task.order), (shorted,),
                 outcome="short_held")
 
