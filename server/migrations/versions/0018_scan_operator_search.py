@@ -13,8 +13,8 @@ every connection server/db.py opens). orders.external_id (the channel's order nu
 the search box also takes) gets its own index: the unique (channel, external_id) one cannot
 serve a lookup without the channel, and each search scanned the orders for it.
 
-Revision ID: 0017_scan_operator_search
-Revises: 0016_order_discount_shipping
+Revision ID: 0018_scan_operator_search
+Revises: 0017_returned_to_sender
 Create Date: 2026-11-29
 
 """
@@ -27,8 +27,8 @@ from server.services.name_folding import ACCENTED, PLAIN
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0017_scan_operator_search'
-down_revision: Union[str, Sequence[str], None] = '0016_order_discount_shipping'
+revision: str = '0018_scan_operator_search'
+down_revision: Union[str, Sequence[str], None] = '0017_returned_to_sender'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
