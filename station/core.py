@@ -121,7 +121,12 @@ class StationCore(DevicesMixin):
         from station.weighing import ScaleBench
 
         self._scale = ScaleBench(scale, self.submit_action, self.board.set, self._operator_locale)
-        scale.on_status = self._scale.on_status
+
+        def on_status(status) -> None:
+            self._scale.on_status(status)  # the kiosk says it
+            self._inbox.put(("device_status", status))  # and the dashboard hears of it now
+
+        scale.on_status = on_status
 
     def _operator_locale(self) -> str:
         """The language of the operator signed in by badge, else the station's."""
@@ -173,7 +178,7 @@ class StationCore(DevicesMixin):
                     "disconnected": self._on_disconnected, "tasks_waiting": self._on_tasks_waiting,
                     "action": self._on_action, "reprint": self._on_reprint,
                     "printer_status": self._on_printer_status, "scanner_status": self._on_scanner_status,
-                    "tick": self._on_tick}
+                    "device_status": self._on_device_status, "tick": self._on_tick}
         while True:
             try:
                 kind, *args = self._inbox.get(timeout=self.retry_interval / 2)
@@ -250,9 +255,13 @@ class StationCore(DevicesMixin):
 
     def _devices(self) -> dict:
         """What the supervisors' dashboard shows of this station's devices (with each heartbeat)."""
-        scanner = self.board.snapshot().get("scanner")  # absent: no serial scanner (a wedge)
-        state = None if not isinstance(scanner, dict) else "connected" if scanner.get("connected") else "disconnected"
-        return {"outbox": self.outbox.count(), "scanner": state}
+        board = self.board.snapshot()
+        scale = board.get("scale")  # absent: no scale at this bench (or a typed weight)
+        devices = {"outbox": self.outbox.count(), "scanner": _plugged(board.get("scanner")),  # absent: a wedge
+                   "scale": _plugged(scale)}
+        if isinstance(scale, dict) and scale.get("port"):
+            devices["scale_port"] = str(scale["port"])
+        return devices
 
     # --- talking to the server -------------------------------------------------------
 
@@ -406,3 +415,8 @@ def _wall_clock(monotonic_at: float) -> str:
     """ISO time of a read stamped with time.monotonic() by the driver."""
     age = max(0.0, time.monotonic() - monotonic_at)
     return (datetime.now(timezone.utc) - timedelta(seconds=age)).isoformat()
+
+
+def _plugged(device) -> str | None:
+    """A serial device's state as the dashboard names it (None: this station has none)."""
+    return None if not isinstance(device, dict) else "connected" if device.get("connected") else "disconnected"

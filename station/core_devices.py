@@ -78,6 +78,12 @@ class DevicesMixin:
         """The kiosk shows the serial scanner's state with its port (station-side only)."""
         self.board.set(scanner={"connected": bool(status.connected), "port": status.port,
                                 "detail": str(status.detail or "")[:MAX_PRINT_ERROR_CHARS]})
+        self._on_device_status(status)
+
+    def _on_device_status(self, status) -> None:
+        """A scanner or scale plugged or unplugged: the next heartbeat, which carries the
+        devices' report to the dashboard, goes now rather than up to a heartbeat later."""
+        self._next_heartbeat = 0.0
 
     # --- printer status ---------------------------------------------------------------
 

@@ -43,6 +43,7 @@ PAGES = _both("web", {
     "refund": ("Remboursement", "Refund"), "amount": ("Montant", "Amount"),
     "station": ("Poste", "Station"), "role": ("Rôle", "Role"), "state": ("État", "State"),
     "last_seen": ("Vu", "Last seen"), "scanner": ("Scanner", "Scanner"),
+    "scale": ("Balance", "Scale"),
     "queued_scans": ("Scans en attente", "Queued scans"), "operator": ("Opérateur", "Operator"),
     "history": ("Historique", "History"), "token": ("Clé du poste", "Station key"),
     "issue_token": ("Nouvelle clé", "Issue a new key"), "revoke": ("Révoquer", "Revoke"),
@@ -139,6 +140,9 @@ NAMES = {
                      "shipping": ("expédition", "shipping"), "return": ("retour", "return")}),
     **_both("scanner", {"connected": ("connecté", "connected"), "disconnected": ("débranché", "unplugged"),
                         "unknown": ("pas signalé", "not reported")}),
+    # La balance: feminine in French.
+    **_both("scale_state", {"connected": ("branchée", "connected"), "disconnected": ("débranchée", "unplugged"),
+                            "unknown": ("pas signalée", "not reported")}),
     **_both("printer_state", {"ready": ("prête", "ready"), "unknown": ("pas signalée", "not reported")}),
     **_both("outcome", {
         "counted": ("article compté", "unit counted"), "task_complete": ("tâche terminée", "task complete"),
