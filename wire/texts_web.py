@@ -36,6 +36,8 @@ PAGES = _both("web", {
     "order_held": ("Commande {order} mise en attente", "Order {order} put on hold"),
     "hold_released": ("Commande {order} remise en circulation", "Order {order} released"),
     "handed_over": ("Confiée au superviseur", "With a supervisor"),
+    "parcel_contents": ("Contenu du colis", "Parcel contents"),
+    "contents_not_recorded": ("non enregistré (emballé avant l'enregistrement du contenu)", "not recorded (packed before contents were)"),
     "handed_over_by": ("par {who} à {station}, {when} : {reason}", "by {who} at {station}, {when}: {reason}"),
     "handed_over_at": ("à {station}, {when} : {reason}", "at {station}, {when}: {reason}"),
     "send_back": ("Renvoyer à l'emballage", "Send back to packing"),

@@ -84,6 +84,12 @@ class PackFacts:
         return [Unit(weight, (length, width, height) if length else None)
                 for weight, length, width, height, quantity in rows for _ in range(quantity)]
 
+    def parcel_share(self, task_id: int, parcels: int) -> list:
+        """What goes in each of ``parcels`` boxes (server/services/parcel_contents.py)."""
+        from server.services.parcel_contents import shared_out
+
+        return shared_out(self.db, task_id, parcels)
+
     def parcel_weight(self, task_id: int) -> int:
         return int(self.db.scalar(select(func.coalesce(func.sum(Product.weight_g * TaskLine.quantity), 0))
                                   .select_from(TaskLine).join(Product, Product.id == TaskLine.product_id)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.domain.shipping.services import BY_CODE
 from server.domain.statuses import OrderStatus
-from server.services import holds, order_pages
+from server.services import holds, order_pages, parcel_contents
 from server.services.allocation import CannotCancel, cancel_order
 from server.web import service_name
 from server.web.access import SUPERVISING, roles
@@ -85,7 +85,7 @@ def show(reference: str):
             picked=order_pages.picked_quantities(session, order.id), parcels=order_pages.parcels(session, order.id),
             returns=order_pages.returns_of(session, order.id), timeline=order_pages.timeline(session, order),
             printers=_printers(session), late=order.status in order_pages.OPEN and order.promised_ship_by < _now(),
-            handed_over=order_pages.handed_over(session, order.id))
+            handed_over=order_pages.handed_over(session, order.id), contents=parcel_contents.of_order(session, order.id))
 
 
 def _now():

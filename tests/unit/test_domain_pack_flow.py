@@ -268,6 +268,10 @@ def test_an_order_in_several_parcels_weighs_each_and_checks_the_total():
     assert (two.state, two.context["parcels"], two.say.key) == (S.CHOOSE_BOX, 2, "parcels_set")
     for bad in (0, 21, "2", True):
         assert PACK.handle(choosing, Input.action(Action.PARCELS, count=bad), bench).say.key == "parcels_refused"
+    # Never more parcels than units: 3 units (2 lamps, a mug) cannot fill 4 boxes.
+    assert PACK.handle(choosing, Input.action(Action.PARCELS, count=3), bench).say.key == "parcels_set"
+    four = PACK.handle(choosing, Input.action(Action.PARCELS, count=4), bench)
+    assert (four.say.key, four.say.params) == ("parcels_refused", {"max": 3})
     weighing = PACK.handle(at(S.CHOOSE_BOX, **two.context), scan("BOX-S"), bench)
     assert (weighing.state, weighing.context["weights"]) == (S.WEIGH, [])
     first = PACK.handle(at(S.WEIGH, **weighing.context), Input.action(Action.WEIGH, grams=700), bench)

@@ -155,16 +155,21 @@ def box_key(session: Session, given: Input, facts) -> Step:
     if given.name == Action.HAND_OVER:
         return hand_over(session, given, facts)
     if given.name == Action.PARCELS:
-        return _parcels(session, given.params.get("count"))
+        return _parcels(session, given.params.get("count"), facts)
     if given.name != Action.BOX:
         return PACK.not_expected(session, given)
     return _choose(session, str(given.params.get("box") or session.context.get("proposed") or ""), facts)
 
 
-def _parcels(session: Session, count) -> Step:
-    """An order too big for one box goes as ``count`` parcels (labels "n of m"), each weighed."""
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PARCELS:
-        return Step(S.CHOOSE_BOX, session.context, error("parcels_refused", max=MAX_PARCELS))
+def _parcels(session: Session, count, facts) -> Step:
+    """An order too big for one box goes as ``count`` parcels (labels "n of m"), each weighed;
+    never more parcels than units (every box gets a unit: share_out)."""
+    task = held_task(session, facts)
+    if task is None:
+        return task_lost(S.IDLE)
+    most = min(MAX_PARCELS, len(facts.parcel_units(task.id)))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= most:
+        return Step(S.CHOOSE_BOX, session.context, error("parcels_refused", max=most))
     return Step(S.CHOOSE_BOX, {**session.context, "parcels": count}, info("parcels_set", n=count))
 
 
