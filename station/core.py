@@ -253,16 +253,6 @@ class StationCore(DevicesMixin):
         if not _error_of(reply) and "state" in reply:
             self._apply(reply)
 
-    def _devices(self) -> dict:
-        """What the supervisors' dashboard shows of this station's devices (with each heartbeat)."""
-        board = self.board.snapshot()
-        scale = board.get("scale")  # absent: no scale at this bench (or a typed weight)
-        devices = {"outbox": self.outbox.count(), "scanner": _plugged(board.get("scanner")),  # absent: a wedge
-                   "scale": _plugged(scale)}
-        if isinstance(scale, dict) and scale.get("port"):
-            devices["scale_port"] = str(scale["port"])
-        return devices
-
     # --- talking to the server -------------------------------------------------------
 
     def _sync(self) -> None:
@@ -415,8 +405,3 @@ def _wall_clock(monotonic_at: float) -> str:
     """ISO time of a read stamped with time.monotonic() by the driver."""
     age = max(0.0, time.monotonic() - monotonic_at)
     return (datetime.now(timezone.utc) - timedelta(seconds=age)).isoformat()
-
-
-def _plugged(device) -> str | None:
-    """A serial device's state as the dashboard names it (None: this station has none)."""
-    return None if not isinstance(device, dict) else "connected" if device.get("connected") else "disconnected"

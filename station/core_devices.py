@@ -1,5 +1,6 @@
 """The station's devices beside the scanner: labels printed from the server's screens, the
-printer's and the serial scanner's state on the kiosk. Part of ``StationCore`` (core.py): the
+printer's and the serial scanner's state on the kiosk, and what the heartbeat tells the
+dashboard of the scanner, the scale and the outbox. Part of ``StationCore`` (core.py): the
 same worker thread runs it, so a label prints in the order its screen came.
 """
 from __future__ import annotations
@@ -72,6 +73,16 @@ class DevicesMixin:
             self._inbox.put(("printer_status", status))  # the kiosk and dashboard see it at once
         return printed, reason
 
+    def _devices(self) -> dict:
+        """What the supervisors' dashboard shows of this station's devices (with each heartbeat)."""
+        board = self.board.snapshot()
+        scale = board.get("scale")  # absent: no scale at this bench (or a typed weight)
+        devices = {"outbox": self.outbox.count(), "scanner": _plugged(board.get("scanner")),  # absent: a wedge
+                   "scale": _plugged(scale)}
+        if isinstance(scale, dict) and scale.get("port"):
+            devices["scale_port"] = str(scale["port"])
+        return devices
+
     # --- scanner status ---------------------------------------------------------------
 
     def _on_scanner_status(self, status) -> None:
@@ -111,6 +122,10 @@ class DevicesMixin:
             return  # sent again after the next hello
         self._printer_sent = (current, time.monotonic())
 
+
+def _plugged(device) -> str | None:
+    """A serial device's state as the dashboard names it (None: this station has none)."""
+    return None if not isinstance(device, dict) else "connected" if device.get("connected") else "disconnected"
 
 def _error_of(reply) -> dict | None:
     """The error of an `{"error": {...}}` answer (never drawn as a screen), or None."""
