@@ -53,10 +53,12 @@ class BoxType:
 
 @dataclass(frozen=True)
 class Unit:
-    """One unit going into the parcel; ``size_mm`` None when the catalog does not know it."""
+    """One unit going into the parcel; ``size_mm`` None when the catalog does not know it;
+    ``product`` names it (units of one product share it) for sharing an order out in parcels."""
 
     weight_g: int
     size_mm: tuple[int, int, int] | None = None
+    product: Hashable = None
 
 
 def fits(units: Iterable[Unit], box: BoxType) -> bool:
@@ -93,6 +95,15 @@ def share_out(units: Sequence[tuple[Hashable, int]], parcels: int) -> list[dict[
         boxes[number][key] = boxes[number].get(key, 0) + 1
         loads[number] = (grams + weight, count + 1, number)
     return boxes
+
+
+def parcel_weights(units: Sequence[Unit], parcels: int) -> list[int]:
+    """What each of ``parcels`` boxes holds in grams (no tare), shared out as ``share_out`` does;
+    a unit with no product is a product of its own."""
+    keyed = [(unit.product if unit.product is not None else ("unit", index), unit.weight_g)
+             for index, unit in enumerate(units)]
+    weight_of = dict(keyed)
+    return [sum(weight_of[key] * count for key, count in box.items()) for box in share_out(keyed, parcels)]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from server.domain.packing import BOX_CODE, PackPolicy, propose_box
+from server.domain.packing import BOX_CODE, PackPolicy, parcel_weights, propose_box
 from server.domain.scanning import CodeKind
 from server.domain.scenarios.counting import count_unit, held_task, scan_without_task, task_lost
 from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, info, ok, warn
@@ -206,10 +206,18 @@ def weighed(session: Session, given: Input, facts) -> Step:
         return Step(S.WEIGH, {**context, "weights": weights}, info("weigh_next", n=len(weights) + 1, m=parcels))
     policy: PackPolicy = facts.pack_policy()
     box = policy.box_codes.get(context.get("box") or "")
-    expected = sum(unit.weight_g for unit in facts.parcel_units(task.id)) + (box.tare_g * parcels if box else 0)
+    units = facts.parcel_units(task.id)
+    expected = sum(unit.weight_g for unit in units) + (box.tare_g * parcels if box else 0)
     check = policy.check_weight(expected, sum(weights))
     if not check.ok:
         return recount_step(context, task.id, check)
+    if parcels > 1:
+        # Each box against its share too (what is recorded as its contents): a unit in the
+        # wrong box of the same order weighs right in total but not box by box.
+        for share, grams in zip(parcel_weights(units, parcels), weights):
+            one = policy.check_weight(share + (box.tare_g if box else 0), grams)
+            if not one.ok:
+                return recount_step(context, task.id, one)
     return _close(context, task.id, context.get("box"), weights,
                   ok("weight_ok", measured=sum(weights), expected=expected))
 
