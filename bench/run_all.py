@@ -24,6 +24,8 @@ RUNS = [
     ["bench_load.py", "--stations", "50", "--seconds", "60", "--postgres", POSTGRES],
     ["bench_load.py", "--stations", "200", "--seconds", "60", "--postgres", POSTGRES],
     ["bench_scaleout.py", "--stations", "200", "--seconds", "30", "--postgres", POSTGRES],
+    # the whole pack flow (badge, order, units, box, weight, label and slip) under load (issue 12)
+    ["bench_pack_load.py", "--stations", "50", "--seconds", "60", "--postgres", POSTGRES],
     # the server restarted under 200 stations
     ["bench_storm.py", "--stations", "200", "--postgres", POSTGRES],
     # picking: claims under contention, route lengths (issue 6)

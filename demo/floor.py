@@ -34,10 +34,12 @@ class LiveFloor:
     server: RunningServer
     stations: dict[str, LiveStation] = field(default_factory=dict)
 
-    def add_station(self, code: str, token: str, outbox_dir: Path, locale: str = "fr") -> LiveStation:
+    def add_station(self, code: str, token: str, outbox_dir: Path, locale: str = "fr",
+                    scale_url: str | None = None) -> LiveStation:
         scanner, printer = PtyScanner(), FakeZebraPrinter().start()
         config = StationConfig(server_url=self.server.url, station_code=code, token=token,
                                scanner_url=scanner.device, printer_url=printer.url, locale=locale,
+                               scale_url=scale_url,
                                outbox_path=str(Path(outbox_dir) / f"{code}-outbox.sqlite"))
         live = LiveStation(code, scanner, printer, run_station(config))
         self.stations[code] = live

@@ -122,7 +122,12 @@ class StationCore(DevicesMixin):
         from station.weighing import ScaleBench
 
         self._scale = ScaleBench(scale, self.submit_action, self.board.set, self._operator_locale)
-        scale.on_status = self._scale.on_status
+
+        def on_status(status) -> None:
+            self._scale.on_status(status)  # the kiosk says it
+            self._inbox.put(("device_status", status))  # and the dashboard hears of it now
+
+        scale.on_status = on_status
 
     def _operator_locale(self) -> str:
         """The language of the operator signed in by badge, else the station's."""
@@ -174,7 +179,7 @@ class StationCore(DevicesMixin):
                     "disconnected": self._on_disconnected, "tasks_waiting": self._on_tasks_waiting,
                     "action": self._on_action, "reprint": self._on_reprint,
                     "printer_status": self._on_printer_status, "scanner_status": self._on_scanner_status,
-                    "tick": self._on_tick}
+                    "device_status": self._on_device_status, "tick": self._on_tick}
         while True:
             try:
                 kind, *args = self._inbox.get(timeout=self.retry_interval / 2)
@@ -250,12 +255,6 @@ class StationCore(DevicesMixin):
             return self._go_offline()
         if not _error_of(reply) and "state" in reply:
             self._apply(reply)
-
-    def _devices(self) -> dict:
-        """What the supervisors' dashboard shows of this station's devices (with each heartbeat)."""
-        scanner = self.board.snapshot().get("scanner")  # absent: no serial scanner (a wedge)
-        state = None if not isinstance(scanner, dict) else "connected" if scanner.get("connected") else "disconnected"
-        return {"outbox": self.outbox.count(), "scanner": state}
 
     # --- talking to the server -------------------------------------------------------
 

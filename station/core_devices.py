@@ -1,5 +1,6 @@
 """The station's devices beside the scanner: labels printed from the server's screens, the
-printer's and the serial scanner's state on the kiosk. Part of ``StationCore`` (core.py): the
+printer's and the serial scanner's state on the kiosk, and what the heartbeat tells the
+dashboard of the scanner, the scale and the outbox. Part of ``StationCore`` (core.py): the
 same worker thread runs it, so a label prints in the order its screen came.
 """
 from __future__ import annotations
@@ -98,12 +99,28 @@ class DevicesMixin:
             self._inbox.put(("printer_status", status))  # the kiosk and dashboard see it at once
         return printed, reason
 
+    def _devices(self) -> dict:
+        """What the supervisors' dashboard shows of this station's devices (with each heartbeat)."""
+        board = self.board.snapshot()
+        scale = board.get("scale")  # absent: no scale at this bench (or a typed weight)
+        devices = {"outbox": self.outbox.count(), "scanner": _plugged(board.get("scanner")),  # absent: a wedge
+                   "scale": _plugged(scale)}
+        if isinstance(scale, dict) and scale.get("port"):
+            devices["scale_port"] = str(scale["port"])
+        return devices
+
     # --- scanner status ---------------------------------------------------------------
 
     def _on_scanner_status(self, status) -> None:
         """The kiosk shows the serial scanner's state with its port (station-side only)."""
         self.board.set(scanner={"connected": bool(status.connected), "port": status.port,
                                 "detail": str(status.detail or "")[:MAX_PRINT_ERROR_CHARS]})
+        self._on_device_status(status)
+
+    def _on_device_status(self, status) -> None:
+        """A scanner or scale plugged or unplugged: the next heartbeat, which carries the
+        devices' report to the dashboard, goes now rather than up to a heartbeat later."""
+        self._next_heartbeat = 0.0
 
     # --- printer status ---------------------------------------------------------------
 
@@ -131,6 +148,10 @@ class DevicesMixin:
             return  # sent again after the next hello
         self._printer_sent = (current, time.monotonic())
 
+
+def _plugged(device) -> str | None:
+    """A serial device's state as the dashboard names it (None: this station has none)."""
+    return None if not isinstance(device, dict) else "connected" if device.get("connected") else "disconnected"
 
 def _error_of(reply) -> dict | None:
     """The error of an `{"error": {...}}` answer (never drawn as a screen), or None."""

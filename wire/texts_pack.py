@@ -91,6 +91,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "kiosk.action.hand_over": {"fr": "Au superviseur", "en": "To supervisor"},
     "kiosk.action.parcels": {"fr": "+1 colis", "en": "+1 parcel"},
     "kiosk.parcels": {"fr": "Colis", "en": "Parcels"},
+    "kiosk.parcel_contents": {"fr": "Dans ce colis", "en": "In this parcel"},
     "kiosk.action.sign_out": {"fr": "Se déconnecter", "en": "Sign out"},
     "kiosk.hand_over.damaged": {"fr": "article abîmé", "en": "damaged item"},
     "kiosk.hand_over.missing": {"fr": "article manquant", "en": "missing item"},

@@ -46,7 +46,7 @@ def home():
 
 
 # The catalog sections the page's script names codes with (no code reaches the screen).
-PAGE_WORDS = ("printer", "printer_state", "role", "scanner", "status.order", "channel", "reason")
+PAGE_WORDS = ("printer", "printer_state", "role", "scanner", "scale_state", "status.order", "channel", "reason")
 
 
 def page_words(locale: str) -> dict:

@@ -250,7 +250,9 @@ class StationNamespace(Namespace):
     def on_heartbeat(self, data=None):
         with _floor().uow() as uow:
             station = self._station(uow)
-            station_devices.record(station, data)  # scanner and queued scans, for the dashboard
+            if station_devices.record(station, data):  # scanner, scale, queued scans: for the dashboard
+                # An event, so an open dashboard redraws its station table now (no feed line).
+                uow.emit("station_devices", station=station.code, devices=station.device_status)
             return dispatch.heartbeat(uow, station)
 
     def _station(self, uow) -> Station:

@@ -1,4 +1,5 @@
-"""The packing bench's rules: which box to propose, whether a parcel weighs what it should.
+"""The packing bench's rules: which box to propose, which units go in which parcel of an order
+packed in several, whether a parcel weighs what it should.
 
 Plain Python (no database): the pack scenario (domain/scenarios/packing.py) asks these, the
 services feed them the floor's numbers. Set up per floor with ``PACK_*`` settings
@@ -9,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Hashable, Iterable, Mapping, Sequence
 
 BOX_CODE = re.compile(r"^BOX-[A-Z0-9]{1,12}$", re.ASCII)
 FILL_FACTOR = 0.85  # units never fill a box to the last cubic centimetre (padding, shapes)
@@ -52,10 +53,12 @@ class BoxType:
 
 @dataclass(frozen=True)
 class Unit:
-    """One unit going into the parcel; ``size_mm`` None when the catalog does not know it."""
+    """One unit going into the parcel; ``size_mm`` None when the catalog does not know it;
+    ``product`` names it (units of one product share it) for sharing an order out in parcels."""
 
     weight_g: int
     size_mm: tuple[int, int, int] | None = None
+    product: Hashable = None
 
 
 def fits(units: Iterable[Unit], box: BoxType) -> bool:
@@ -75,6 +78,32 @@ def propose_box(units: Iterable[Unit], boxes: Iterable[BoxType]) -> BoxType | No
     """The smallest box (by inner volume) the units fit in, or None when none does."""
     units = list(units)
     return next((box for box in sorted(boxes, key=lambda box: (box.volume_mm3, box.code)) if fits(units, box)), None)
+
+
+def share_out(units: Sequence[tuple[Hashable, int]], parcels: int) -> list[dict[Hashable, int]]:
+    """Which units go in which of ``parcels`` boxes: ``units`` is one (product, weight in g) per
+    unit; the answer, per parcel in order, how many of each product. Heaviest units first, each
+    into the lightest box so far (then the one with fewest units, then the lower number), so the
+    boxes weigh about the same, every box gets a unit, and the same order always shares out the
+    same way (the packer is shown it box by box; the order page and slips record it)."""
+    if not 1 <= parcels <= len(units):
+        raise ValueError(f"{len(units)} units cannot go in {parcels} parcels")
+    boxes: list[dict[Hashable, int]] = [{} for _ in range(parcels)]
+    loads = [(0, 0, number) for number in range(parcels)]  # (grams, units, number)
+    for key, weight in sorted(units, key=lambda unit: (-unit[1], str(unit[0]))):
+        grams, count, number = min(loads)
+        boxes[number][key] = boxes[number].get(key, 0) + 1
+        loads[number] = (grams + weight, count + 1, number)
+    return boxes
+
+
+def parcel_weights(units: Sequence[Unit], parcels: int) -> list[int]:
+    """What each of ``parcels`` boxes holds in grams (no tare), shared out as ``share_out`` does;
+    a unit with no product is a product of its own."""
+    keyed = [(unit.product if unit.product is not None else ("unit", index), unit.weight_g)
+             for index, unit in enumerate(units)]
+    weight_of = dict(keyed)
+    return [sum(weight_of[key] * count for key, count in box.items()) for box in share_out(keyed, parcels)]
 
 
 @dataclass(frozen=True)

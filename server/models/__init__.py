@@ -3,7 +3,7 @@ from server.db import Base
 from server.models.catalog import Bin, Product, Stock
 from server.models.orders import Address, Customer, Order, OrderLine
 from server.models.tasks import PickedLot, Task, TaskLine
-from server.models.shipping import Package, PrintJob
+from server.models.shipping import Package, PackageContent, PrintJob
 from server.models.returns import QuarantineUnit, Refund, Return, ReturnLine
 from server.models.floor import AuditEvent, ScanEvent, Station, StationSession, User
 from server.models.printers import Printer
@@ -16,7 +16,7 @@ from server.models.customer_updates import (Notification, NotificationOptOut, Or
 __all__ = [
     "Address", "ApiToken", "AuditEvent", "Base", "Bin", "ChannelOrder", "Customer", "Delivery", "IdempotencyRecord",
     "Integration", "Order", "OrderLine", "Package", "PickedLot",
-    "PrintJob", "Printer", "Product", "QuarantineUnit", "Refund", "Return",
+    "PackageContent", "PrintJob", "Printer", "Product", "QuarantineUnit", "Refund", "Return",
     "ReturnLine", "ScanEvent", "Station", "StationSession", "Stock", "Task", "TaskLine", "User",
     "Notification", "NotificationOptOut", "OrderPromise", "PromiseDecision", "TrackingEvent",
 ]

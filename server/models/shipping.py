@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
@@ -33,6 +33,24 @@ class Package(Base):
     returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the carrier's "returned to sender"
 
     order: Mapped[Order] = relationship()
+
+
+class PackageContent(Base):
+    """Which units went into which parcel (issue 12): ``quantity`` of a product in one parcel of
+    an order packed in several (and the one parcel of an order packed in one), as the bench
+    shared them out and the packer was shown them, parcel by parcel."""
+
+    __tablename__ = "package_contents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        UniqueConstraint("package_id", "product_id", name="uq_package_contents_package_product"),
+    )
 
 
 class PrintJob(Base):

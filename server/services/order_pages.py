@@ -183,3 +183,18 @@ def _print_places(session, jobs: list[PrintJob]):
             return stations.get(job.station_id, "")
         return printers.get(job.printer_id, "") if job.printer_id else ""
     return where
+
+
+def handed_over(session, order_id: int) -> dict | None:
+    """The order is off the packing benches, waiting for a supervisor (issue 12): why, who and
+    where (the packer's last hand-over), else None. Only then may the page send it back."""
+    waiting = session.scalar(select(Task.id).where(Task.order_id == order_id, Task.kind == "pack",
+                                                    Task.status == "open", Task.released.is_(False)))
+    if waiting is None:
+        return None
+    last = session.scalars(select(AuditEvent).where(AuditEvent.subject == f"order:{Order.reference_of(order_id)}",
+                                                    AuditEvent.action == "order_handed_over")
+                           .order_by(AuditEvent.id.desc()).limit(1)).first()
+    detail = dict(last.detail or {}) if last is not None else {}
+    return {"task_id": waiting, "reason": detail.get("reason") or "", "station": detail.get("station") or "",
+            "operator": detail.get("operator") or "", "at": last.at if last is not None else None}

@@ -15,7 +15,7 @@ from server.domain.packing import PackPolicy
 from server.domain.statuses import ORDER, OrderStatus
 from server.models import Order, Package, PrintJob, Station, Task, TaskLine
 from server.models._types import utcnow
-from server.services import packing, shipping
+from server.services import packing, parcel_contents, shipping
 from server.services.unit_of_work import UnitOfWork
 
 _tasks, _lines = Task.__table__, TaskLine.__table__
@@ -76,8 +76,9 @@ def close_parcel(uow: UnitOfWork, station: Station, *, task_id: int, box: str | 
                  weights: list[int] | None = None, parcels: int = 1) -> None:
     """The order is closed in ``parcels`` boxes (packing.close_parcel books the first; each
     other one gets its own SSCC, booking and label), each label "n of m" with the weight the
-    scale read for it (``weights``; not weighed: the catalog's weight shared out). The packing
-    slip prints after the labels when the floor wants one."""
+    scale read for it (``weights``; not weighed: the catalog's weight shared out). What went in
+    each box is recorded (server/services/parcel_contents.py). The packing slips print after the
+    labels when the floor wants them: one per parcel, each listing that parcel's contents."""
     packing.close_parcel(uow, station, task_id=task_id)
     first = uow.session.scalars(select(Package).where(Package.task_id == task_id)
                                 .order_by(Package.id.desc()).limit(1)).one()
@@ -92,10 +93,13 @@ def close_parcel(uow: UnitOfWork, station: Station, *, task_id: int, box: str | 
             for job in uow.session.scalars(select(PrintJob).where(PrintJob.package_id == package.id,
                                                                   PrintJob.kind == "shipping")):
                 job.zpl = shipping_label(data, dpi=uow.settings.label_dpi).decode("utf-8")
+    uow.session.flush()
+    contents = parcel_contents.record(uow.session, packages, task_id)
     if _policy(uow).packing_slip:
-        uow.session.add(PrintJob(station_id=station.id, package_id=first.id, kind="packing_slip",
-                                 zpl=packing_slip(_slip_data(uow, first, parcels), dpi=uow.settings.label_dpi)
-                                 .decode("utf-8")))
+        for number, (package, lines) in enumerate(zip(packages, contents), start=1):
+            data = _slip_data(package, lines, number, parcels)
+            uow.session.add(PrintJob(station_id=station.id, package_id=package.id, kind="packing_slip",
+                                     zpl=packing_slip(data, dpi=uow.settings.label_dpi).decode("utf-8")))
     uow.emit("parcel_closed", task_id=task_id, order=first.order.reference, station=station.code, box=box,
              parcels=parcels, expected_g=expected, weights=weights)
 
@@ -116,11 +120,11 @@ def _policy(uow: UnitOfWork) -> PackPolicy:
     return policy if isinstance(policy, PackPolicy) else PackPolicy()
 
 
-def _slip_data(uow: UnitOfWork, package: Package, parcels: int) -> PackingSlipData:
-    task = uow.session.get(Task, package.task_id)
-    lines = tuple(SlipLine(line.product.sku, line.product.name, line.quantity) for line in task.lines)
-    return PackingSlipData(package.order.reference, package.order.ship_address.name, lines,
-                           package_count=parcels, ship_date=utcnow().date())
+def _slip_data(package: Package, lines, number: int, parcels: int) -> PackingSlipData:
+    """Parcel ``number`` of ``parcels``'s slip: what is in this box, not the whole order."""
+    return PackingSlipData(package.order.reference, package.order.ship_address.name,
+                           tuple(SlipLine(line.sku, line.name, line.quantity) for line in lines),
+                           package_no=number, package_count=parcels, ship_date=utcnow().date())
 
 
 def handed_over(session) -> list[dict]:

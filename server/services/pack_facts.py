@@ -79,10 +79,16 @@ class PackFacts:
 
     def parcel_units(self, task_id: int) -> list[Unit]:
         rows = self.db.execute(select(Product.weight_g, Product.length_mm, Product.width_mm, Product.height_mm,
-                                      TaskLine.quantity).select_from(TaskLine)
+                                      TaskLine.quantity, Product.id).select_from(TaskLine)
                                .join(Product, Product.id == TaskLine.product_id).where(TaskLine.task_id == task_id))
-        return [Unit(weight, (length, width, height) if length else None)
-                for weight, length, width, height, quantity in rows for _ in range(quantity)]
+        return [Unit(weight, (length, width, height) if length else None, product_id)
+                for weight, length, width, height, quantity, product_id in rows for _ in range(quantity)]
+
+    def parcel_share(self, task_id: int, parcels: int) -> list:
+        """What goes in each of ``parcels`` boxes (server/services/parcel_contents.py)."""
+        from server.services.parcel_contents import shared_out
+
+        return shared_out(self.db, task_id, parcels)
 
     def parcel_weight(self, task_id: int) -> int:
         return int(self.db.scalar(select(func.coalesce(func.sum(Product.weight_g * TaskLine.quantity), 0))

@@ -1,12 +1,15 @@
 """What the packing bench's screen adds (``screen["pack"]``, ``screen["operator"]``).
 
 ``pack``: ``{"next": "tote"|"item"|"box"|"scale", "boxes": [{code, label}], "proposed", "box",
-"parcels", "weighed", "expected_g", "last": {order, carrier, tracking}}`` — the next expected scan in words, the box
-types and the one proposed, the weight the scale must read, the parcel just shipped. Read only
+"parcels", "weighed", "expected_g", "contents": [{sku, name, quantity}], "parcel_expected_g", "last": {order,
+carrier, tracking}}`` — the next expected scan in words, the box types and the one proposed, the weight
+the scale must read (the order's; with several parcels also the one on the scale's, and what goes in
+it), the parcel just shipped. Read only
 in the states that show them: a counted unit's screen costs nothing more.
 """
 from __future__ import annotations
 
+from server.domain.packing import parcel_weights
 from server.domain.scenarios import Session
 from wire.contract import ScreenState
 
@@ -42,4 +45,10 @@ def draw(screen: dict, session: Session, facts) -> None:
         box = facts.pack_policy().box_codes.get(session.context.get("box") or "")
         tare = box.tare_g * pack["parcels"] if box else 0
         pack["expected_g"] = facts.parcel_weight(task_id) + tare if task_id else None
+        if task_id and pack["parcels"] > 1 and pack["weighed"] < pack["parcels"]:
+            # Parcel n of m's share of the units, as close_parcel will record it, and its weight.
+            share = facts.parcel_share(task_id, pack["parcels"])[pack["weighed"]]
+            pack["contents"] = [{"sku": line.sku, "name": line.name, "quantity": line.quantity} for line in share]
+            grams = parcel_weights(facts.parcel_units(task_id), pack["parcels"])[pack["weighed"]]
+            pack["parcel_expected_g"] = grams + (box.tare_g if box else 0)
     screen["pack"] = pack

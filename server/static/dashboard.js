@@ -82,6 +82,8 @@
       const tr = document.createElement("tr");
       const [printer, level] = printerText(st.printer);
       const scanner = (st.devices || {}).scanner || "unknown";
+      const scale = (st.devices || {}).scale || "unknown";
+      const scalePort = (st.devices || {}).scale_port;
       const queued = (st.devices || {}).outbox;
       tr.className = (st.online ? "online" : "offline") + (level === "bad" ? " printer-problem" : "");
       tr.dataset.station = st.code;
@@ -89,6 +91,8 @@
       const first = document.createElement("td"); first.append(link);
       tr.append(first, cell(named("role", st.role)), cell(st.operator || "–"), cell(st.online ? web.online : web.offline, st.online ? "ok" : "bad"),
                 cell(named("scanner", scanner), scanner === "disconnected" ? "bad" : scanner === "connected" ? "ok" : ""),
+                cell(named("scale_state", scale) + (scalePort ? ` (${scalePort})` : ""),
+                     "scale" + (scale === "disconnected" ? " bad" : scale === "connected" ? " ok" : "")),
                 cell(printer, level), cell(queued == null ? "–" : numbers.format(queued), "num" + (queued ? " warn" : "")),
                 cell(ago(st.last_seen)));
       return tr;

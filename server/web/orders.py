@@ -1,5 +1,6 @@
 """Orders: the list (filters, search) and one order's page, where a supervisor holds,
-releases, cancels (with a reason) and reprints a parcel's label to a chosen printer."""
+releases, cancels (with a reason), sends an order a packer handed over back to the packing
+benches, and reprints a parcel's label to a chosen printer."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from server.domain.shipping.services import BY_CODE
 from server.domain.statuses import OrderStatus
-from server.services import holds, order_pages
+from server.services import holds, order_pages, parcel_contents
 from server.services.allocation import CannotCancel, cancel_order
 from server.web import service_name
 from server.web.access import SUPERVISING, roles
@@ -83,7 +84,8 @@ def show(reference: str):
             "order.html", order=order, hold=session.get(OrderHold, order.id),
             picked=order_pages.picked_quantities(session, order.id), parcels=order_pages.parcels(session, order.id),
             returns=order_pages.returns_of(session, order.id), timeline=order_pages.timeline(session, order),
-            printers=_printers(session), late=order.status in order_pages.OPEN and order.promised_ship_by < _now())
+            printers=_printers(session), late=order.status in order_pages.OPEN and order.promised_ship_by < _now(),
+            handed_over=order_pages.handed_over(session, order.id), contents=parcel_contents.of_order(session, order.id))
 
 
 def _now():
@@ -138,6 +140,25 @@ def _act(reference: str, action: str):
             return redirect(url_for("orders_web.show", reference=reference))
     done = {"hold": "order_held", "release": "hold_released", "cancel": "order_cancelled"}[action]
     flash(t(done, order=reference), "ok")
+    return redirect(url_for("orders_web.show", reference=reference))
+
+
+@bp.post("/orders/<reference>/send-back")
+@roles(*SUPERVISING)
+def send_back(reference: str):
+    """A packer handed the order over (issue 12); the supervisor sorted it out: back to the
+    benches, what was checked kept (audited as order_sent_back with who, on the timeline)."""
+    from server.services.pack_effects import send_back as to_the_benches
+
+    with _floor().uow() as uow:
+        order = _order_or_404(uow.session, reference)
+        try:
+            to_the_benches(uow, order.id, _actor())
+        except LookupError:  # sent back already (another supervisor, the CLI), or never handed over
+            flash(t("cannot_act", why=t("not_handed_over", order=reference)), "error")
+            return redirect(url_for("orders_web.show", reference=reference))
+        uow.commit()
+    flash(t("order_sent_back", order=reference), "ok")
     return redirect(url_for("orders_web.show", reference=reference))
 
 

@@ -1,4 +1,4 @@
-"""Stations: each one's state (operator, role, scanner, printer, queued scans, last seen), its
+"""Stations: each one's state (operator, role, scanner, scale, printer, queued scans, last seen), its
 history (recent scans and changes), and its key: issue a new one (shown once) or revoke it.
 Also the returns clerk's landing until the returns desk's pages take it (issue 8)."""
 from __future__ import annotations
@@ -28,6 +28,7 @@ def station_row(station: Station, locale: str, operator: str | None = None) -> d
     devices = station.device_status or {}
     return {"station": station, "printer": printer, "printer_level": level,
             "scanner": devices.get("scanner") or "unknown", "outbox": devices.get("outbox"),
+            "scale": devices.get("scale") or "unknown", "scale_port": devices.get("scale_port"),
             "operator": operator}
 
 

@@ -42,10 +42,16 @@
   }
 
   function weighing(K, pack, scale) {
+    const expected = pack.parcel_expected_g ?? pack.expected_g;  // several parcels: the one on the scale
     const parts = [make("div", { className: "row" },
                         box(K, K.box, pack.box || "—", true),
-                        box(K, K.expected_weight, pack.expected_g != null ? `${pack.expected_g} g` : "—", true))];
+                        box(K, K.expected_weight, expected != null ? `${expected} g` : "—", true))];
     if ((pack.parcels || 1) > 1) parts[0].append(box(K, K.parcels, `${(pack.weighed || 0) + 1} / ${pack.parcels}`, true));
+    if (pack.contents && pack.contents.length) {  // what goes in the parcel on the scale (several parcels)
+      const rows = pack.contents.map((line) => make("li", {}, `${line.quantity} × ${line.name} `, make("small", {}, line.sku)));
+      parts.push(make("div", { id: "parcel-contents" }, make("div", { className: "label" }, K.parcel_contents),
+                      make("ul", {}, rows)));
+    }
     if (!scale) {  // no scale on this bench: the weight is typed
       const input = make("input", { type: "number", min: 1, step: 1, id: "grams", className: "count-qty" });
       const key = make("button", { type: "button", id: "weigh-key" }, K["action.weigh"]);

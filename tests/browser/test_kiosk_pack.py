@@ -89,9 +89,13 @@ def test_weighing_without_a_scale_takes_a_typed_weight_and_idle_shows_the_parcel
 
     page, core, locale = kiosk
     core.draw(ScreenState.WEIGH, scenario="pack", task=TASK, actions=["weigh", "hand_over"],
-              pack={"next": "scale", "box": "BOX-S", "expected_g": 1200, "parcels": 2, "weighed": 1})
-    expect(page.locator("#pack")).to_contain_text("1200 g")
+              pack={"next": "scale", "box": "BOX-S", "expected_g": 1200, "parcels": 2, "weighed": 1,
+                    "contents": [{"sku": "LAMP-01", "name": "Lampe", "quantity": 1}], "parcel_expected_g": 500})
+    expect(page.locator("#pack")).to_contain_text("500 g")  # this parcel's weight, not the order's
     expect(page.locator("#pack")).to_contain_text("2 / 2")  # the second parcel of two on the scale
+    # What goes in this parcel (issue 12: recorded as shown).
+    expect(page.locator("#parcel-contents")).to_contain_text(text("kiosk.parcel_contents", locale))
+    expect(page.locator("#parcel-contents li")).to_have_text("1 × Lampe LAMP-01")
     expect(page.locator("#actions button[data-action=weigh]")).to_have_count(0)  # typed below instead
     expect(page.locator("#operator")).to_contain_text(text("kiosk.nobody", locale))
     page.fill("#grams", "1212")

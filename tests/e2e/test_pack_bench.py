@@ -1,6 +1,6 @@
 """A whole pack at a real bench (issue 12): a `colis-server serve` process, a station agent
 with its scanner and its scale on real pseudo-terminals (MT-SICS) and a Zebra-speaking printer
-on TCP. The packer signs in with a badge, scans the order, packs; the server is stopped
+on TCP. The packer signs in with a badge, scans the order's tote, packs; the server is stopped
 mid-pack and the scans made meanwhile wait in the outbox; it restarts and they are applied
 once each; the box is scanned, the scale reads a wrong weight (recount) then a good one; the
 label and the packing slip come out of the printer; the parcel is shipped."""
@@ -11,9 +11,9 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from server.models import Order, Package, ScanEvent, Station, User
+from server.models import Order, Package, ScanEvent, Station, Task, User
 from server.services import badges, dispatch, scans
 from server.services.allocation import allocate_order
 from station.__main__ import run_station
@@ -24,6 +24,7 @@ from tests.floorkit import wait_for
 from tests.processes import ServerProcess, cluster_env, logs_on_failure, require_redis, seeding_floor
 
 BOXES = "BOX-S:200x150x100:100:2000,BOX-M:400x300x200:250"
+TOTE = "TOTE-0042"
 
 
 def screen_of(agent) -> dict:
@@ -50,6 +51,8 @@ def seed(database_url: str) -> dict:
             lamp, mug = add_item(uow, "Lampe", on_hand=3, weight_g=400), add_item(uow, "Mug", on_hand=3, weight_g=300)
             order = add_order(uow, [(lamp, 2), (mug, 1)])
             allocate_order(uow, order.id)
+            # Picked into a tote, as batch picking binds one: the bench takes the order by its tote.
+            uow.session.execute(update(Task).where(Task.order_id == order.id).values(tote=TOTE))
             picker_id, _ = add_station(uow, "PICK-01", "pick")
             _, token = add_station(uow, "PACK-01", "pack")
             user_id = add_user(uow, "sophie", "packer")
@@ -91,7 +94,7 @@ def test_a_whole_pack_survives_a_server_restart_and_prints_label_and_slip(bench_
             wait_screen(agent, "the order on the bench", lambda s: s["state"] == "pack")
             signed = scan(agent, scanner, bench_floor["badge"])
             assert signed["operator"]["name"] == "sophie" and signed["message"]["code"] == "signed_in"
-            assert scan(agent, scanner, bench_floor["order"])["message"]["code"] == "pack_order_found"
+            assert scan(agent, scanner, TOTE)["message"]["code"] == "pack_order_found"  # its order, by its tote
             assert scan(agent, scanner, bench_floor["lamp"])["task"]["progress"]["done"] == 1
 
             server.stop()  # mid-pack
@@ -130,7 +133,7 @@ def test_a_whole_pack_survives_a_server_restart_and_prints_label_and_slip(bench_
         pack_id = uow.session.scalar(select(Station.id).where(Station.code == "PACK-01"))
         rows = uow.session.execute(select(ScanEvent.uuid, ScanEvent.raw, ScanEvent.outcome)
                                    .where(ScanEvent.station_id == pack_id).order_by(ScanEvent.id)).all()
-        assert len({row.uuid for row in rows}) == len(rows) == 10  # badge, order, 3 + 3 units, 2 boxes
+        assert len({row.uuid for row in rows}) == len(rows) == 10  # badge, tote, 3 + 3 units, 2 boxes
         assert [row.outcome for row in rows] == [
             "signed_in", "same_order", "counted", "counted", "task_complete", "box_chosen",
             "counted", "counted", "task_complete", "box_chosen"]

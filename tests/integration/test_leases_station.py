@@ -6,6 +6,7 @@ import pytest
 
 from station.core import StationCore
 from station.drivers import MemoryPrinter
+from station.drivers.scale import ScaleStatus
 from station.outbox import Outbox
 from tests.unit.test_station_core import FakeLink, screen, wait_screen
 from wire.texts import text
@@ -26,8 +27,44 @@ def test_heartbeats_go_out_while_synced_and_carry_only_the_devices_report(core_a
     core, link = core_and_link
     beats = link.wait_calls("heartbeat", 3)
     # The scans queued and the scanner's state, for the supervisors' dashboard (issue 9).
-    assert all(payload == {"outbox": 0, "scanner": None} for _, payload in beats)
+    assert all(payload == {"outbox": 0, "scanner": None, "scale": None} for _, payload in beats)
     assert link.events()[0][0] == "hello"  # never before the station is synced
+
+
+class ReportingScale:
+    """A scale that only says whether it is there (as SerialScale.check does through on_status)."""
+
+    def __init__(self, connected: bool, port: str):
+        self.connected, self.port, self.on_status = connected, port, None
+
+    def check(self) -> bool:
+        self.on_status(ScaleStatus(self.connected, self.port, "" if self.connected else "unplugged"))
+        return self.connected
+
+    def weigh(self, timeout: float) -> int:
+        raise AssertionError("never asked to weigh: no screen says weigh here")
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("connected, state", [(True, "connected"), (False, "disconnected")])
+def test_the_scales_state_and_port_go_out_with_the_next_heartbeat_at_once(tmp_path, connected, state):
+    """Issue 12: the bench's scale on the dashboard. The heartbeat is an hour away, yet the
+    scale's report (plugged or not, its port) goes out as soon as the scale said it."""
+    link, outbox = FakeLink(), Outbox(str(tmp_path / "outbox.sqlite"))
+    link.replies["heartbeat"] = lambda payload: {"ok": True}
+    core = StationCore(link, MemoryPrinter(), outbox, station_code="PACK-01", retry_interval=0.1,
+                       heartbeat_interval=3600)
+    core.attach_scale(ReportingScale(connected, "/dev/ttyUSB1"))
+    core.start()
+    try:
+        beats = link.wait_calls("heartbeat", 2)  # the first at sync, the next for the scale's report
+        reports = [payload for _, payload in beats]
+        assert {"outbox": 0, "scanner": None, "scale": state, "scale_port": "/dev/ttyUSB1"} in reports
+    finally:
+        core.stop()
+        outbox.close()
 
 
 def test_a_task_taken_away_is_said_plainly_from_the_heartbeats_ack(core_and_link):

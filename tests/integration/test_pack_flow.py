@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from server import feed
 from server.domain.packing import BoxType, PackPolicy
 from server.models import AuditEvent, Order, Package, PrintJob, Product, ScanEvent, Station, Task, User
-from server.services import badges, dispatch, operator, printing, scans
+from server.services import badges, dispatch, operator, parcel_contents, printing, scans
 from server.services.allocation import allocate_order
 from tests.factories import add_item, add_order, add_station, add_user
 
@@ -167,16 +167,27 @@ def test_an_order_in_two_parcels_gets_two_labels_n_of_m_each_with_its_weight(flo
     assert press(floor, pack, "parcels", count=2)["pack"]["parcels"] == 2
     weighing = scan(floor, pack, "BOX-S")
     assert (weighing["pack"]["expected_g"], weighing["pack"]["weighed"]) == (1_300, 0)  # 2 boxes of 100 g
-    assert press(floor, pack, "weigh", grams=820)["pack"]["weighed"] == 1
+    # Which units go in which box: shared out by weight, shown box by box, recorded as shown.
+    assert weighing["pack"]["contents"] == [{"sku": lamp.sku, "name": "Lampe", "quantity": 1},
+                                            {"sku": mug.sku, "name": "Mug", "quantity": 1}]
+    assert weighing["pack"]["parcel_expected_g"] == 800  # this box's share: a lamp, the mug, the box
+    second = press(floor, pack, "weigh", grams=820)
+    assert (second["pack"]["weighed"], second["pack"]["parcel_expected_g"]) == (1, 500)
+    assert second["pack"]["contents"] == [{"sku": lamp.sku, "name": "Lampe", "quantity": 1}]
     printing_screen = press(floor, pack, "weigh", grams=500)
     kinds = [job["kind"] for job in printing_screen["print"]]
-    assert kinds == ["shipping", "shipping", "packing_slip"]
+    assert kinds == ["shipping", "shipping", "packing_slip", "packing_slip"]  # a slip in each box
     labels = [job["zpl"] for job in printing_screen["print"][:2]]
     assert "1/2" in labels[0] and "0.82 kg" in labels[0] and "2/2" in labels[1] and "0.50 kg" in labels[1]
+    slips = [job["zpl"] for job in printing_screen["print"][2:]]
+    assert lamp.sku in slips[0] and mug.sku in slips[0] and lamp.sku in slips[1] and mug.sku not in slips[1]
     with floor.uow() as uow:
         packages = uow.session.scalars(select(Package).where(Package.order_id == order_id).order_by(Package.id)).all()
         assert [package.weight_g for package in packages] == [820, 500]
         assert len({package.sscc for package in packages}) == len({package.tracking_number for package in packages}) == 2
+        contents = parcel_contents.of_order(uow.session, order_id)
+        assert [[(line.sku, line.quantity) for line in contents[package.id]] for package in packages] == \
+            [[(lamp.sku, 1), (mug.sku, 1)], [(lamp.sku, 1)]]
         for job in printing_screen["print"]:
             screen = printing.confirm_print(uow, uow.session.get(Station, pack), job["job_id"], ok=True)
     assert screen["state"] == "idle"

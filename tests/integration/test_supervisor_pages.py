@@ -266,6 +266,42 @@ def test_a_heartbeat_reports_the_scanner_and_queued_scans_and_bad_reports_change
     assert "débranché" in page
 
 
+@pytest.mark.parametrize("report, devices, fr, en", [
+    ({"outbox": 0, "scale": "disconnected", "scale_port": "/dev/ttyUSB1"},
+     {"outbox": 0, "scale": "disconnected", "scale_port": "/dev/ttyUSB1"},
+     '<td class="scale bad">débranchée <small>(/dev/ttyUSB1)</small>', '<td class="scale bad">unplugged <small>'),
+    ({"outbox": 0, "scale": "connected", "scale_port": "/dev/ttyUSB1"},
+     {"outbox": 0, "scale": "connected", "scale_port": "/dev/ttyUSB1"},
+     '<td class="scale ok">branchée <small>(/dev/ttyUSB1)</small>', '<td class="scale ok">connected <small>'),
+    # A scale in no known state, or a port no page should show, is dropped, never shown as itself.
+    ({"outbox": 0, "scale": "on fire", "scale_port": "/dev/ttyUSB1"}, {"outbox": 0},
+     '<td class="scale ">pas signalée</td>', '<td class="scale ">not reported</td>'),
+    ({"outbox": 0, "scale": "connected", "scale_port": "/dev/" + "x" * 300},
+     {"outbox": 0, "scale": "connected"}, '<td class="scale ok">branchée</td>', '<td class="scale ok">connected</td>'),
+    ({"outbox": 0, "scale": "connected", "scale_port": "/dev/tty\x1b[31m"},
+     {"outbox": 0, "scale": "connected"}, '<td class="scale ok">branchée</td>', '<td class="scale ok">connected</td>'),
+])
+def test_a_heartbeat_reports_the_scale_in_words_and_colour(app, floor, report, devices, fr, en):
+    """Issue 12: the packing bench's scale on the stations pages and the dashboard's snapshot."""
+    from server.extensions import socketio
+
+    with floor.uow() as uow:
+        _, token = add_station(uow, "PACK-01", "pack")
+        uow.commit()
+    client = socketio.test_client(app, namespace="/station", auth={"station": "PACK-01", "token": token})
+    client.emit("hello", {}, namespace="/station", callback=True)
+    reply = client.emit("heartbeat", report, namespace="/station", callback=True)
+    assert isinstance(reply, dict) and "error" not in reply
+    client.disconnect(namespace="/station")
+    web = signed_in(app, floor, "sophie", "supervisor")
+    station = web.get("/dashboard/snapshot.json").get_json()["stations"][0]
+    assert station["devices"] == devices
+    assert fr in web.get("/stations?lang=fr").get_data(as_text=True)
+    assert en in web.get("/stations?lang=en").get_data(as_text=True)
+    one = web.get("/stations/PACK-01?lang=fr").get_data(as_text=True)
+    assert "Balance" in one and fr.split(">", 1)[1].split(" <small>")[0].removesuffix("</td>") in one
+
+
 def test_the_operator_signed_in_at_a_station_is_shown_by_name(app, floor):
     from server.models import StationSession
 

@@ -271,12 +271,21 @@ def test_an_order_in_several_parcels_weighs_each_and_checks_the_total():
     assert (two.state, two.context["parcels"], two.say.key) == (S.CHOOSE_BOX, 2, "parcels_set")
     for bad in (0, 21, "2", True):
         assert PACK.handle(choosing, Input.action(Action.PARCELS, count=bad), bench).say.key == "parcels_refused"
+    # Never more parcels than units: 3 units (2 lamps, a mug) cannot fill 4 boxes.
+    assert PACK.handle(choosing, Input.action(Action.PARCELS, count=3), bench).say.key == "parcels_set"
+    four = PACK.handle(choosing, Input.action(Action.PARCELS, count=4), bench)
+    assert (four.say.key, four.say.params) == ("parcels_refused", {"max": 3})
     weighing = PACK.handle(at(S.CHOOSE_BOX, **two.context), scan("BOX-S"), bench)
     assert (weighing.state, weighing.context["weights"]) == (S.WEIGH, [])
-    first = PACK.handle(at(S.WEIGH, **weighing.context), Input.action(Action.WEIGH, grams=700), bench)
+    first = PACK.handle(at(S.WEIGH, **weighing.context), Input.action(Action.WEIGH, grams=800), bench)
     assert (first.state, first.say.key, first.say.params, first.effects) == (S.WEIGH, "weigh_next", {"n": 2, "m": 2}, ())
-    last = PACK.handle(at(S.WEIGH, **first.context), Input.action(Action.WEIGH, grams=610), bench)
+    last = PACK.handle(at(S.WEIGH, **first.context), Input.action(Action.WEIGH, grams=510), bench)
     assert last.state == S.PRINT_LABEL  # 1 100 g of units + 2 boxes of 100 g = 1 300 g, read 1 310 g
-    assert last.effects[0].params == {"task_id": 7, "box": "BOX-S", "weights": [700, 610], "parcels": 2}
+    assert last.effects[0].params == {"task_id": 7, "box": "BOX-S", "weights": [800, 510], "parcels": 2}
+    # Right in total, wrong box by box (the mug went in the second box, not the first as shown):
+    # the boxes are 400 + 300 + 100 = 800 g and 400 + 100 = 500 g, read 500 g and 810 g.
+    swapped = PACK.handle(at(S.WEIGH, **weighing.context), Input.action(Action.WEIGH, grams=500), bench)
+    mixed = PACK.handle(at(S.WEIGH, **swapped.context), Input.action(Action.WEIGH, grams=810), bench)
+    assert (mixed.state, mixed.say.key, mixed.say.params["expected"]) == (S.PACK, "weight_mismatch", 800)
     off = PACK.handle(at(S.WEIGH, **first.context), Input.action(Action.WEIGH, grams=200), bench)
     assert (off.state, off.say.key, off.context.get("weights")) == (S.PACK, "weight_mismatch", None)

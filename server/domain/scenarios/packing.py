@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from server.domain.packing import BOX_CODE, PackPolicy, propose_box
+from server.domain.packing import BOX_CODE, PackPolicy, parcel_weights, propose_box
 from server.domain.scanning import CodeKind
 from server.domain.scenarios.counting import count_unit, held_task, scan_without_task, task_lost
 from server.domain.scenarios.engine import Effect, Input, Scenario, Session, Step, Trigger, error, info, ok, warn
@@ -157,16 +157,21 @@ def box_key(session: Session, given: Input, facts) -> Step:
     if given.name == Action.HAND_OVER:
         return hand_over(session, given, facts)
     if given.name == Action.PARCELS:
-        return _parcels(session, given.params.get("count"))
+        return _parcels(session, given.params.get("count"), facts)
     if given.name != Action.BOX:
         return PACK.not_expected(session, given)
     return _choose(session, str(given.params.get("box") or session.context.get("proposed") or ""), facts)
 
 
-def _parcels(session: Session, count) -> Step:
-    """An order too big for one box goes as ``count`` parcels (labels "n of m"), each weighed."""
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PARCELS:
-        return Step(S.CHOOSE_BOX, session.context, error("parcels_refused", max=MAX_PARCELS))
+def _parcels(session: Session, count, facts) -> Step:
+    """An order too big for one box goes as ``count`` parcels (labels "n of m"), each weighed;
+    never more parcels than units (every box gets a unit: share_out)."""
+    task = held_task(session, facts)
+    if task is None:
+        return task_lost(S.IDLE)
+    most = min(MAX_PARCELS, len(facts.parcel_units(task.id)))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= most:
+        return Step(S.CHOOSE_BOX, session.context, error("parcels_refused", max=most))
     return Step(S.CHOOSE_BOX, {**session.context, "parcels": count}, info("parcels_set", n=count))
 
 
@@ -203,10 +208,18 @@ def weighed(session: Session, given: Input, facts) -> Step:
         return Step(S.WEIGH, {**context, "weights": weights}, info("weigh_next", n=len(weights) + 1, m=parcels))
     policy: PackPolicy = facts.pack_policy()
     box = policy.box_codes.get(context.get("box") or "")
-    expected = sum(unit.weight_g for unit in facts.parcel_units(task.id)) + (box.tare_g * parcels if box else 0)
+    units = facts.parcel_units(task.id)
+    expected = sum(unit.weight_g for unit in units) + (box.tare_g * parcels if box else 0)
     check = policy.check_weight(expected, sum(weights))
     if not check.ok:
         return recount_step(context, task.id, check)
+    if parcels > 1:
+        # Each box against its share too (what is recorded as its contents): a unit in the
+        # wrong box of the same order weighs right in total but not box by box.
+        for share, grams in zip(parcel_weights(units, parcels), weights):
+            one = policy.check_weight(share + (box.tare_g if box else 0), grams)
+            if not one.ok:
+                return recount_step(context, task.id, one)
     return _close(context, task.id, context.get("box"), weights,
                   ok("weight_ok", measured=sum(weights), expected=expected))
 
