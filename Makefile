@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Two pytest processes (pytest-xdist), a test file each at a time: most tests wait on real
+# servers, browsers and databases, so two halve the time on CI's 2 cores. TEST_PROCESSES=0: one.
+TEST_PROCESSES ?= 2
 FUZZ_RUNS ?= 1000000
 FUZZ_INSTALLED := $(VENV)/.installed-fuzz
 
@@ -21,7 +24,7 @@ demo: $(INSTALLED)
 	$(VENV)/bin/colis-demo
 
 test: $(INSTALLED)
-	$(PY) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -v -p no:cacheprovider -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 docs: $(INSTALLED)
 	$(PY) -m tools.gen_docs
