@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from html import escape  # writing XML text (&, <, >, quotes), nothing is parsed
 
+from flask import Response, abort
+
 from labels.preview import barcode_svg
 
 WIDTH, HEIGHT = 384, 576  # 4 × 6 in at 96 px/in (CSS pixels: the barcodes' mm resolve to them)
@@ -62,3 +64,17 @@ def label_svg(*, sender: dict, recipient: dict, carrier: str, service: str, weig
         parts += [_barcode("(00)" + sscc, "gs1_128", 12, y + 185)]
     parts.append("</svg>")
     return "".join(parts).encode("utf-8")
+
+
+def png_response(zpl: str | None) -> Response:
+    """The label's own ZPL drawn as the printer prints it (labels/raster.py), for the order and
+    returns pages; 404 when there is no label to draw (its data cannot make one)."""
+    from labels.raster import PreviewError, label_png
+
+    if zpl is None:
+        abort(404)
+    try:
+        png = label_png(zpl)
+    except PreviewError:
+        abort(404)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})

@@ -15,7 +15,7 @@ from server.services import holds, order_pages, parcel_contents
 from server.services.allocation import CannotCancel, cancel_order
 from server.web import service_name
 from server.web.access import SUPERVISING, roles
-from server.web.label_preview import label_svg
+from server.web.label_preview import label_svg, png_response
 from server.i18n import t
 
 bp = Blueprint("orders_web", __name__)
@@ -198,7 +198,6 @@ def _locale() -> str:
 def label_picture(reference: str, package_id: int):
     """The parcel's label as it prints (labels/raster.py, from the label's own ZPL)."""
     from labels import LabelDataError
-    from labels.raster import PreviewError, label_png
     from server.services.label_pictures import parcel_label_zpl
 
     with _floor().uow() as uow:
@@ -210,13 +209,7 @@ def label_picture(reference: str, package_id: int):
             zpl = parcel_label_zpl(uow, package)
         except LabelDataError:
             zpl = None  # data no label can carry: the page says so beside the parcel, no picture
-    if zpl is None:
-        abort(404)
-    try:
-        png = label_png(zpl)
-    except PreviewError:
-        abort(404)
-    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
+    return png_response(zpl)
 
 
 @bp.get("/orders/<reference>/parcels/<int:package_id>/label.svg")

@@ -22,6 +22,7 @@ from server.services.refunds import RefundRefused, find_return
 from server.services.return_desk import search
 from server.services.screens import desk_view
 from server.web.access import RETURNS, SUPERVISING, roles
+from server.web.label_preview import png_response
 from wire import texts
 
 bp = Blueprint("returns_pages", __name__)
@@ -201,7 +202,6 @@ def label_response(rma: str) -> Response:
 def label_picture(rma: str):
     """The return label as the desk printer prints it (labels/raster.py, from its own ZPL)."""
     from labels import LabelDataError
-    from labels.raster import PreviewError, label_png
     from server.services.label_pictures import return_label_zpl
 
     with _floor().uow() as uow:
@@ -212,13 +212,7 @@ def label_picture(rma: str):
             zpl = return_label_zpl(uow, case)
         except LabelDataError:
             zpl = None
-    if zpl is None:
-        abort(404)
-    try:
-        png = label_png(zpl)
-    except PreviewError:
-        abort(404)
-    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
+    return png_response(zpl)
 
 
 @bp.get("/returns/analytics")
