@@ -90,3 +90,19 @@ def test_the_next_parcel_scanned_during_an_inspection_brings_its_own_label(floor
     second = scan(floor, desk["station"], other)
     assert second["rma"]["rma"] == other and second["rma"]["label"]["zpl"] != first["zpl"]
     assert barcodes(second["rma"]["label"]["zpl"]).get(other) == "]C0"
+
+
+def test_a_label_colis_cannot_draw_or_too_big_for_the_screen_is_sent_as_none(floor, desk, monkeypatch):
+    from server.models import Address, Order
+    from server.services import screens
+
+    monkeypatch.setattr(screens, "MAX_SCREEN_LABEL_BYTES", 512)  # ours are 1-3 KB
+    big = scan(floor, desk["station"], desk["rma"])
+    assert big["state"] == "return_inspect" and big["rma"]["label"] is None
+    with floor.uow() as uow:  # an address the label refuses (LabelDataError): the desk still opens
+        order = uow.session.get(Order, desk["order_id"])
+        uow.session.get(Address, order.ship_address_id).name = " "
+        uow.commit()
+    monkeypatch.undo()
+    refused = hello(floor, desk["station"])
+    assert refused["rma"]["rma"] == desk["rma"] and refused["rma"]["label"] is None
