@@ -19,6 +19,9 @@ MAX_ACTION_NAME_CHARS = 32
 MAX_ACTION_PARAMS = 8
 MAX_PARAM_CHARS = 200
 MAX_MESSAGE_BYTES = 64 * 1024  # the largest Socket.IO message the server accepts
+# A return label's ZPL on the desk's screen (rma.label.zpl; ours are 1-3 KB): a label bigger than
+# this is not sent, so the screen stays well inside one message of MAX_MESSAGE_BYTES.
+MAX_SCREEN_LABEL_BYTES = 16 * 1024
 ACK_TIMEOUT_SECONDS = 5.0
 DEAD_LETTER_AFTER_ATTEMPTS = 3  # a scan the server fails on this many times is set aside
 HEARTBEAT_SECONDS = 15.0       # a synced station says it is alive this often (task leases)

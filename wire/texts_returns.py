@@ -61,6 +61,12 @@ KIOSK = {**_both("kiosk", {
     "received_by": ("reçu par {who} le {when}", "received by {who} on {when}"),
     "note": ("Note sur l'article (facultatif)", "Note on the item (optional)"),
     "extra_reason": ("Pourquoi cet article est-il revenu ?", "Why did this item come back?"),
+    # The return label Colis made for the RMA, beside the parcel's details: compare it with the parcel's.
+    "return_label": ("Étiquette retour attendue", "Expected return label"),
+    "return_label_printed": ("telle qu'imprimée", "as printed"),
+    "return_label_unprinted": ("telle qu'elle s'imprimerait", "as it would print"),
+    "return_label_alt": ("Étiquette retour {rma} générée par Colis, à comparer avec celle du colis",
+                         "Return label {rma} as Colis generated it, to compare with the one on the parcel"),
 }), **_both("kiosk.grade", GRADES), **_both("kiosk.refund_status", REFUND_STATUSES),
     **_both("kiosk.return_status", RETURN_STATUSES)}
 

@@ -128,8 +128,10 @@ def whole_number(value) -> int | None:
     """A whole number from a key's parameter (an int, or up to 9 digits typed as text)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 9:
-        value = int(value.strip())
+    typed = value.strip() if isinstance(value, str) else None
+    # ASCII digits only: str.isdigit() also takes "¹" (int() raises) and "٢" (which int() reads).
+    if typed is not None and typed.isascii() and typed.isdecimal() and len(typed) <= 9:
+        value = int(typed)
     if isinstance(value, int) and abs(value) <= MAX_TYPED_UNITS:
         return value
     return None

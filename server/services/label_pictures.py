@@ -27,14 +27,21 @@ def parcel_label_zpl(uow: UnitOfWork, package: Package) -> bytes | None:
 
 def return_label_zpl(uow: UnitOfWork, case: Return) -> bytes | None:
     """The return's label for the desk (None before the return has an RMA)."""
+    found = return_label_source(uow, case)
+    return found[0] if found is not None else None
+
+
+def return_label_source(uow: UnitOfWork, case: Return) -> tuple[bytes, bool] | None:
+    """(ZPL, printed) of the return's label: the last one printed for it (True), else as it would
+    print (False); None before the return has an RMA."""
     printed = _last_job(uow, PrintJob.return_id == case.id, "return")
     if printed is not None:
-        return printed
+        return printed, True
     if not case.rma:
         return None
     from server.services.printers import return_label_data
 
-    return return_label(return_label_data(uow, case))
+    return return_label(return_label_data(uow, case)), False
 
 
 def _last_job(uow: UnitOfWork, which, kind: str) -> bytes | None:

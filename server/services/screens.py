@@ -5,9 +5,12 @@ drawer here.
 """
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
 from sqlalchemy import select
+
+from labels import LabelDataError
 
 from server.domain.returns import ReturnedUnit, refund_due
 from server.domain.scenarios import SCENARIOS, Say, Session
@@ -17,7 +20,9 @@ from server.services.refunds import find_refund, refund_view
 from server.services import pack_screens
 from server.services.sessions import DbFacts, HeldLine, HeldTask
 from wire import texts
-from wire.contract import Action, ScreenState, empty_screen
+from wire.contract import MAX_SCREEN_LABEL_BYTES, Action, ScreenState, empty_screen
+
+log = logging.getLogger(__name__)
 
 
 def message(station: Station, say: Say | None, locale: str | None = None) -> dict | None:
@@ -102,6 +107,29 @@ def _draw_return(screen: dict, session: Session, facts: DbFacts) -> None:
     case = facts.return_row(session.context.get("return_id"))
     if case is not None:
         screen["rma"] = desk_view(facts.db, case, session.context)
+
+
+def add_return_label(uow, screen: dict, session: Session) -> None:
+    """The parcel's return label, as Colis made it, in ``screen["rma"]["label"]``: ``{zpl, printed}``
+    (the last one printed for the RMA, else as the desk's printer would print it), or None when it
+    cannot be drawn. Only on the screen that opens a parcel at the desk and on screens the station
+    may be the first to see (hello, a replayed scan): the station keeps it while the same RMA is
+    open, so the few KB do not ride on every scan's answer (docs/protocol.md, "The return label")."""
+    if not screen.get("rma"):
+        return
+    from server.services.label_pictures import return_label_source
+
+    case = uow.session.get(Return, session.context.get("return_id"))  # loaded by the drawer: no read
+    try:
+        found = return_label_source(uow, case) if case is not None else None
+    except LabelDataError as exc:  # the order's data cannot make a label: the desk shows none
+        log.info("return label %s not drawn for the desk: %s", screen["rma"]["rma"], exc)
+        found = None
+    zpl = found[0].decode("utf-8", "replace") if found is not None else None
+    if zpl is not None and len(zpl.encode("utf-8")) > MAX_SCREEN_LABEL_BYTES:
+        log.warning("return label %s is %d bytes: too big for the desk's screen", screen["rma"]["rma"], len(zpl))
+        zpl = None
+    screen["rma"]["label"] = {"zpl": zpl, "printed": found[1]} if zpl is not None else None
 
 
 def _draw_count(screen: dict, session: Session, facts: DbFacts) -> None:

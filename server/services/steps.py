@@ -31,11 +31,23 @@ def run(uow: UnitOfWork, station: Station, given: Input) -> Ran:
         # stopped the order): the session follows the floor as it is now.
         after = SCENARIOS[after.scenario].resume(after, facts)
     sessions.save(db, station, after)
-    return Ran(before, step, after, screens.draw(station, after, facts, step.say))
+    screen = screens.draw(station, after, facts, step.say)
+    if _opens_parcel(before, after):
+        screens.add_return_label(uow, screen, after)
+    return Ran(before, step, after, screen)
 
 
 def current_screen(uow: UnitOfWork, station: Station, say=None, duplicate: bool = False) -> dict:
     """The screen as it is now, saving the session if the floor moved it (a task taken away)."""
     session, facts = sessions.resume(uow.session, station, uow.settings)
     sessions.save(uow.session, station, session)
-    return screens.draw(station, session, facts, say, duplicate=duplicate)
+    screen = screens.draw(station, session, facts, say, duplicate=duplicate)
+    screens.add_return_label(uow, screen, session)  # hello, a replay: the station may not have it
+    return screen
+
+
+def _opens_parcel(before: Session, after: Session) -> bool:
+    """The step put a parcel on the returns desk that was not there before (its return label goes
+    with this screen only)."""
+    opened = after.context.get("return_id")
+    return opened is not None and opened != before.context.get("return_id")

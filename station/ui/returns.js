@@ -1,6 +1,8 @@
 // The returns desk's parts of the kiosk (issue 8): a short note on the unit in hand, sent with
 // its grade (Resellable / Damaged), and the reasons an extra item came back for, chosen from
-// the same list as when a return is opened (CONTRACT.return_reasons).
+// the same list as when a return is opened (CONTRACT.return_reasons). Beside the parcel's
+// details, the return label Colis made for the RMA (issue 7), drawn by the station from the ZPL
+// the server sent when the RMA was opened (/return-label/<rma>.png).
 "use strict";
 
 (() => {
@@ -42,5 +44,19 @@
     nav.hidden = !nav.hidden;
   }
 
-  window.ColisReturns = { drawNote, gradeBody, toggleExtraReasons };
+  // The picture of the RMA's return label, when the station holds one (rma.label).
+  function drawLabel(K, rma) {
+    const figure = document.getElementById("rma-label");
+    const label = rma && rma.label;
+    figure.hidden = !label;
+    if (!label) return;
+    const picture = document.getElementById("rma-label-picture");
+    const src = `/return-label/${encodeURIComponent(rma.rma)}.png`;
+    if (picture.getAttribute("src") !== src) picture.src = src;
+    picture.alt = (K.return_label_alt || "").replace("{rma}", rma.rma);
+    figure.querySelector("figcaption").textContent =
+      `${K.return_label} (${label.printed ? K.return_label_printed : K.return_label_unprinted})`;
+  }
+
+  window.ColisReturns = { drawNote, drawLabel, gradeBody, toggleExtraReasons };
 })();

@@ -136,6 +136,22 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
         response.cache_control.max_age = 3600  # a job's label never changes
         return response
 
+    @app.get("/return-label/<rma>.png")
+    def return_label_picture(rma: str):
+        """The return label Colis made for the RMA on the desk, to compare with the parcel's."""
+        from labels.raster import PreviewError, label_png
+
+        zpl = core.board.return_label_zpl(rma)
+        if not zpl:
+            abort(404)
+        try:
+            png = label_png(zpl.encode("utf-8"))
+        except PreviewError:
+            abort(404)
+        response = app.response_class(png, mimetype="image/png")
+        response.cache_control.no_cache = True  # printed later for other media: the same URL, redrawn
+        return response
+
     @app.get("/screen.json")
     def screen():
         after = request.args.get("after", default=-1, type=int)

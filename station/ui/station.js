@@ -365,6 +365,7 @@ function draw(screen) {
   rma.replaceChildren(...(screen.rma ? drawRma(screen.rma) : []));
   rma.hidden = !screen.rma;
   window.ColisReturns.drawNote(screen.rma);
+  window.ColisReturns.drawLabel(K, screen.rma);
   drawActions(screen);
   drawLabelPicture(screen);
 }

@@ -91,3 +91,44 @@ def test_an_extra_item_is_accepted_with_the_reason_chosen(kiosk):
     _sent(page, core, "extra")
     assert core.action_params == [{"reason": "wrong_item"}]
     expect(reasons).to_be_hidden()
+
+
+def test_the_return_label_colis_made_is_drawn_beside_the_parcel_and_its_rma_reads_back(kiosk):
+    import base64
+    import io
+
+    from playwright.sync_api import expect
+
+    from labels import LabelAddress, ReturnLabelData, return_label
+
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    page, core, locale = kiosk
+    address = LabelAddress("Zoé L'Héritier-Ñúñez", "3 rue des Lilas", "", "69003", "Lyon", "FR")
+    zpl = return_label(ReturnLabelData("RMA00000042", "CO-0000012", address, address)).decode()
+    opened = {**GRADED, "rma": "RMA00000042", "unit": None, "put": None, "label": {"zpl": zpl, "printed": False}}
+    core.draw(ScreenState.RETURN_INSPECT, rma=opened, actions=["done"])
+    picture = page.locator("#rma-label-picture")
+    expect(picture).to_be_visible()
+    expect(picture).to_have_attribute("alt", text("kiosk.return_label_alt", locale, rma="RMA00000042"))
+    expect(page.locator("#rma-label figcaption")).to_have_text(
+        f"{text('kiosk.return_label', locale)} ({text('kiosk.return_label_unprinted', locale)})")
+    page.wait_for_function("() => document.getElementById('rma-label-picture').naturalWidth === 812")
+    details, label = page.locator("#rma").bounding_box(), page.locator("#rma-label").bounding_box()
+    assert label["x"] >= details["x"] + details["width"] and label["y"] < details["y"] + details["height"]
+    # What the browser decoded, at its natural size, read back by a real decoder.
+    drawn = page.evaluate("""() => { const img = document.getElementById('rma-label-picture');
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+        canvas.getContext('2d').drawImage(img, 0, 0); return canvas.toDataURL('image/png'); }""")
+    image = Image.open(io.BytesIO(base64.b64decode(drawn.split(",", 1)[1])))
+    found = {result.text: result.symbology_identifier for result in zxingcpp.read_barcodes(image)}
+    assert found.get("RMA00000042") == "]C0"
+    # A unit scanned: the server sends no label again, the picture stays; the next parcel has its own.
+    in_hand = {**{key: value for key, value in opened.items() if key != "label"}, "unit": 2}
+    core.draw(ScreenState.RETURN_INSPECT, rma=in_hand, actions=["resellable", "damaged", "done"])
+    expect(page.locator("#rma tr.in-hand")).to_contain_text("Mug")
+    expect(page.locator("#rma-label")).to_be_visible()
+    core.draw(ScreenState.RETURN_INSPECT, rma={**GRADED, "rma": "RMA00000043"}, actions=["done"])
+    expect(page.locator("#rma-label")).to_be_hidden()

@@ -53,8 +53,13 @@ def test_an_rma_scanned_at_the_desk_is_graded_unit_by_unit_and_refunded_once(des
     assert rma["order"]["reference"] == desk["reference"] and rma["customer"]["name"] == "Élodie Dupré"
     assert [(line["quantity"], line["reason"]) for line in rma["lines"]] == [(2, "wrong_size"), (1, "not_as_described")]
     assert rma["refund"]["quote"]["graded"] is False and rma["refund"]["recorded"] is None
+    # The return label Colis made came over the socket with the RMA; the kiosk page gets only
+    # that there is one, and the station keeps it while this RMA is on the desk (issue 7).
+    assert rma["label"] == {"printed": False}
+    assert desk["rma"] in live.agent.core.board.return_label_zpl(desk["rma"])
 
     assert scan_and_wait(live, lamp.gtin, "]E0")["message"]["code"] == "return_grade_it"
+    assert live.screen()["rma"]["label"] == {"printed": False}
     put = press_and_wait(live, "resellable")
     assert put["rma"]["put"]["bin"] == lamp.bin_code and put["message"]["code"] == "return_put_in_bin"
     assert scan_and_wait(live, "Z-99-99-9")["message"]["code"] == "return_wrong_bin"

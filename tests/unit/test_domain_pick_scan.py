@@ -138,6 +138,8 @@ def test_a_typed_quantity_counts_more_units_of_a_line_already_scanned():
     (1, 31, True, "bad_quantity"), (1, 31, None, "bad_quantity"), (1, 99, 2, "bad_quantity"),
     (0, 31, 2, "scan_one_first"),  # the scan proves it is the right item
     (6, 31, 1, "bad_quantity"),  # nothing left on the line
+    # Digits str.isdigit() takes that int() does not ("¹" raised ValueError) or reads ("٢" is 2).
+    (1, 31, "¹", "bad_quantity"), (1, 31, "٢", "bad_quantity"),
 ])
 def test_a_typed_quantity_is_refused_in_red_and_changes_nothing(done, line_id, quantity, outcome):
     step = PICK.handle(picking(), typed(line_id, quantity), Floor(a_task(lamp_done=done)))

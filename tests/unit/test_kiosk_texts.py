@@ -8,7 +8,8 @@ import pytest
 from wire.contract import PRINTER_PROBLEMS, Action, ScreenState
 from wire.texts import CATALOG, LOCALES, placeholders
 
-KIOSK_SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "station", "ui", "station.js")
+KIOSK_UI = os.path.join(os.path.dirname(__file__), "..", "..", "station", "ui")
+KIOSK_SCRIPTS = ("station.js", "pack.js", "returns.js")  # every script of the page draws with K
 STATION_MESSAGES = ("scan_incomplete", "scan_too_long", "scan_dead_lettered", "scan_no_answer", "action_not_sent")
 
 
@@ -40,8 +41,10 @@ def test_the_station_own_messages_are_in_the_catalog(key):
 
 
 def test_every_word_the_kiosk_script_uses_is_in_the_catalog():
-    with open(KIOSK_SCRIPT, encoding="utf-8") as handle:
-        script = handle.read()
+    script = ""
+    for name in KIOSK_SCRIPTS:
+        with open(os.path.join(KIOSK_UI, name), encoding="utf-8") as handle:
+            script += handle.read()
     used = {f"kiosk.{name}" for name in re.findall(r"\bK\.(\w+)", script)}
     used |= {f"printer.{name}" for name in re.findall(r"\bT\.printer\.(\w+)", script)}
     assert len(used) > 15  # the pattern still finds the script's words
