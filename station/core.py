@@ -117,27 +117,6 @@ class StationCore(DevicesMixin):
 
     # --- lifecycle --------------------------------------------------------------
 
-    def attach_scale(self, scale) -> None:
-        """A packing bench's serial scale: it weighs when the screen says so (station/weighing.py)."""
-        from station.weighing import ScaleBench
-
-        self._scale = ScaleBench(scale, self.submit_action, self.board.set, self._operator_locale)
-
-        def on_status(status) -> None:
-            self._scale.on_status(status)  # the kiosk says it
-            self._inbox.put(("device_status", status))  # and the dashboard hears of it now
-
-        scale.on_status = on_status
-
-    def _operator_locale(self) -> str:
-        """The language of the operator signed in by badge, else the station's."""
-        return (self.board.get("operator") or {}).get("locale") or self.locale
-
-    def attach_scanner(self, scanner) -> None:
-        """The core starts and stops it; its callbacks should be submit_*."""
-        self._scanner = scanner
-        self.board.set(scanner=None)  # unknown until the driver's first status
-
     def start(self) -> StationCore:
         if self._started:
             return self

@@ -1,4 +1,4 @@
-"""The station's devices beside the scanner: labels printed from the server's screens, the
+"""The station's devices: the scanner and scale attached, labels printed from the server's screens, the
 printer's and the serial scanner's state on the kiosk, and what the heartbeat tells the
 dashboard of the scanner, the scale and the outbox. Part of ``StationCore`` (core.py): the
 same worker thread runs it, so a label prints in the order its screen came.
@@ -18,6 +18,31 @@ BACKUP_CHECK_SECONDS = 2.0  # how often a bench waiting on the backup printer as
 
 
 class DevicesMixin:
+    # --- attaching the scanner and the scale ----------------------------------------
+
+    def attach_scale(self, scale) -> None:
+        """A packing bench's serial scale: it weighs when the screen says so (station/weighing.py)."""
+        from station.weighing import ScaleBench
+
+        self._scale = ScaleBench(scale, self.submit_action, self.board.set, self._operator_locale)
+
+        def on_status(status) -> None:
+            self._scale.on_status(status)  # the kiosk says it
+            self._inbox.put(("device_status", status))  # and the dashboard hears of it now
+
+        scale.on_status = on_status
+
+    def _operator_locale(self) -> str:
+        """The language of the operator signed in by badge, else the station's."""
+        return (self.board.get("operator") or {}).get("locale") or self.locale
+
+    def attach_scanner(self, scanner) -> None:
+        """The core starts and stops it; its callbacks should be submit_*."""
+        self._scanner = scanner
+        self.board.set(scanner=None)  # unknown until the driver's first status
+
+    # --- labels and device states ---------------------------------------------------
+
     def _check_label_elsewhere(self, now: float) -> None:
         """This station's label went to the backup printer (the operator's key) and the backup
         could not print it at once: the screen waits with nothing to print here. Ask the server
