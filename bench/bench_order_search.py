@@ -6,8 +6,8 @@ product:  ``order_pages.list_orders`` with ``q`` (the page's first 50 orders and
           are more) in a new session, for a customer's surname (hundreds of customers share
           one), a whole name, and an e-mail's local part (one customer). The term is tried
           as every key the box accepts; the name and e-mail go through the trigram index
-          (migration 0017, services/customer_search.py).
-scan:     the same surname and e-mail piece through the search before migration 0017
+          of the stored folded texts (migrations 0018 and 0020, services/customer_search.py).
+scan:     the same surname and e-mail piece through the search before migration 0018
           (``lower(name) LIKE '%term%' OR lower(email) LIKE …`` joined to the orders, newest
           50): what the index replaces.
 
@@ -54,7 +54,7 @@ def seed(url: str, orders: int) -> None:
 
 
 def unindexed(session, term: str) -> list:
-    """The search before migration 0017: a substring of every customer's name and e-mail."""
+    """The search before migration 0018: a substring of every customer's name and e-mail."""
     like = f"%{term.lower()}%"
     return session.scalars(select(Order.id).join(Customer, Customer.id == Order.customer_id)
                            .where(or_(func.lower(Customer.name).like(like), func.lower(Customer.email).like(like)))

@@ -19,13 +19,14 @@ NAMES = [("Zoé L'Héritier", "zoe.heritier@exemple.fr"), ("ZOE HERITIER", "Z.H@
          ("Élodie Dupré", "elodie@dupre.fr"), ("Marc Durand", "marc.durand@exemple.fr"),
          ("Ångström Müller", "a.muller@exemple.de"), ("Anaïs d'Aubigné", "anais@aubigne.fr"),
          ("Søren Ølsted", "soren@olsted.dk"), ("Jean \"Jo\" Martin", "jo@martin.fr"),
-         # what PostgreSQL's colis_fold (lower, then accents) folded otherwise than Python: ß, spaces
-         ("Hans  Großmann", "hans@grossmann.de"), ("Œdipe Back\\Slash", "oe@back.fr")]
+         # what PostgreSQL's colis_fold (lower, then accents) folded otherwise than Python (ß, ﬁ, spaces),
+         # and a backslash (PostgreSQL's LIKE escape character)
+         ("Hans  Großmann", "hans@grossmann.de"), ("Œdipe Back\\Slash", "oe@back.fr"), ("ﬁlippa Lind", "f@lind.se")]
 TERMS = ["heritier", "HÉRITIER", "Zoé", "dupre", "DURAND", "exemple.fr", "z.h@", "angstrom", "müller",
          "d'aub", "jo", "é", "\"jo\"", "søren", "100%", "nobody", "du", "mar",
          # what FTS5's query syntax would read as operators, were the term not one quoted phrase
          "AND", "heri OR marc", "NEAR(zoe)", "mar*", "^zoe", "-jo", "name:zoe", "{name}: zoe", "(", "''", "z.h_", "zo%é", "%", "_ %",
-         "grossmann", "hans gross", "GROß", "œdipe", "k\\sl", "\\"]
+         "grossmann", "hans gross", "GROß", "œdipe", "k\\sl", "\\", "filippa"]
 
 
 def _customers(floor) -> dict[int, tuple[str, str]]:
