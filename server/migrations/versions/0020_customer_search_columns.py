@@ -7,7 +7,7 @@ the FTS5 table called colis_fold, a Python function only connections opened by
 server/db.py have (any other connection writing customers failed). The folded texts are now
 columns written by the application (server/models/orders.py, services/name_folding.py): the
 same Python fold on both databases, so both return exactly what folding every row by hand
-returns (PostgreSQL's colis_fold left ß, œ and double spaces as they were).
+returns (PostgreSQL's colis_fold left ß, ligatures and repeated spaces as they were).
 
 PostgreSQL: pg_trgm GIN indexes on the two columns replace the expression indexes; the recheck
 is a plain LIKE. colis_fold() stays (nothing calls it any more; 0018's downgrade drops it).
