@@ -12,8 +12,8 @@ scan:     the same surname and e-mail piece through the search before migration 
           50): what the index replaces.
 
 Data: ``--orders`` demo orders and as many customers (server/demo_data). Samples alternate key
-by key (a shared machine's load drifts); p50/p99 in ms and the ratio to the floor's. Asserts
-nothing.
+by key (a shared machine's load drifts); p50/p99 in ms and the ratio to the floor's. Prints the
+plan of one surname's customer lookup first (EXPLAIN ANALYZE on PostgreSQL). Asserts nothing.
 
     python bench/bench_order_search.py [--postgres postgresql+psycopg://127.0.0.1/test] [--orders 100000]
     python bench/bench_order_search.py --sqlite [--orders 100000]
@@ -39,6 +39,7 @@ from server import migrate  # noqa: E402
 from server.db import make_engine, make_session_factory  # noqa: E402
 from server.demo_data import DemoSize, generate  # noqa: E402
 from server.models import Customer, Order  # noqa: E402
+from server.services.customer_search import matching_customers  # noqa: E402
 from server.services.order_pages import OrderFilters, list_orders  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -61,6 +62,18 @@ def unindexed(session, term: str) -> list:
                            .order_by(Order.id.desc()).limit(51)).all()
 
 
+def explain(sessions, surname: str) -> None:
+    """How the database answers the customers a common surname names (the index, or not)."""
+    with sessions() as session:
+        query = matching_customers(session, surname)
+        sql = str(query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+        if session.get_bind().dialect.name == "postgresql":
+            plan = session.scalars(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")).all()
+        else:
+            plan = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+    print(f"plan for the customers named {surname!r}:\n  " + "\n  ".join(plan), flush=True)
+
+
 def measure(url: str, samples: int) -> dict[str, list[float]]:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
@@ -70,6 +83,7 @@ def measure(url: str, samples: int) -> dict[str, list[float]]:
                                .join(Customer, Customer.id == Order.customer_id)
                                .where(Order.id % max(1, total // samples) == 0).limit(samples)).all()
     random.Random(9).shuffle(rows)
+    explain(sessions, rows[0][1].split()[-1])
     times: dict[str, list[float]] = {}
     found = 0
     for order_id, name, email in rows:

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, delete, select, text, update
 from server import migrate
 from server.demo_data import DemoSize, generate
 from server.domain.returns import fold
-from server.models import Customer
+from server.models import Customer, Order
 from server.services.customer_search import matching_customers, refold_customers
 from server.services.name_folding import register_sqlite_fold, search_texts
 
@@ -188,3 +188,32 @@ def test_the_search_is_answered_from_the_index(floor):
         assert "customers" not in plan.replace("customer_search", ""), plan
 
 
+
+
+def test_the_orders_page_searches_a_common_name_with_filters_and_pages(floor):
+    """The customers' key gives the page only the newest orders it can show, filtered first: a
+    channel filter or page 2 must still see every order of the name, not those of the newest few."""
+    from zoneinfo import ZoneInfo
+
+    from server.services.order_pages import PAGE_SIZE, OrderFilters, list_orders
+    from tests.factories import add_item, add_order
+
+    with floor.uow() as uow:
+        item = add_item(uow, "Lampe")
+        for n in range(3 * PAGE_SIZE):
+            add_order(uow, [(item, 1)], name="Jean Girard" if n % 3 else "Anaïs Girard", channel="shop" if n % 2 else "web")
+        add_order(uow, [(item, 1)], name="Marc Durand", channel="shop")
+        uow.commit()
+        orders = uow.session.execute(select(Order.id, Order.channel, Customer.name).join(Customer)
+                                     .order_by(Order.id.desc())).all()
+    paris = ZoneInfo("Europe/Paris")
+    for filters, wanted in ((OrderFilters(q="girard", channel="shop"), lambda o: "Girard" in o.name and o.channel == "shop"),
+                            (OrderFilters(q="GIRARD", page=2), lambda o: "Girard" in o.name),
+                            (OrderFilters(q="anais gir", channel="web", page=1), lambda o: o.name == "Anaïs Girard" and o.channel == "web")):
+        with floor.uow() as uow:
+            rows, more = list_orders(uow.session, filters, paris)
+            shown = [row[0].id for row in rows]
+        expected = [o.id for o in orders if wanted(o)]
+        start = (filters.page - 1) * PAGE_SIZE
+        assert shown == expected[start:start + PAGE_SIZE], filters
+        assert more == (len(expected) > start + PAGE_SIZE), filters
