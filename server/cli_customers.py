@@ -82,7 +82,7 @@ def refold_customers() -> None:
     engine = current_app.extensions["colis"].engine
     with engine.begin() as connection:
         changed = refold(connection)
-    click.echo(f"{changed} customers refolded")
+    click.echo(f"customers refolded: {changed}")
 
 
 CUSTOMER_COMMANDS = (keep_promises, undo_promise, promise_decisions, poll_tracking, refold_customers)

@@ -90,19 +90,27 @@ def test_customers_inserted_outside_the_orm_are_folded_too(floor):
     assert len(_found(floor, "heritier")) == 1 and len(_found(floor, "elodie dupre")) == 1
 
 
-def test_a_core_update_of_a_name_is_found_after_a_refold(floor):
+def test_a_core_update_of_a_name_is_found_after_a_refold(app, floor):
     """SQL that renames customers without their search texts (a DBA, a script) leaves them found
     by the old name until ``refold_customers`` (``colis-server refold-customers``) puts them right."""
     customers = _customers(floor)
-    marc = next(cid for cid, (name, _) in customers.items() if name == "Marc Durand")
-    with floor.uow() as uow:
-        uow.session.execute(update(Customer).where(Customer.id == marc).values(name="Marc Lefèvre"))
-        uow.commit()
+    marc, zoe = (next(cid for cid, (name, _) in customers.items() if name == wanted)
+                 for wanted in ("Marc Durand", "Zoé L'Héritier"))
+    for cid, renamed in ((marc, "Marc Lefèvre"), (zoe, "Zoé Großmann")):
+        with floor.uow() as uow:
+            uow.session.execute(update(Customer).where(Customer.id == cid).values(name=renamed))
+            uow.commit()
     assert marc not in _found(floor, "lefevre")  # what the contract says: the model did not see it
     with floor.engine.begin() as connection:
-        assert refold_customers(connection, batch=3) == 1  # batches smaller than the table
+        assert refold_customers(connection, batch=3) == 2  # batches smaller than the table
         assert refold_customers(connection) == 0
     assert marc in _found(floor, "lefevre") and marc not in _found(floor, "marc durand")
+    with floor.uow() as uow:
+        uow.session.execute(update(Customer).where(Customer.id == zoe).values(name="Zoé Martin"))
+        uow.commit()
+    result = app.test_cli_runner().invoke(args=["refold-customers"])
+    assert result.exit_code == 0 and "customers refolded: 1" in result.output, result.output
+    assert zoe in _found(floor, "zoe martin") and zoe not in _found(floor, "grossmann")
 
 
 def test_demo_data_fills_the_search_texts(floor):
