@@ -7,8 +7,8 @@ Written by the application, in one place: the Customer model (server/models/orde
 whenever its name or e-mail is set, and fills the columns of an INSERT that did not; the demo
 data's COPY rows take them from ``search_texts`` too. A statement that changes ``name`` or
 ``email`` outside the ORM (a Core ``UPDATE``, a DBA's SQL) must set both columns from
-``search_texts`` as well, or the customer is found by their old name; ``colis-server customers
-refold`` puts every row right again.
+``search_texts`` as well, or the customer is found by their old name; ``colis-server
+refold-customers`` puts every row right again.
 
 ``ACCENTED``/``PLAIN`` are the accent table of migration 0018's PostgreSQL ``colis_fold``, kept
 for that migration (and the downgrade of 0020).
