@@ -13,7 +13,7 @@ scan:     the same surname and e-mail piece through the search before migration 
 
 Data: ``--orders`` demo orders and as many customers (server/demo_data). Samples alternate key
 by key (a shared machine's load drifts); p50/p99 in ms and the ratio to the floor's. Prints the
-plan of one surname's customer lookup first (EXPLAIN ANALYZE on PostgreSQL). Asserts nothing.
+plan of the page's query for one surname first (EXPLAIN ANALYZE on PostgreSQL). Asserts nothing.
 
     python bench/bench_order_search.py [--postgres postgresql+psycopg://127.0.0.1/test] [--orders 100000]
     python bench/bench_order_search.py --sqlite [--orders 100000]
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, or_, select, text  # noqa: E402
+from sqlalchemy import event, func, or_, select, text  # noqa: E402
 
 from bench.bench_returns_lookup import analyze, p, timed  # noqa: E402
 from bench.bench_scan import temporary_database  # noqa: E402
@@ -39,7 +39,6 @@ from server import migrate  # noqa: E402
 from server.db import make_engine, make_session_factory  # noqa: E402
 from server.demo_data import DemoSize, generate  # noqa: E402
 from server.models import Customer, Order  # noqa: E402
-from server.services.customer_search import matching_customers  # noqa: E402
 from server.services.order_pages import OrderFilters, list_orders  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -62,16 +61,26 @@ def unindexed(session, term: str) -> list:
                            .order_by(Order.id.desc()).limit(51)).all()
 
 
-def explain(sessions, surname: str) -> None:
-    """How the database answers the customers a common surname names (the index, or not)."""
-    with sessions() as session:
-        query = matching_customers(session, surname)
-        sql = str(query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
-        if session.get_bind().dialect.name == "postgresql":
-            plan = session.scalars(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")).all()
-        else:
-            plan = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
-    print(f"plan for the customers named {surname!r}:\n  " + "\n  ".join(plan), flush=True)
+def explain(engine, sessions, surname: str) -> None:
+    """How the database answers the orders page's search for a common surname: its last query
+    (the page's), caught on its way to the driver and explained with the same parameters."""
+    sent = []
+
+    def catch(_conn, _cursor, statement, parameters, _context, _many):
+        sent.append((statement, parameters))
+    event.listen(engine, "before_cursor_execute", catch)
+    try:
+        with sessions() as session:
+            list_orders(session, OrderFilters(q=surname), PARIS)
+    finally:
+        event.remove(engine, "before_cursor_execute", catch)
+    statement, parameters = sent[-1]
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        cursor = connection.connection.driver_connection.cursor()
+        cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN ") + statement, parameters)
+        plan = [row[0] if postgres else row[-1] for row in cursor.fetchall()]
+    print(f"plan of the orders page's search for {surname!r}:\n  " + "\n  ".join(plan), flush=True)
 
 
 def measure(url: str, samples: int) -> dict[str, list[float]]:
@@ -83,7 +92,7 @@ def measure(url: str, samples: int) -> dict[str, list[float]]:
                                .join(Customer, Customer.id == Order.customer_id)
                                .where(Order.id % max(1, total // samples) == 0).limit(samples)).all()
     random.Random(9).shuffle(rows)
-    explain(sessions, rows[0][1].split()[-1])
+    explain(engine, sessions, rows[0][1].split()[-1])
     times: dict[str, list[float]] = {}
     found = 0
     for order_id, name, email in rows:
