@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from server.db import Base
@@ -23,10 +23,9 @@ class Customer(Base):
     # The name and e-mail folded as the search reads them (services/name_folding.py), indexed by
     # trigrams (services/customer_search.py). Never set by hand: ``_fold_for_search`` below, or
     # for an INSERT outside the ORM (demo rows, Core inserts) the default folding the row's own.
-    search_name: Mapped[str] = mapped_column(String(200), default=lambda ctx: _folded_param(ctx, "name"),
-                                             server_default="")
-    search_email: Mapped[str] = mapped_column(String(254), default=lambda ctx: _folded_param(ctx, "email"),
-                                              server_default="")
+    # Text: a fold can be longer than what it folds (ß -> ss, ﬃ -> ffi).
+    search_name: Mapped[str] = mapped_column(Text, default=lambda ctx: _folded_param(ctx, "name"), server_default="")
+    search_email: Mapped[str] = mapped_column(Text, default=lambda ctx: _folded_param(ctx, "email"), server_default="")
 
     @validates("name", "email")
     def _fold_for_search(self, key: str, value: str) -> str:

@@ -90,6 +90,15 @@ def test_customers_inserted_outside_the_orm_are_folded_too(floor):
     assert len(_found(floor, "heritier")) == 1 and len(_found(floor, "elodie dupre")) == 1
 
 
+def test_a_full_length_name_whose_fold_is_longer_is_kept(floor):
+    """The fold can be longer than the name (ß -> ss): a name of the full 200 letters still saves."""
+    name = "Groß" * 50
+    with floor.uow() as uow:
+        uow.session.add(Customer(name=name, email="g@exemple.de"))
+        uow.commit()
+    assert len(_found(floor, "gross" * 30)) == 1
+
+
 def test_a_core_update_of_a_name_is_found_after_a_refold(app, floor):
     """SQL that renames customers without their search texts (a DBA, a script) leaves them found
     by the old name until ``refold_customers`` (``colis-server refold-customers``) puts them right."""

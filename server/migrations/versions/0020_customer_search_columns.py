@@ -34,7 +34,7 @@ down_revision: Union[str, Sequence[str], None] = '0019_parcel_contents'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-COLUMNS = (('name', 200), ('email', 254))
+COLUMNS = ('name', 'email')  # Text: a fold can be longer than what it folds (ß -> ss)
 # FTS5's external-content triggers: the index is told the old texts to take out ('delete'),
 # which must be exactly what it was given, hence AFTER UPDATE OF the folded columns only.
 SQLITE_TRIGGERS = (
@@ -58,11 +58,11 @@ def upgrade() -> None:
     if not postgres:
         _drop_sqlite_search()
     with op.batch_alter_table('customers', schema=None) as batch_op:
-        for name, length in COLUMNS:
-            batch_op.add_column(sa.Column(f'search_{name}', sa.String(length), server_default='', nullable=False))
+        for name in COLUMNS:
+            batch_op.add_column(sa.Column(f'search_{name}', sa.Text(), server_default='', nullable=False))
     refold_customers(op.get_bind())
     if postgres:
-        for name, _ in COLUMNS:
+        for name in COLUMNS:
             op.execute(f'DROP INDEX IF EXISTS ix_customers_{name}_folded_trgm')
             op.execute(f'CREATE INDEX ix_customers_search_{name}_trgm ON customers '
                        f'USING gin (search_{name} gin_trgm_ops)')
@@ -78,15 +78,15 @@ def downgrade() -> None:
     """Downgrade schema: 0018's search, on colis_fold again."""
     postgres = op.get_bind().dialect.name == 'postgresql'
     if postgres:
-        for name, _ in COLUMNS:
+        for name in COLUMNS:
             op.execute(f'DROP INDEX IF EXISTS ix_customers_search_{name}_trgm')
             op.execute(f"CREATE INDEX ix_customers_{name}_folded_trgm ON customers "
                        f"USING gin (colis_fold({name}) gin_trgm_ops)")
-        for name, _ in COLUMNS:
+        for name in COLUMNS:
             op.drop_column('customers', f'search_{name}')
         return
     _drop_sqlite_search()
-    for name, _ in COLUMNS:  # SQLite >= 3.35 drops a column in place (a batch copy would trip the foreign keys)
+    for name in COLUMNS:  # SQLite >= 3.35 drops a column in place (a batch copy would trip the foreign keys)
         op.execute(f'ALTER TABLE customers DROP COLUMN search_{name}')
     from server.services.name_folding import register_sqlite_fold
 
