@@ -6,14 +6,14 @@ product:  ``order_pages.list_orders`` with ``q`` (the page's first 50 orders and
           are more) in a new session, for a customer's surname (hundreds of customers share
           one), a whole name, and an e-mail's local part (one customer). The term is tried
           as every key the box accepts; the name and e-mail go through the trigram index
-          (migration 0017, services/customer_search.py).
-scan:     the same surname and e-mail piece through the search before migration 0017
+          of the stored folded texts (migrations 0018 and 0020, services/customer_search.py).
+scan:     the same surname and e-mail piece through the search before migration 0018
           (``lower(name) LIKE '%term%' OR lower(email) LIKE …`` joined to the orders, newest
           50): what the index replaces.
 
 Data: ``--orders`` demo orders and as many customers (server/demo_data). Samples alternate key
-by key (a shared machine's load drifts); p50/p99 in ms and the ratio to the floor's. Asserts
-nothing.
+by key (a shared machine's load drifts); p50/p99 in ms and the ratio to the floor's. Prints the
+plan of the page's query for one surname first (EXPLAIN ANALYZE on PostgreSQL). Asserts nothing.
 
     python bench/bench_order_search.py [--postgres postgresql+psycopg://127.0.0.1/test] [--orders 100000]
     python bench/bench_order_search.py --sqlite [--orders 100000]
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, or_, select, text  # noqa: E402
+from sqlalchemy import event, func, or_, select, text  # noqa: E402
 
 from bench.bench_returns_lookup import analyze, p, timed  # noqa: E402
 from bench.bench_scan import temporary_database  # noqa: E402
@@ -54,11 +54,33 @@ def seed(url: str, orders: int) -> None:
 
 
 def unindexed(session, term: str) -> list:
-    """The search before migration 0017: a substring of every customer's name and e-mail."""
+    """The search before migration 0018: a substring of every customer's name and e-mail."""
     like = f"%{term.lower()}%"
     return session.scalars(select(Order.id).join(Customer, Customer.id == Order.customer_id)
                            .where(or_(func.lower(Customer.name).like(like), func.lower(Customer.email).like(like)))
                            .order_by(Order.id.desc()).limit(51)).all()
+
+
+def explain(engine, sessions, surname: str) -> None:
+    """How the database answers the orders page's search for a common surname: its last query
+    (the page's), caught on its way to the driver and explained with the same parameters."""
+    sent = []
+
+    def catch(_conn, _cursor, statement, parameters, _context, _many):
+        sent.append((statement, parameters))
+    event.listen(engine, "before_cursor_execute", catch)
+    try:
+        with sessions() as session:
+            list_orders(session, OrderFilters(q=surname), PARIS)
+    finally:
+        event.remove(engine, "before_cursor_execute", catch)
+    statement, parameters = sent[-1]
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        cursor = connection.connection.driver_connection.cursor()
+        cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN ") + statement, parameters)
+        plan = [row[0] if postgres else row[-1] for row in cursor.fetchall()]
+    print(f"plan of the orders page's search for {surname!r}:\n  " + "\n  ".join(plan), flush=True)
 
 
 def measure(url: str, samples: int) -> dict[str, list[float]]:
@@ -70,6 +92,7 @@ def measure(url: str, samples: int) -> dict[str, list[float]]:
                                .join(Customer, Customer.id == Order.customer_id)
                                .where(Order.id % max(1, total // samples) == 0).limit(samples)).all()
     random.Random(9).shuffle(rows)
+    explain(engine, sessions, rows[0][1].split()[-1])
     times: dict[str, list[float]] = {}
     found = 0
     for order_id, name, email in rows:

@@ -1,6 +1,6 @@
 """Commands for keeping customers informed (docs/notifications.md): the promise watcher's pass
 (for a systemd timer or cron when no queue worker runs the periodic job), a supervisor's undo,
-a tracking poll, and sending what waits in the outbox."""
+a tracking poll, sending what waits in the outbox, and refolding the customers' search texts."""
 from __future__ import annotations
 
 import click
@@ -72,4 +72,17 @@ def poll_tracking() -> None:
     click.echo(f"{report.asked} parcels asked about, {report.stored} new events, {report.failed} failed")
 
 
-CUSTOMER_COMMANDS = (keep_promises, undo_promise, promise_decisions, poll_tracking)
+@click.command("refold-customers")
+@with_appcontext
+def refold_customers() -> None:
+    """Set every customer's search texts from their name and e-mail again (after SQL that
+    renamed customers without them; docs/dashboard.md)."""
+    from server.services.customer_search import refold_customers as refold
+
+    engine = current_app.extensions["colis"].engine
+    with engine.begin() as connection:
+        changed = refold(connection)
+    click.echo(f"customers refolded: {changed}")
+
+
+CUSTOMER_COMMANDS = (keep_promises, undo_promise, promise_decisions, poll_tracking, refold_customers)

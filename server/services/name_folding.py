@@ -1,23 +1,33 @@
-"""A customer's name folded in SQL as ``server.domain.returns.fold`` folds it in Python (case and
-accents), so a name typed alone narrows candidates by its longest word on both databases:
-"heritier", "HÉRITIER" and "Héritier" all find "Zoé L'Héritier".
+"""A customer's name and e-mail as the search reads them: ``server.domain.returns.fold`` (case,
+accents, extra spaces), stored beside them in ``customers.search_name`` and
+``customers.search_email`` (migration 0020) so that no database folds anything at search time:
+"heritier", "HÉRITIER" and "Héritier" all find "Zoé L'Héritier", on PostgreSQL and SQLite alike.
 
-Both render ``colis_fold(name)``. PostgreSQL: a function of migration 0017,
-``translate(lower(name), accented, plain)`` (built-in functions only, no unaccent extension to
-install; the table built from Unicode's decompositions of Latin letters), which the customer
-search's trigram indexes are built on. SQLite: the Python fold itself, registered on every
-connection (server/db.py).
-Letters that fold to two (ß, œ) stay as they are in SQL; the Python comparison after is exact.
+Written by the application, in one place: the Customer model (server/models/orders.py) folds
+whenever its name or e-mail is set, and fills the columns of an INSERT that did not; the demo
+data's COPY rows take them from ``search_texts`` too. A statement that changes ``name`` or
+``email`` outside the ORM (a Core ``UPDATE``, a DBA's SQL) must set both columns from
+``search_texts`` as well, or the customer is found by their old name; ``colis-server
+refold-customers`` puts every row right again.
+
+``ACCENTED``/``PLAIN`` are the accent table of migration 0018's PostgreSQL ``colis_fold``, kept
+for that migration (and the downgrade of 0020).
 """
 from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import String
+from server.domain.returns import fold
 
-SQLITE_FUNCTION = "colis_fold"
+
+def search_text(text: str | None) -> str:
+    """The text as stored for the search and as a term is folded to meet it ("" for None)."""
+    return fold(text) if text else ""
+
+
+def search_texts(name: str | None, email: str | None) -> dict[str, str]:
+    """The stored search columns of a customer with this name and e-mail."""
+    return {"search_name": search_text(name), "search_email": search_text(email)}
 
 
 def _accent_table() -> tuple[str, str]:
@@ -37,19 +47,9 @@ def _accent_table() -> tuple[str, str]:
 ACCENTED, PLAIN = _accent_table()
 
 
-class folded(FunctionElement):  # noqa: N801 - used like a SQL function: folded(Customer.name)
-    """The column's text without case or accents, for ``LIKE`` against a folded word."""
-    type = String()
-    inherit_cache = True
-
-
-@compiles(folded)
-def _folded(element, compiler, **kw):
-    return f"{SQLITE_FUNCTION}({compiler.process(element.clauses, **kw)})"
-
-
-def sqlite_fold(text):
-    """The SQLite side: exactly the domain's fold (None stays None)."""
-    from server.domain.returns import fold
-
-    return fold(text) if isinstance(text, str) else text
+def register_sqlite_fold(connection) -> None:
+    """``colis_fold()`` on this SQLite connection: the Python fold, which migration 0018's FTS5
+    triggers and backfill call (and 0020's downgrade, which puts them back). Nothing after 0020
+    calls it: a connection opened any way can write customers."""
+    connection.connection.driver_connection.create_function(
+        "colis_fold", 1, lambda text: fold(text) if isinstance(text, str) else text, deterministic=True)

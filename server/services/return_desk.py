@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from server.domain.returns import LookupKey, fold, lookup_key, name_matches
 from server.domain.scanning import gtin14
 from server.models import Customer, Order, OrderLine, Package, Product, Return, ReturnLine
-from server.services.name_folding import folded
 
 OPEN_FIRST = ("authorized", "received")
 MAX_NAME_MATCHES = 50
@@ -65,10 +64,11 @@ def search(session, text: str, limit: int = 100) -> list[Return]:
 
 
 def _name_holds(name: str):
-    """The customer's name, folded in SQL, holds the longest word typed, folded (case and accents
-    ignored on both databases); the Python comparison after checks every word."""
+    """The customer's stored folded name (services/name_folding.py; trigram-indexed on
+    PostgreSQL) holds the longest word typed, folded alike; the Python comparison after checks
+    every word."""
     word = max(fold(name).split(), key=len).replace("\\", "").replace("%", "").replace("_", "")
-    return folded(Customer.name).like(f"%{word}%")
+    return Customer.search_name.like(f"%{word}%")
 
 
 def _returns():

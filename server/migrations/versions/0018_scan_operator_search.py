@@ -23,7 +23,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-from server.services.name_folding import ACCENTED, PLAIN
+from server.services.name_folding import ACCENTED, PLAIN, register_sqlite_fold
 
 
 # revision identifiers, used by Alembic.
@@ -56,6 +56,9 @@ def upgrade() -> None:
             op.execute(f"CREATE INDEX ix_customers_{name}_folded_trgm ON customers "
                        f"USING gin (colis_fold({name}) gin_trgm_ops)")
     else:
+        # The function was registered by server/db.py on every connection until 0020 made the
+        # folded texts columns; registered here, this migration runs on any connection.
+        register_sqlite_fold(op.get_bind())
         op.execute("CREATE VIRTUAL TABLE customer_search USING fts5(name, email, tokenize='trigram')")
         op.execute("INSERT INTO customer_search (rowid, name, email) "
                    "SELECT id, colis_fold(name), colis_fold(email) FROM customers")
