@@ -3,6 +3,7 @@
 the folded texts are stored columns the application writes (services/name_folding.py)."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pytest
@@ -139,13 +140,13 @@ def _plain_sqlite(url: str) -> sqlite3.Connection:
     return sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
 
 
-def test_a_plain_sqlite_connection_writes_customers_and_the_index_follows(database_url):
+def test_a_plain_sqlite_connection_writes_customers_and_the_index_follows(sqlite_template, tmp_path):
     """Migration 0018's triggers called colis_fold, a Python function only server/db.py's
     connections had: any other connection (the sqlite3 shell, a script) failed to write a
-    customer. The triggers are plain SQL now."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite's FTS5 triggers")
-    plain = _plain_sqlite(database_url)
+    customer. The triggers are plain SQL now (SQLite's FTS5 table: SQLite only)."""
+    database = tmp_path / "colis.sqlite"
+    shutil.copy(sqlite_template, database)
+    plain = _plain_sqlite(f"sqlite:///{database}")
     texts = search_texts("Zoé L'Héritier", "zoe@exemple.fr")
     plain.execute("INSERT INTO customers (name, email, phone, locale, search_name, search_email) "
                   "VALUES (?, ?, '', 'fr', ?, ?)", ("Zoé L'Héritier", "zoe@exemple.fr", *texts.values()))
