@@ -31,7 +31,9 @@ def test_the_second_router_of_one_order_waits_and_routes_nothing(floor, network,
 
         racer = threading.Thread(target=route_again)
         racer.start()
-        watcher = create_engine(database_url)
+        # AUTOCOMMIT: within one transaction PostgreSQL serves pg_stat_activity from a snapshot taken
+        # at its first read, so a poll that began before the second router blocked never saw it.
+        watcher = create_engine(database_url, isolation_level="AUTOCOMMIT")
         with watcher.connect() as connection:  # the second router is blocked on a row lock
             assert wait_for(lambda: connection.execute(text(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
