@@ -2,7 +2,7 @@
 clients flooding sign-in, against one ``colis-server serve`` process (issue 10).
 
     .venv/bin/python bench/bench_security.py [--postgres postgresql+psycopg://127.0.0.1/test]
-                                             [--rounds 3] [--count 300]
+                                             [--rounds 3] [--count 200]
 
 The normal station scans as a station does (one in flight, the next after the ack, every
 ``--interval`` seconds: 20 a second, faster than anyone scans). The flooder (bench/scan_flood.py)
@@ -15,7 +15,7 @@ nobody.
 The machine is shared: each round runs the three phases (alone, beside the scan flood, beside the
 sign-in flood) back to back, in a rotated order, so a neighbour's burst falls on any of them; each
 round's ratios are printed, then the pooled ones (``--rounds`` x ``--count`` samples a condition:
-with 900, p99 is the 9th slowest scan, not the 2nd of 200 as before, when one stall decided it).
+with 600, p99 is the 6th slowest scan, not the 2nd of 200 as before, when one stall decided it).
 Target (issue 10): the normal station's p99 within 2x of alone.
 """
 from __future__ import annotations
@@ -129,7 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", default=None, help="admin URL; a temporary database is made (default SQLite)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the three phases")
-    parser.add_argument("--count", type=int, default=300, help="normal scans per phase")
+    parser.add_argument("--count", type=int, default=200, help="normal scans per phase")
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between the normal station's scans")
     args = parser.parse_args()
     with temporary_database(args.postgres) as db:
