@@ -61,6 +61,15 @@ def defaults(instance_path: str) -> dict:
         # (username, address) doubling from LOGIN_LOCKOUT_BASE seconds to at most LOGIN_LOCKOUT_MAX.
         "LOGIN_RATE_LIMIT": "20 per minute",
         "LOGIN_GLOBAL_RATE_LIMIT": "10 per second",  # every address together (CPU: one scrypt each)
+        # Each station's events: at most STATION_EVENT_RATE a second after a burst of
+        # STATION_EVENT_BURST; past that each is answered busy (retried by the station, never lost).
+        # 0: no limit (docs/security.md, "Floods").
+        "STATION_EVENT_RATE": 20.0,
+        "STATION_EVENT_BURST": 40,
+        # A station answered busy this many times in a row (it does not pause after busy as a
+        # station does) has its socket closed and its connections refused for STATION_FLOOD_COOL_OFF s.
+        "STATION_BUSY_IGNORED": 20,
+        "STATION_FLOOD_COOL_OFF": 10.0,
         # A socket that has not signed in to /station or /dashboard by then is closed (0: never).
         "SOCKET_SIGN_IN_TIMEOUT": 10.0,
         # A 429 is answered after this many seconds (a client flooding sign-in is slowed to it).

@@ -16,6 +16,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from sqlalchemy import select
 
+from server.api.station_fairness import StationBucket, StationGate
 from server.domain.scenarios import ROLE_SCENARIO, SCENARIOS
 from server import printspool
 from server.extensions import socketio
@@ -39,45 +40,18 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class Signed(NamedTuple):
     station_id: int
     token_hash: str  # a re-key changes the row's: this socket's events are then refused
+    code: str = ""
 
 
-class StationGate:
-    """One event at a time per station, at most ``max_waiting`` queued behind it (fair scheduling).
-
-    A station sends one scan and waits for its ack; a station (or a stolen token) that floods
-    gets its events run one by one, holding one database connection like any other station, and
-    past ``max_waiting`` each extra event is answered ``server_error`` at once (the station's
-    outbox retries it later). The other stations' events never queue behind the flood.
-    """
-
-    def __init__(self, max_waiting: int = 16):
-        self.max_waiting = max_waiting
-        self._lock = threading.Lock()
-        self._running: dict[int, threading.Lock] = {}
-        self._waiting: dict[int, int] = {}
-
-    def enter(self, station_id: int) -> threading.Lock | None:
-        with self._lock:
-            if self._waiting.get(station_id, 0) >= self.max_waiting:
-                return None
-            self._waiting[station_id] = self._waiting.get(station_id, 0) + 1
-            running = self._running.setdefault(station_id, threading.Lock())
-        running.acquire()
-        return running
-
-    def leave(self, station_id: int, running: threading.Lock) -> None:
-        running.release()
-        with self._lock:
-            self._waiting[station_id] -= 1
-            if not self._waiting[station_id]:
-                del self._waiting[station_id]
-
-    def waiting(self, station_id: int) -> int:
-        with self._lock:
-            return self._waiting.get(station_id, 0)
+gate = StationGate()  # one per process: a station's socket lives on one process
+_NO_LIMIT = StationBucket(rate=0, burst=1)
 
 
-gate = StationGate()
+def station_bucket(app) -> StationBucket:
+    bucket = app.extensions.get("colis_station_bucket")
+    if bucket is None:
+        bucket = app.extensions.setdefault("colis_station_bucket", StationBucket.from_config(app.config))
+    return bucket
 
 
 class NotConnected(Exception):
@@ -119,6 +93,11 @@ class StationNamespace(Namespace):
         signed = _connected.get(args[0]) if args and event not in RESERVED_EVENTS else None
         if signed is None:
             return super().trigger_event(event, *args)
+        bucket = self._bucket(args[0])
+        if not bucket.take(signed.station_id):
+            if bucket.ignores_busy(signed.station_id):
+                self._drop_flooder(args[0], signed, bucket)
+            return error_reply(ErrorCode.BUSY, "too many events from this station, try again")
         running = gate.enter(signed.station_id)
         if running is None:
             log.warning("station %s: more than %d events waiting, %r answered busy", signed.station_id,
@@ -128,6 +107,20 @@ class StationNamespace(Namespace):
             return super().trigger_event(event, *args)
         finally:
             gate.leave(signed.station_id, running)
+
+    def _drop_flooder(self, sid: str, signed: Signed, bucket: StationBucket) -> None:
+        log.warning("station %s ignored %d busy answers in a row: socket %s closed, connections refused "
+                    "for %.0f s", signed.code or signed.station_id, bucket.drop_after, sid, bucket.cool_off_seconds)
+        bucket.cool_off(signed.station_id, signed.code)
+        _connected.pop(sid, None)  # its events still in flight answer not_connected
+        socketio.server.disconnect(sid, namespace=self.namespace)
+
+    def _bucket(self, sid: str) -> StationBucket:
+        # The app of the socket's handshake (trigger_event runs before Flask-SocketIO's context).
+        app = (self.server.get_environ(sid, namespace=self.namespace) or {}).get("flask.app")
+        if app is None:
+            return _NO_LIMIT  # a socket going away: Flask-SocketIO ignores its event anyway
+        return station_bucket(app)
 
     def _sent_by_client(self, event: str, args: tuple) -> bool:
         sid = args[0] if args else None
@@ -142,6 +135,8 @@ class StationNamespace(Namespace):
         code, token = str(auth.get("station", ""))[:64], str(auth.get("token", ""))[:256]
         if not code or not token or _CONTROL.search(code) or _CONTROL.search(token):
             raise ConnectionRefusedError("unauthorized")  # before: a NUL byte failed in PostgreSQL
+        if station_bucket(current_app).cooling(code):
+            raise ConnectionRefusedError("busy")  # dropped for flooding, a moment ago
         registry = current_app.extensions["colis_sockets"]
         replaced = None
         try:
@@ -150,7 +145,7 @@ class StationNamespace(Namespace):
                 station = stations.authenticate(uow, code, token)
                 if station is None:
                     raise ConnectionRefusedError("unauthorized")
-                _connected[request.sid] = Signed(station.id, station.token_hash)
+                _connected[request.sid] = Signed(station.id, station.token_hash, station.code)
                 join_room(f"station:{station.code}")
                 join_room(f"role:{station.role}")
                 kind = SCENARIOS[ROLE_SCENARIO[station.role]].claims

@@ -30,7 +30,11 @@ RETURNABLE = ("shipped", "delivered")
 def _over_the_limit() -> bool:
     limiter = current_app.extensions["colis_limiter"]
     rate = parse(str(current_app.config.get("RETURNS_SELF_SERVICE_LIMIT", "10 per minute")))
-    return not limiter.limiter.hit(rate, "self-return", client_address())
+    # The app's key prefix (its SOCKETIO_CHANNEL) first, as Flask-Limiter's own limits have it:
+    # the strategy called directly adds none, and floors (or parallel tests) sharing one Redis
+    # counted each other's attempts.
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    return not limiter.limiter.hit(rate, prefix, "self-return", client_address())
 
 
 @bp.route("/return", methods=["GET", "POST"])

@@ -81,3 +81,26 @@ def test_attempts_are_limited_per_address(app, floor, shipped):
     other = app.test_client().post("/return", data={"order": shipped["reference"], "secret": shipped["postal_code"]},
                                    environ_base={"REMOTE_ADDR": "10.9.8.7"})
     assert other.status_code == 302
+
+
+def test_two_floors_on_one_redis_do_not_count_each_others_attempts(database_url, floor, shipped):
+    """The limit's key carries the app's prefix (its SOCKETIO_CHANNEL), as the sign-in limits'
+    do. Before: "LIMITER/self-return/<address>/..." for every app on the Redis, so a floor, or a
+    test in another pytest-xdist process, spent this one's attempts."""
+    import uuid
+
+    from server import create_app
+    from tests.processes import REDIS_URL, require_redis
+
+    require_redis()
+    apps = [create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                        "WTF_CSRF_ENABLED": False, "RATELIMIT_STORAGE_URI": REDIS_URL,
+                        "SOCKETIO_CHANNEL": f"colis-test-{uuid.uuid4().hex}", "RETURNS_SELF_SERVICE_LIMIT": "2 per minute"})
+            for _ in range(2)]
+    try:
+        one, two = (app.test_client() for app in apps)
+        assert [prove(one, shipped["reference"], "00000").status_code for _ in range(3)] == [404, 404, 429]
+        assert prove(two, shipped["reference"], shipped["postal_code"]).status_code == 302
+    finally:
+        for app in apps:
+            app.extensions["colis"].close()
