@@ -16,6 +16,7 @@ from server.domain.statuses import OrderStatus, PackageStatus
 from server.models import AuditEvent, Notification, Order, Package, PackageContent, Return, Station
 from server.services import return_desk, returns
 from tests.factories import add_item, add_order, add_station, signed_in
+from tests.integration.test_notifications import mail_app, smtp  # noqa: F401 - fixtures
 from tests.integration.test_returned_to_sender import BACK, JOURNEY, T0, _apply, _on_hand
 from tests.customer_kit import WALK
 
@@ -192,3 +193,25 @@ def test_the_order_page_says_which_parcel_came_back_and_its_return(app, floor):
     timeline = page.split('id="timeline"')[1]
     assert f"Parcel 2/3 ({t2}) of {Order.reference_of(order_id)} returned to sender" in timeline
     assert f"Return {rma} opened for parcel {t2}" in timeline
+
+
+def test_the_customer_gets_one_message_per_parcel_back_in_their_language(mail_app, smtp):
+    inbox, port, controller = smtp
+    controller.start()
+    floor = mail_app(port).extensions["colis"]
+    sent = {}
+    for locale in ("fr", "en"):
+        order_id, [(_, t1, _), (_, t2, _), (_, t3, _)], _ = _shipped_in_parcels(floor, locale=locale)
+        _apply(floor, t1, JOURNEY)
+        _apply(floor, t1, JOURNEY)  # the poll again: nothing more to say
+        _apply(floor, t2, JOURNEY)
+        sent[locale] = (Order.reference_of(order_id), t1, t2)
+    subjects = sorted(message["Subject"] for message in inbox.all())
+    assert subjects == sorted([f"Commande {sent['fr'][0]} : un colis revient chez nous"] * 2
+                              + [f"Order {sent['en'][0]}: one parcel sent back to us"] * 2)
+    english = [m.get_body(("plain",)).get_content() for m in inbox.all() if m["Subject"].startswith("Order")]
+    # Each message names its own parcel.
+    assert sorted(number for body in english for number in sent["en"][1:] if number in body) == sorted(sent["en"][1:])
+    assert all("your other parcels are still on their way" in body for body in english)
+    french = next(m for m in inbox.all() if m["Subject"].startswith("Commande"))
+    assert "vos autres colis poursuivent leur route" in french.get_body(("html",)).get_content()
