@@ -9,9 +9,12 @@ import random
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from labels import make_sscc
+from server.domain.returns import RETURNED_TO_SENDER, WantedLine
 from server.domain.statuses import OrderStatus, PackageStatus
 from server.models import AuditEvent, Notification, Order, Package, PackageContent, Return, Station
 from server.services import return_desk, returns
@@ -118,6 +121,18 @@ def test_the_third_parcel_back_returns_the_order_with_no_second_return_for_units
         # Two parcel messages, then the order's own: three in all, one per parcel.
         assert [kind for kind, _, _ in _messages(uow, order_id)] == [
             "parcel_returned", "parcel_returned", "returned_to_sender"]
+
+
+def test_a_second_return_for_the_same_parcel_cannot_be_written_even_by_a_racing_transaction(floor):
+    # Two deliveries of the carrier's return at once each find no return for the parcel and open
+    # one: the database keeps one (returns.package_id is unique), the other transaction fails
+    # and the carrier's retry is then a duplicate.
+    order_id, [(p1, t1, _), _, _], line = _shipped_in_parcels(floor)
+    _apply(floor, t1, JOURNEY)
+    with floor.uow() as uow:
+        with pytest.raises(IntegrityError):
+            returns.open_return(uow, order_id, [WantedLine(line["Livre"], 1, RETURNED_TO_SENDER)], actor="system",
+                                source=returns.CARRIER, package=uow.session.get(Package, p1))
 
 
 def test_the_desk_receives_and_grades_just_that_parcels_units(floor):
