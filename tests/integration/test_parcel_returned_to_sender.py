@@ -208,6 +208,9 @@ def test_the_order_page_says_which_parcel_came_back_and_its_return(app, floor):
     timeline = page.split('id="timeline"')[1]
     assert f"Parcel 2/3 ({t2}) of {Order.reference_of(order_id)} returned to sender" in timeline
     assert f"Return {rma} opened for parcel {t2}" in timeline
+    # The return's own page says which parcel it is.
+    shown = web.get(f"/returns/{rma}?lang=en").get_data(as_text=True)
+    assert re.search(rf'<p id="parcel">Parcel {t2} \(SSCC \d{{18}}\) only, back from the carrier</p>', shown)
 
 
 def test_the_customer_gets_one_message_per_parcel_back_in_their_language(mail_app, smtp):
