@@ -91,6 +91,8 @@ def _word(kind: str, code, locale: str) -> str:
 
 def sentence(event: dict, locale: str) -> str:
     key = f"feed.{event.get('type')}"
+    if event.get("type") == "return_expected_from_carrier" and event.get("tracking"):
+        key = "feed.return_expected_from_carrier_parcel"  # one parcel's return: which one
     if key not in texts.CATALOG:
         key = "feed.something"
     values = _named(event, locale)

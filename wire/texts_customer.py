@@ -53,6 +53,16 @@ MESSAGES = _both("mail", {
                                 "The carrier could not deliver your order {order} and is sending it back to "
                                 "us. Once it is here and checked we will refund you; contact us if you would "
                                 "rather have it sent again."),
+    "parcel_returned.subject": ("Commande {order} : un colis revient chez nous",
+                                "Order {order}: one parcel sent back to us"),
+    "parcel_returned.body": ("Le transporteur n'a pas pu vous livrer le colis {tracking} de votre commande {order} "
+                             "et nous le renvoie ; vos autres colis poursuivent leur route. Dès qu'il sera arrivé "
+                             "et vérifié, nous vous rembourserons ce qu'il contient ; contactez-nous si vous "
+                             "préférez un nouvel envoi.",
+                             "The carrier could not deliver parcel {tracking} of your order {order} and is sending "
+                             "it back to us; your other parcels are still on their way. Once it is here and "
+                             "checked we will refund what it holds; contact us if you would rather have it sent "
+                             "again."),
     "refund_issued.subject": ("Remboursement de {amount}", "Refund of {amount}"),
     "refund_issued.body": ("Nous vous avons remboursé {amount} pour le retour {rma}.",
                            "We have refunded you {amount} for return {rma}."),
@@ -132,6 +142,12 @@ FEED = _both("feed", {
                                  "{order} is coming back: every parcel returned to sender"),
     "return_expected_from_carrier": ("Retour {rma} ouvert pour {order} : à recevoir au bureau des retours",
                                      "Return {rma} opened for {order}: to be received at the returns desk"),
+    "return_expected_from_carrier_parcel": ("Retour {rma} ouvert pour le colis {tracking} de {order} : à recevoir "
+                                            "au bureau des retours", "Return {rma} opened for parcel {tracking} of "
+                                            "{order}: to be received at the returns desk"),
+    "order_parcel_returned": ("Colis {parcel}/{parcels} ({tracking}) de {order} retourné à l'expéditeur, les "
+                              "autres encore en route", "Parcel {parcel}/{parcels} ({tracking}) of {order} returned "
+                              "to sender, the others still on their way"),
     "notification_failed": ("Un message au client de {order} n'a pas pu partir",
                             "A message to {order}'s customer could not be sent"),
     "customer_unsubscribed": ("Un client s'est désabonné des messages de suivi",

@@ -85,6 +85,8 @@ WEB = {**_both("web.ret", {
     "requested_by": ("Demandé par", "Requested by"), "open": ("Ouvrir le retour", "Open the return"),
     "created_ok": ("Retour {rma} ouvert", "Return {rma} opened"),
     "label_pdf": ("Étiquette retour (PDF)", "Return label (PDF)"),
+    "parcel_only": ("Le colis {tracking} (SSCC {sscc}) seulement, revenu du transporteur",
+                    "Parcel {tracking} (SSCC {sscc}) only, back from the carrier"),
     "label_picture": ("Étiquette retour, telle qu'elle s'imprime au poste retours", "Return label, as the returns desk prints it"),
     "label_printed": ("Étiquette envoyée à l'imprimante du comptoir", "Label sent to the desk printer"),
     "label_not_printed": ("Étiquette non imprimée : {why}", "Label not printed: {why}"),

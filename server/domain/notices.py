@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 KINDS = ("order_received", "shipped", "delayed", "out_for_delivery", "delivered", "return_authorized",
-         "return_received", "refund_issued", "returned_to_sender")
+         "return_received", "refund_issued", "returned_to_sender", "parcel_returned")
 NOT_ESSENTIAL = frozenset({"out_for_delivery", "delivered"})
 SMS_KINDS = frozenset({"out_for_delivery"})  # a text message only when it helps to be home
 
@@ -30,6 +30,9 @@ FROM_EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "return_received": ("return_received", ("rma",)),
     "refund_paid": ("refund_issued", ("rma",)),
     "order_returned_to_sender": ("returned_to_sender", ()),
+    # One parcel of several coming back while the others are still out: told once per parcel
+    # (the last one back is the order's own "returned_to_sender").
+    "order_parcel_returned": ("parcel_returned", ("package",)),
 }
 CONTEXT_KEYS = ("tracking", "carrier", "rma", "amount_cents", "currency", "expected_on", "at", "delivered_at",
                 "reason")

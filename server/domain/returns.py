@@ -11,7 +11,7 @@ from server.domain.scanning import CodeKind, identify
 
 # wrong_item: the merchant sent the wrong product (a merchant fault, server/domain/refunds.py).
 RETURN_REASONS = ("changed_mind", "wrong_size", "damaged", "not_as_described", "wrong_item", "late", "other")
-# Not the customer's choice: the return opened when the carrier brings every parcel back.
+# Not the customer's choice: the return opened when the carrier brings a parcel back.
 RETURNED_TO_SENDER = "returned_to_sender"
 KNOWN_REASONS = RETURN_REASONS + (RETURNED_TO_SENDER,)
 RESELLABLE, DAMAGED, MISSING = "resellable", "damaged", "missing"
@@ -89,6 +89,25 @@ def check_wanted(wanted: list[WantedLine], returnable: dict[int, int]) -> list[W
         if asked[line_id] > returnable[line_id]:
             raise ReturnNotAllowed(f"line {line_id}: only {returnable[line_id]} unit(s) can still be returned")
     return [WantedLine(line_id, quantity, reason) for (line_id, reason), quantity in merged.items()]
+
+
+def parcel_return_lines(contents: dict[int, int], lines: list[tuple[int, int, int]]) -> list[WantedLine]:
+    """What the carrier's return of one parcel covers: its recorded ``contents`` (product id →
+    units in the parcel) over the order's ``lines`` ((order line id, product id, units still
+    returnable), in the order's line order). A product on two lines fills the first line first;
+    units already on another return are not asked twice (a return may cover less than the
+    parcel holds, never more). Empty: nothing of the parcel is left to return."""
+    wanted = []
+    for product_id, units in contents.items():
+        for line_id, line_product, left in lines:
+            if units <= 0:
+                break
+            if line_product != product_id or left <= 0:
+                continue
+            taken = min(units, left)
+            wanted.append(WantedLine(line_id, taken, RETURNED_TO_SENDER))
+            units -= taken
+    return sorted(wanted, key=lambda line: line.order_line_id)
 
 
 def lookup_key(text: str) -> LookupKey | None:

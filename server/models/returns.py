@@ -28,6 +28,9 @@ class Return(Base):
     received_by: Mapped[str | None] = mapped_column(String(64))  # "station:RET-01": the amber "already received"
     created_by: Mapped[str] = mapped_column(String(64), default="")  # "user:claire", "customer", "cli:…"
     source: Mapped[str] = mapped_column(String(16), default="")  # customer_service, self_service, api, cli
+    # The parcel the carrier brought back, when the return is that one parcel's recorded contents
+    # (issue 11): the desk finds it by that parcel's tracking number or SSCC. One per parcel.
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"), index=True, unique=True)
 
     order: Mapped[Order] = relationship()
     lines: Mapped[list[ReturnLine]] = relationship(back_populates="rma_case", order_by="ReturnLine.id")

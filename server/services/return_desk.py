@@ -25,15 +25,12 @@ def find_returns(session, key: LookupKey, items: tuple[str, ...] = ()) -> list[R
     if key.kind == "order":
         return _of_order(session, int(key.value))
     if key.kind in ("sscc", "tracking"):
-        column = Package.sscc if key.kind == "sscc" else Package.tracking_number
-        order_id = session.scalar(select(Package.order_id).where(column == key.value))
-        return _of_order(session, order_id) if order_id is not None else []
+        return _of_parcel(session, Package.sscc if key.kind == "sscc" else Package.tracking_number, key.value)
     if key.kind == "name":
         return _by_items_and_name(session, key.value, items)
     if key.kind == "item" and not items:
         # 14 digits can be an item's GTIN-14 or a DPD parcel number: a parcel ours wins.
-        order_id = session.scalar(select(Package.order_id).where(Package.tracking_number == key.value))
-        return _of_order(session, order_id) if order_id is not None else []
+        return _of_parcel(session, Package.tracking_number, key.value)
     return []
 
 
@@ -79,6 +76,18 @@ def _returns():
 
 def _of_order(session, order_id: int) -> list[Return]:
     return list(session.scalars(_returns().where(Return.order_id == order_id)))
+
+
+def _of_parcel(session, column, value: str) -> list[Return]:
+    """The returns a parcel's label names: the one opened for that parcel alone first, then the
+    order's returns that are no other parcel's (a customer's, a whole-order one). A return the
+    carrier opened for another parcel of the order is not this parcel's (issue 11)."""
+    found = session.execute(select(Package.id, Package.order_id).where(column == value)).first()
+    if found is None:
+        return []
+    package_id, order_id = found
+    cases = [case for case in _of_order(session, order_id) if case.package_id in (None, package_id)]
+    return sorted(cases, key=lambda case: case.package_id != package_id)
 
 
 def _by_items_and_name(session, name: str, items: tuple[str, ...]) -> list[Return]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from server.domain.returns import (DAMAGED, DISPOSITIONS, GRADES, MISSING, RESELLABLE, RETURN_REASONS,
-                                   RETURNED_TO_SENDER, ReturnNotAllowed, WantedLine, check_wanted, rma_number)
+                                   RETURNED_TO_SENDER, ReturnNotAllowed, WantedLine, check_wanted,
+                                   parcel_return_lines, rma_number)
 from server.domain.scanning import gtin14
 from server.domain.statuses import ReturnStatus
-from server.models import Bin, Order, OrderLine, QuarantineUnit, Return, ReturnLine, Station, Stock
+from server.models import (Bin, Order, OrderLine, Package, PackageContent, QuarantineUnit, Return, ReturnLine, Station,
+                           Stock)
 from server.models._types import utcnow
 from server.services import refunds
 from server.services.locking import lock_return
@@ -19,22 +21,25 @@ from server.services.unit_of_work import UnitOfWork
 
 __all__ = ["ReturnNotAllowed", "authorize_return", "open_return", "receive_return", "grade_unit",
            "finish_inspection", "returnable", "restock_bin", "grade_at_desk", "finish_at_desk", "add_extra",
-           "extra_at_desk", "expect_back_from_carrier", "not_coming_back"]
+           "extra_at_desk", "expect_back_from_carrier", "expect_parcel_back_from_carrier", "not_coming_back",
+           "parcel_not_coming_back"]
 RETURNABLE_ORDER = ("shipped", "delivered")
 CARRIER = "carrier"  # the source of a return the carrier opened by bringing the parcels back
 _stock = Stock.__table__
 
 
 def open_return(uow: UnitOfWork, order_id: int, wanted: list[WantedLine], *, actor: str,
-                source: str = "customer_service") -> Return:
+                source: str = "customer_service", package: Package | None = None) -> Return:
     """Open an RMA for some units of a shipped order, each line with its reason. Units already
-    on another return (and not found missing there) cannot be asked twice."""
+    on another return (and not found missing there) cannot be asked twice. ``package``: the one
+    parcel the carrier brought back that the return covers."""
     session = uow.session
     order = session.get(Order, order_id)
     if order is None or (order.status not in RETURNABLE_ORDER and source != CARRIER):
         raise ReturnNotAllowed("only a shipped order can be returned")
     lines = check_wanted(wanted, returnable(session, order))
-    case = Return(order_id=order.id, reason=lines[0].reason, created_by=actor[:64], source=source[:16])
+    case = Return(order_id=order.id, reason=lines[0].reason, created_by=actor[:64], source=source[:16],
+                  package_id=package.id if package is not None else None)
     for line in lines:
         case.lines.append(ReturnLine(order_line_id=line.order_line_id, quantity=line.quantity, reason=line.reason))
     session.add(case)
@@ -43,9 +48,10 @@ def open_return(uow: UnitOfWork, order_id: int, wanted: list[WantedLine], *, act
     session.flush()
     # The customer asked for nothing when the carrier brings it back: no "return authorised"
     # message (they are told "returned to sender" instead), the floor still hears of the RMA.
+    parcel = {"package": package.id, "tracking": package.tracking_number, "sscc": package.sscc} if package else {}
     uow.emit("return_authorized" if source != CARRIER else "return_expected_from_carrier", rma=case.rma,
              order=order.reference, reason=case.reason, source=source,
-             units=sum(line.quantity for line in lines), actor=actor)
+             units=sum(line.quantity for line in lines), actor=actor, **parcel)
     return case
 
 
@@ -58,6 +64,37 @@ def expect_back_from_carrier(uow: UnitOfWork, order: Order) -> Return | None:
         return None
     wanted = [WantedLine(line_id, units, RETURNED_TO_SENDER) for line_id, units in left]
     return open_return(uow, order.id, wanted, actor="system", source=CARRIER)
+
+
+def expect_parcel_back_from_carrier(uow: UnitOfWork, package: Package) -> Return | None:
+    """The return the desk receives one parcel under when the carrier brings it back alone:
+    exactly its recorded contents (less units already on another return), found at the desk by
+    that parcel's tracking number or SSCC. Opened once: a carrier's repeated or late event
+    finds it there. None: its contents were not recorded (packed before they were), or nothing
+    of it is left to return."""
+    session = uow.session
+    opened = session.scalar(select(Return).where(Return.package_id == package.id))
+    if opened is not None:
+        return opened
+    contents = dict(session.execute(select(PackageContent.product_id, PackageContent.quantity)
+                                    .where(PackageContent.package_id == package.id)
+                                    .order_by(PackageContent.id)).all())
+    if not contents:
+        return None
+    order = package.order
+    left = returnable(session, order)
+    lines = [(line.id, line.product_id, left.get(line.id, 0)) for line in sorted(order.lines, key=lambda l: l.id)]
+    wanted = parcel_return_lines(contents, lines)
+    if not wanted:
+        return None
+    return open_return(uow, order.id, wanted, actor="system", source=CARRIER, package=package)
+
+
+def has_recorded_contents(session, package_ids: list[int]) -> bool:
+    """Every one of these parcels has its contents recorded (packed since issue 12)."""
+    recorded = set(session.scalars(select(PackageContent.package_id).distinct()
+                                   .where(PackageContent.package_id.in_(package_ids))))
+    return recorded == set(package_ids)
 
 
 def authorize_return(uow: UnitOfWork, order_id: int, lines: list[tuple[int, int]], reason: str,
@@ -73,6 +110,17 @@ def not_coming_back(uow: UnitOfWork, order: Order) -> None:
                                                          Return.status == ReturnStatus.AUTHORIZED)):
         case.status = ReturnStatus.CLOSED
         uow.emit("return_closed", rma=case.rma, order=order.reference, reason="delivered_after_all")
+
+
+def parcel_not_coming_back(uow: UnitOfWork, package: Package) -> None:
+    """The carrier delivered this parcel after all: the return opened for it alone, not
+    received yet, is closed (its units may be returned by the customer again)."""
+    case = uow.session.scalar(select(Return).where(Return.package_id == package.id, Return.source == CARRIER,
+                                                   Return.status == ReturnStatus.AUTHORIZED))
+    if case is not None:
+        case.status = ReturnStatus.CLOSED
+        uow.emit("return_closed", rma=case.rma, order=package.order.reference, reason="delivered_after_all",
+                 package=package.id, tracking=package.tracking_number)
 
 
 def returnable(session, order: Order) -> dict[int, int]:

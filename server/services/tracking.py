@@ -8,7 +8,10 @@ Only a change of that state raises an event, so a late "out for delivery" arrivi
 parcel to delivered with the carrier's delivery time (the return window counts from it:
 server/services/refunds.py reads ``packages.delivered_at``), and the order once every parcel is.
 A "returned to sender" of a parcel never delivered moves it to returned_to_sender with the
-carrier's time, and the order once every parcel is (a return is then opened for the desk).
+carrier's time, and opens a return for exactly what the parcel holds (its recorded contents) so
+the desk receives it by its tracking number or SSCC; the customer is told, parcel by parcel
+while others are still out. The order follows once every parcel is back (the order's own
+message), with a whole-order return only for parcels packed before contents were recorded.
 
 Call inside ``with uow:`` and commit after.
 """
@@ -99,31 +102,49 @@ def _settle(uow: UnitOfWork, package: Package, before: rules.ParcelState, after:
         why = {"reason": "carrier"} if after.status == rules.DELIVERY_FAILED else {}
         uow.emit(STATE_EVENTS[after.status], at=after.status_at.isoformat(), **common, **why)
     if after.delivered_at is not None and package.delivered_at != after.delivered_at:
+        if package.status == PackageStatus.RETURNED_TO_SENDER:  # the carrier corrected itself
+            returns.parcel_not_coming_back(uow, package)
         package.status, package.delivered_at = PackageStatus.DELIVERED, after.delivered_at
         uow.session.flush()
         _deliver_order_if_complete(uow, order)
     elif after.delivered_at is None and after.status == rules.RETURNED \
             and package.status == PackageStatus.SHIPPED:
-        # Never delivered and on its way back: the returns desk will receive it.
+        # Never delivered and on its way back: the returns desk will receive it. Only this
+        # move (once per parcel: shipped -> returned_to_sender) opens its return and tells.
         package.status, package.returned_at = PackageStatus.RETURNED_TO_SENDER, after.status_at
         uow.session.flush()
-        _return_order_if_all_back(uow, order)
+        case = returns.expect_parcel_back_from_carrier(uow, package)
+        if not _return_order_if_all_back(uow, order):
+            _tell_parcel_back(uow, order, package, case)
 
 
-def _return_order_if_all_back(uow: UnitOfWork, order: Order) -> None:
-    """Every parcel on its way back: the order is returned to sender, the customer is told, and
-    a return is opened for its units so the desk recognises the parcel and inspects it (stock
-    moves only then, as for any return)."""
+def _tell_parcel_back(uow: UnitOfWork, order: Order, package: Package, case) -> None:
+    """One parcel of several on its way back, the others still out: the customer hears of that
+    parcel (server/domain/notices.py, once per parcel), the order page's timeline names it."""
+    ids = list(uow.session.scalars(select(Package.id).where(Package.order_id == order.id).order_by(Package.id)))
+    uow.emit("order_parcel_returned", order=order.reference, package=package.id, tracking=package.tracking_number,
+             carrier=package.carrier, returned_at=package.returned_at.isoformat(),
+             parcel=ids.index(package.id) + 1, parcels=len(ids), rma=case.rma if case is not None else None)
+
+
+def _return_order_if_all_back(uow: UnitOfWork, order: Order) -> bool:
+    """Every parcel on its way back: the order is returned to sender and the customer is told.
+    Each parcel with recorded contents has its own return already; parcels packed before
+    contents were recorded are covered by one return for the order's units not on another
+    return, so the desk recognises the parcel and inspects it (stock moves only then, as for
+    any return). False: a parcel is still out."""
     if order.status != OrderStatus.SHIPPED:
-        return
+        return False
     parcels = uow.session.scalars(select(Package).where(Package.order_id == order.id)).all()
     if any(parcel.status != PackageStatus.RETURNED_TO_SENDER for parcel in parcels):
-        return
+        return False
     order.status = OrderStatus.RETURNED_TO_SENDER
     returned = max(parcel.returned_at for parcel in parcels)
     uow.emit("order_returned_to_sender", order=order.reference, returned_at=returned.isoformat(),
              tracking=parcels[0].tracking_number, carrier=parcels[0].carrier)
-    returns.expect_back_from_carrier(uow, order)
+    if not returns.has_recorded_contents(uow.session, [parcel.id for parcel in parcels]):
+        returns.expect_back_from_carrier(uow, order)
+    return True
 
 
 def _deliver_order_if_complete(uow: UnitOfWork, order: Order) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from server.domain.returns import RETURN_REASONS, ReturnNotAllowed, WantedLine
 from server.i18n import current_locale
-from server.models import Order, Return
+from server.models import Order, Package, Return
 from server.models._types import utcnow
 from server.services import refunds, return_labels, return_stats, returns
 from server.services.refunds import RefundRefused, find_return
@@ -92,8 +92,10 @@ def show(rma: str):
         if case is None:
             abort(404)
         view = desk_view(uow.session, case)
+        # The carrier's return of one parcel of several: which one (issue 11).
+        parcel = uow.session.get(Package, case.package_id) if case.package_id is not None else None
         return render_template("returns_show.html", view=view, may_approve=current_user.role in SUPERVISING,
-                               photos=return_photos.photo_lines(case.rma))
+                               photos=return_photos.photo_lines(case.rma), parcel=parcel)
 
 
 @bp.post("/returns/<rma>/approve")
