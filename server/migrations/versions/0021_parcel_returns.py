@@ -6,7 +6,7 @@ return per parcel, whatever the carrier repeats. Null for every other return (th
 and the whole-order return of orders packed before contents were recorded).
 
 Revision ID: 0021_parcel_returns
-Revises: 0019_parcel_contents
+Revises: 0020_customer_search_columns
 Create Date: 2026-11-29
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0021_parcel_returns'
-down_revision: Union[str, Sequence[str], None] = '0019_parcel_contents'
+down_revision: Union[str, Sequence[str], None] = '0020_customer_search_columns'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
