@@ -184,7 +184,6 @@ def count_bin(bin_code: str, reason: str) -> None:
 @with_appcontext
 def run_server(host: str, port: int) -> None:
     """Run the server (development: threading; production: see docs/deployment.md)."""
-
     from server.config import is_production
     from server.extensions import socketio
 
