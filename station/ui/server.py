@@ -123,34 +123,27 @@ def make_ui_app(core, poll_timeout: float = 20.0, allowed_hosts: tuple[str, ...]
     @app.get("/label/<int:job_id>.png")
     def label_picture(job_id: int):
         """The label waiting to print, as the printer will print it (labels/raster.py)."""
-        from labels.raster import PreviewError, label_png
-
-        zpl = core.board.label_zpl(job_id)
-        if not zpl:
-            abort(404)
-        try:
-            png = label_png(zpl.encode("utf-8"))
-        except PreviewError:
-            abort(404)
-        response = app.response_class(png, mimetype="image/png")
+        response = _label_png(core.board.label_zpl(job_id))
         response.cache_control.max_age = 3600  # a job's label never changes
         return response
 
     @app.get("/return-label/<rma>.png")
     def return_label_picture(rma: str):
         """The return label Colis made for the RMA on the desk, to compare with the parcel's."""
+        response = _label_png(core.board.return_label_zpl(rma))
+        response.cache_control.no_cache = True  # printed later for other media: the same URL, redrawn
+        return response
+
+    def _label_png(zpl: str | None):
+        """A label's ZPL drawn as the printer prints it; 404 when the station holds none."""
         from labels.raster import PreviewError, label_png
 
-        zpl = core.board.return_label_zpl(rma)
         if not zpl:
             abort(404)
         try:
-            png = label_png(zpl.encode("utf-8"))
+            return app.response_class(label_png(zpl.encode("utf-8")), mimetype="image/png")
         except PreviewError:
             abort(404)
-        response = app.response_class(png, mimetype="image/png")
-        response.cache_control.no_cache = True  # printed later for other media: the same URL, redrawn
-        return response
 
     @app.get("/screen.json")
     def screen():
