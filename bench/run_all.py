@@ -26,6 +26,9 @@ RUNS = [
     ["bench_scaleout.py", "--stations", "200", "--seconds", "30", "--postgres", POSTGRES],
     # the whole pack flow (badge, order, units, box, weight, label and slip) under load (issue 12)
     ["bench_pack_load.py", "--stations", "50", "--seconds", "60", "--postgres", POSTGRES],
+    # where a packing bench's time goes, step by step, in-process (closing the order above all)
+    ["profile_pack_close.py", "--orders", "100", "--postgres", POSTGRES],
+    ["profile_pack_close.py", "--orders", "100", "--parcels", "3"],
     # the server restarted under 200 stations
     ["bench_storm.py", "--stations", "200", "--postgres", POSTGRES],
     # picking: claims under contention, route lengths (issue 6)

@@ -61,7 +61,7 @@ APPLY: dict[str, Callable[..., None]] = {
     "count_unit": count_unit,
     "bind_tote": bind_tote,
     "complete_pick": picking.complete_pick,
-    "close_parcel": pack_effects.close_parcel,  # packing.close_parcel, with the weight read and the slip
+    "close_parcel": pack_effects.close_parcel,  # packing.close_order: parcels, labels, contents, slips
     "take_pack_task": pack_effects.take_pack_task,
     "release_pack_task": pack_effects.release_pack_task,
     "recount": pack_effects.recount,

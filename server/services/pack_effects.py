@@ -5,17 +5,15 @@ the same tote at once cannot both take it (the loser's scan fails and is answere
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from labels import PackingSlipData, SlipLine, make_sscc, packing_slip, shipping_label
 from server.domain.packing import PackPolicy
 from server.domain.statuses import ORDER, OrderStatus
-from server.models import Order, Package, PrintJob, Station, Task, TaskLine
+from server.models import Order, Station, Task, TaskLine
 from server.models._types import utcnow
-from server.services import packing, parcel_contents, shipping
+from server.services import packing
 from server.services.unit_of_work import UnitOfWork
 
 _tasks, _lines = Task.__table__, TaskLine.__table__
@@ -74,57 +72,17 @@ def operator_signed(uow: UnitOfWork, station: Station, *, username: str, signed_
 
 def close_parcel(uow: UnitOfWork, station: Station, *, task_id: int, box: str | None = None,
                  weights: list[int] | None = None, parcels: int = 1) -> None:
-    """The order is closed in ``parcels`` boxes (packing.close_parcel books the first; each
-    other one gets its own SSCC, booking and label), each label "n of m" with the weight the
-    scale read for it (``weights``; not weighed: the catalog's weight shared out). What went in
-    each box is recorded (server/services/parcel_contents.py). The packing slips print after the
-    labels when the floor wants them: one per parcel, each listing that parcel's contents."""
-    packing.close_parcel(uow, station, task_id=task_id)
-    first = uow.session.scalars(select(Package).where(Package.task_id == task_id)
-                                .order_by(Package.id.desc()).limit(1)).one()
-    expected = first.weight_g
-    packages = [first] + [_another_package(uow, station, first) for _ in range(parcels - 1)]
-    for number, package in enumerate(packages, start=1):
-        package.weight_g = weights[number - 1] if weights else max(1, round(expected / parcels))
-    if weights or parcels > 1:
-        uow.session.flush()
-        for number, package in enumerate(packages, start=1):
-            data = replace(packing._label_data(uow, package), package_no=number, package_count=parcels)
-            for job in uow.session.scalars(select(PrintJob).where(PrintJob.package_id == package.id,
-                                                                  PrintJob.kind == "shipping")):
-                job.zpl = shipping_label(data, dpi=uow.settings.label_dpi).decode("utf-8")
-    uow.session.flush()
-    contents = parcel_contents.record(uow.session, packages, task_id)
-    if _policy(uow).packing_slip:
-        for number, (package, lines) in enumerate(zip(packages, contents), start=1):
-            data = _slip_data(package, lines, number, parcels)
-            uow.session.add(PrintJob(station_id=station.id, package_id=package.id, kind="packing_slip",
-                                     zpl=packing_slip(data, dpi=uow.settings.label_dpi).decode("utf-8")))
-    uow.emit("parcel_closed", task_id=task_id, order=first.order.reference, station=station.code, box=box,
+    """The order is closed in ``parcels`` boxes (packing.close_order: each its SSCC, booking,
+    label "n of m" and, when the floor wants them, packing slip listing its contents)."""
+    order, expected = packing.close_order(uow, station, task_id=task_id, weights=weights, parcels=parcels,
+                                          slips=_policy(uow).packing_slip)
+    uow.emit("parcel_closed", task_id=task_id, order=order.reference, station=station.code, box=box,
              parcels=parcels, expected_g=expected, weights=weights)
-
-
-def _another_package(uow: UnitOfWork, station: Station, first: Package) -> Package:
-    package = Package(order_id=first.order_id, task_id=first.task_id, carrier="", service="", weight_g=first.weight_g)
-    uow.session.add(package)
-    uow.session.flush()  # its id numbers its SSCC and tracking number
-    settings = uow.settings
-    package.sscc = make_sscc(settings.sscc_extension_digit, settings.gs1_company_prefix, package.id)
-    shipping.book_package(uow, package)
-    uow.session.add(PrintJob(station_id=station.id, package_id=package.id, kind="shipping", zpl=""))
-    return package
 
 
 def _policy(uow: UnitOfWork) -> PackPolicy:
     policy = getattr(uow.settings, "pack_policy", None) or uow.session.info.get("pack_policy")
     return policy if isinstance(policy, PackPolicy) else PackPolicy()
-
-
-def _slip_data(package: Package, lines, number: int, parcels: int) -> PackingSlipData:
-    """Parcel ``number`` of ``parcels``'s slip: what is in this box, not the whole order."""
-    return PackingSlipData(package.order.reference, package.order.ship_address.name,
-                           tuple(SlipLine(line.sku, line.name, line.quantity) for line in lines),
-                           package_no=number, package_count=parcels, ship_date=utcnow().date())
 
 
 def handed_over(session) -> list[dict]:

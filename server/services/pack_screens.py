@@ -46,7 +46,7 @@ def draw(screen: dict, session: Session, facts) -> None:
         tare = box.tare_g * pack["parcels"] if box else 0
         pack["expected_g"] = facts.parcel_weight(task_id) + tare if task_id else None
         if task_id and pack["parcels"] > 1 and pack["weighed"] < pack["parcels"]:
-            # Parcel n of m's share of the units, as close_parcel will record it, and its weight.
+            # Parcel n of m's share of the units, as closing the order will record it, and its weight.
             share = facts.parcel_share(task_id, pack["parcels"])[pack["weighed"]]
             pack["contents"] = [{"sku": line.sku, "name": line.name, "quantity": line.quantity} for line in share]
             grams = parcel_weights(facts.parcel_units(task_id), pack["parcels"])[pack["weighed"]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from server.domain.packing import share_out
 from server.models import Package, PackageContent, Product, TaskLine
@@ -37,19 +37,25 @@ def task_products(session, task_id: int) -> list[tuple[int, str, str, int, int]]
 
 def shared_out(session, task_id: int, parcels: int) -> list[list[ParcelLine]]:
     """The task's units over ``parcels`` parcels, each parcel's lines in the order's line order."""
-    products = task_products(session, task_id)
+    return share(task_products(session, task_id), parcels)
+
+
+def share(products: list[tuple[int, str, str, int, int]], parcels: int) -> list[list[ParcelLine]]:
+    """``products`` (``task_products``'s rows) over ``parcels`` parcels."""
     units = [(product_id, weight) for product_id, _, _, weight, quantity in products for _ in range(quantity)]
     boxes = share_out(units, parcels)
     return [[ParcelLine(product_id, sku, name, box[product_id])
              for product_id, sku, name, _, _ in products if box.get(product_id)] for box in boxes]
 
 
-def record(session, packages: list[Package], task_id: int) -> list[list[ParcelLine]]:
-    """Write each parcel's contents (``packages`` in order: parcel 1 of m first)."""
-    parcels = shared_out(session, task_id, len(packages))
-    for package, lines in zip(packages, parcels):
-        session.add_all(PackageContent(package_id=package.id, product_id=line.product_id, quantity=line.quantity)
-                        for line in lines)
+def record(session, packages: list[Package], products: list[tuple[int, str, str, int, int]]) -> list[list[ParcelLine]]:
+    """Write each parcel's contents (``packages`` in order: parcel 1 of m first; ``products``:
+    ``task_products``'s rows of their task)."""
+    parcels = share(products, len(packages))
+    rows = [{"package_id": package.id, "product_id": line.product_id, "quantity": line.quantity}
+            for package, lines in zip(packages, parcels) for line in lines]
+    if rows:  # one INSERT for every parcel's lines (nothing reads their ids back)
+        session.execute(insert(PackageContent.__table__), rows)
     return parcels
 
 

@@ -62,12 +62,14 @@ def choose_for_order(uow: UnitOfWork, order: Order, warehouse: Warehouse, *, act
     return choice
 
 
-def book_package(uow: UnitOfWork, package: Package, now: datetime | None = None) -> None:
+def book_package(uow: UnitOfWork, package: Package, now: datetime | None = None, *,
+                 warehouse: Warehouse | None = None) -> None:
     """Book the parcel (its id is known): the order's service if it can carry the parcel's
-    weight, else re-routed as ``recheck_service`` would."""
+    weight, else re-routed as ``recheck_service`` would. ``warehouse``: the order's, when the
+    caller has it (else read)."""
     order = package.order
     service = BY_CODE.get(order.carrier_service or "")
-    warehouse = warehouse_of(uow.session, order)
+    warehouse = warehouse or warehouse_of(uow.session, order)
     if service is None or not _carries(service, warehouse, order, package.weight_g):
         choice = _reroute(uow, package, warehouse, now, previous=order.carrier_service)
         service = choice.service
