@@ -50,13 +50,14 @@ def close_order(uow: UnitOfWork, station: Station, *, task_id: int, weights: lis
         order.status = "packed"
         warehouse = shipping.warehouse_of(db, order)
         settings = uow.settings
-        # Each parcel is booked at the order's whole catalog weight, as it always was; its own
-        # weight (the scale's, or its share) is set after, and printed on its label.
-        for package in packages:
-            package.sscc = make_sscc(settings.sscc_extension_digit, settings.gs1_company_prefix, package.id)
-            shipping.book_package(uow, package, warehouse=warehouse)
+        # Each parcel is booked for its own weight (the scale's, or its share of the catalog
+        # weight): the order's service if it carries that, else re-routed (issue 14's re-check
+        # at packing). Booked at the order's catalog weight, a parcel the scale found over its
+        # service's limit left on a service its carrier refuses at pickup.
         for number, package in enumerate(packages, start=1):
+            package.sscc = make_sscc(settings.sscc_extension_digit, settings.gs1_company_prefix, package.id)
             package.weight_g = weights[number - 1] if weights else max(1, round(expected / parcels))
+            shipping.book_package(uow, package, warehouse=warehouse)
         labels = [_parcel_label(uow, package, warehouse, number, parcels, expected if not weights else None)
                   for number, package in enumerate(packages, start=1)]
         contents = parcel_contents.record(db, packages, products)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.models import Package, PrintJob, Station
+from server.domain.shipping.services import BY_CODE
+from server.models import Order, Package, PrintJob, Station
 from server.services import operator, parcel_contents, printing, sessions
 from tests.factories import add_item
 from tests.integration.test_pack_flow import bench, picked_order, press, request_task, scan  # noqa: F401 (fixture)
@@ -94,3 +95,25 @@ def test_each_parcel_of_a_closed_order_gets_its_own_label_weight_and_slip(floor,
         assert [line.sku in slip["zpl"] for line in contents[package]] == [True] * len(contents[package])
         assert f"{number}/3" in slip["zpl"]
     assert [[line.quantity for line in contents[package]] for package, *_ in rows] == [[1], [1], [1]]
+
+
+def test_a_parcel_is_booked_for_the_weight_the_scale_read(floor, bench):  # noqa: F811
+    """Booked at the catalog weight and only then given the scale's, a parcel found heavier than
+    its service takes (29.5 kg of goods, 30.4 kg on the scale with its box, within the tolerance;
+    Colissimo takes 30 kg) left on a service its carrier refuses at pickup."""
+    with floor.uow() as uow:
+        anvil = add_item(uow, "Enclume", on_hand=2, weight_g=29_500)
+        uow.commit()
+    order_id = picked_order(floor, bench["pick"], [(anvil, 1)])
+    with floor.uow() as uow:  # routed to Colissimo (29.65 kg with packaging), whatever the hour
+        uow.session.get(Order, order_id).carrier_service = "COLISSIMO_DOM"
+        uow.commit()
+    request_task(floor, bench["pack"])
+    scan(floor, bench["pack"], anvil.gtin)
+    assert scan(floor, bench["pack"], "BOX-M")["state"] == "weigh"
+    screen = press(floor, bench["pack"], "weigh", grams=30_400)
+    assert screen["state"] == "print_label", screen["message"]
+    with floor.session_factory() as session:
+        package = session.scalars(select(Package).order_by(Package.id.desc())).first()
+    assert package.weight_g == 30_400
+    assert BY_CODE[package.service].max_weight_g >= 30_400, package.service
