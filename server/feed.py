@@ -22,9 +22,10 @@ from wire import texts
 LEVELS = {
     "scan_refused": "bad", "printer_problem": "bad", "scan_dead_lettered": "bad", "count_short": "bad",
     "task_lease_expired": "bad", "station_offline": "bad", "sign_ins_refused": "bad",
+    "station_flood_cut_off": "bad",  # issue 10: a station that sent on through busy answers
     "printer_status": "bad",
     "refund_awaiting_approval": "warn", "order_held": "warn", "order_on_hold": "warn", "low_stock": "warn",
-    "order_cancelled": "warn", "order_handed_over": "warn", "parcel_recount": "warn", "order_handed_over": "bad", "parcel_recount": "warn",
+    "order_cancelled": "warn", "order_handed_over": "bad", "parcel_recount": "warn",
     "order_sent_back": "info",
     "short_pick": "warn",  # issue 6: a picker found a bin short (re-allocated, or the order stopped short)
     "task_completed": "info", "order_shipped": "info", "return_received": "info", "wave_released": "info",

@@ -212,6 +212,8 @@ SENTENCES = _both("feed", {
     "task_lease_expired": ("{station} : tâche reprise après silence du poste", "{station}: task taken over after the station went silent"),
     "station_offline": ("{station} hors ligne", "{station} went offline"),
     "station_online": ("{station} en ligne", "{station} is online"),
+    "station_flood_cut_off": ("{station} coupé {seconds} s : envois répétés malgré « occupé » (poste en panne ou jeton volé ?)",
+                              "{station} cut off for {seconds} s: it kept sending through busy answers (a faulty station or a stolen token?)"),
     "sign_ins_refused": ("{count} connexions refusées (dernière depuis {address})", "{count} refused sign-ins (last from {address})"),
     "task_assigned": ("{station} prend {kind} {order}", "{station} takes {kind} {order}"),
     "task_completed": ("{station} a terminé {kind} {order}", "{station} finished {kind} {order}"),

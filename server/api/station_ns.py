@@ -112,8 +112,24 @@ class StationNamespace(Namespace):
         log.warning("station %s ignored %d busy answers in a row: socket %s closed, connections refused "
                     "for %.0f s", signed.code or signed.station_id, bucket.drop_after, sid, bucket.cool_off_seconds)
         bucket.cool_off(signed.station_id, signed.code)
+        app = (self.server.get_environ(sid, namespace=self.namespace) or {}).get("flask.app")  # gone after
         _connected.pop(sid, None)  # its events still in flight answer not_connected
         socketio.server.disconnect(sid, namespace=self.namespace)
+        self._audit_cut_off(app, signed, bucket)
+
+    @staticmethod
+    def _audit_cut_off(app, signed: Signed, bucket: StationBucket) -> None:
+        """On the audit trail and the supervisors' feed: a station cut off is broken or in other
+        hands (a stolen token), and someone should go and look. Rare: one row per cut-off."""
+        if app is None:
+            return
+        try:
+            with app.extensions["colis"].uow() as uow:
+                uow.emit("station_flood_cut_off", station=signed.code, ignored=bucket.drop_after,
+                         seconds=round(bucket.cool_off_seconds))
+                uow.commit()
+        except Exception:  # noqa: BLE001 - the cut-off stands without its record; logged above
+            log.exception("station %s cut off, not recorded on the audit trail", signed.code)
 
     def _bucket(self, sid: str) -> StationBucket:
         # The app of the socket's handshake (trigger_event runs before Flask-SocketIO's context).

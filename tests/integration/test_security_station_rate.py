@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from server.api.station_fairness import StationBucket
-from server.models import ScanEvent
+from server.feed import sentence
+from server.models import AuditEvent, ScanEvent
 from tests.integration.test_security_stations import connect, hello, two_stations  # noqa: F401
 
 
@@ -71,6 +72,12 @@ def test_a_station_sending_on_through_busy_is_cut_off_then_let_back_after_the_co
     answers = [hello(flooder) for _ in range(3)]  # no pause: the third busy in a row ends the socket
     assert [a["error"]["code"] for a in answers] == ["busy"] * 3
     assert not flooder.is_connected("/station")
+    with floor.session_factory() as session:  # on the audit trail, and in the supervisors' feed in words
+        cut = session.execute(select(AuditEvent.actor, AuditEvent.detail)
+                              .where(AuditEvent.action == "station_flood_cut_off")).all()
+    assert [(actor, detail["seconds"]) for actor, detail in cut] == [("station:PICK-01", 10)]
+    assert sentence(cut[0].detail, "en") == ("PICK-01 cut off for 10 s: it kept sending through busy answers "
+                                             "(a faulty station or a stolen token?)")
     assert not connect(app, "PICK-01", token).is_connected("/station")  # refused while cooling off
     other = connect(app, "PACK-02", two_stations["PACK-02"][1])
     assert hello(other)["station"]["code"] == "PACK-02"
