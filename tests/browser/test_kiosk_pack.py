@@ -43,7 +43,10 @@ def test_the_pack_bench_in_green_red_amber_and_with_a_printer_fault(kiosk):  # n
     expect(page.locator("#next-scan")).to_contain_text(text("kiosk.next.item", locale))
     pictures = page.locator("#task img.barcode")
     expect(pictures).to_have_count(2)
-    assert page.evaluate("() => [...document.querySelectorAll('#task img.barcode')].every(i => i.naturalWidth > 0)")
+    # Each picture drawn (not a broken image): waited for, since an <img> loads after it is added
+    # (read at once, a picture still loading failed this now and then on a busy machine).
+    page.wait_for_function("() => [...document.querySelectorAll('#task img.barcode')]"
+                           ".every(i => i.complete && i.naturalWidth > 0)", timeout=10_000)
     expect(page.locator("#message")).to_have_class("message ok flash")
     shoot(page, "green", locale)
 
