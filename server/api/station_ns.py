@@ -112,7 +112,7 @@ class StationNamespace(Namespace):
         log.warning("station %s ignored %d busy answers in a row: socket %s closed, connections refused "
                     "for %.0f s", signed.code or signed.station_id, bucket.drop_after, sid, bucket.cool_off_seconds)
         bucket.cool_off(signed.station_id, signed.code)
-        app = (self.server.get_environ(sid, namespace=self.namespace) or {}).get("flask.app")  # gone after
+        app = self._app_of(sid)  # read before the disconnect, which forgets the socket's environ
         _connected.pop(sid, None)  # its events still in flight answer not_connected
         socketio.server.disconnect(sid, namespace=self.namespace)
         self._audit_cut_off(app, signed, bucket)
@@ -131,9 +131,12 @@ class StationNamespace(Namespace):
         except Exception:  # noqa: BLE001 - the cut-off stands without its record; logged above
             log.exception("station %s cut off, not recorded on the audit trail", signed.code)
 
-    def _bucket(self, sid: str) -> StationBucket:
+    def _app_of(self, sid: str):
         # The app of the socket's handshake (trigger_event runs before Flask-SocketIO's context).
-        app = (self.server.get_environ(sid, namespace=self.namespace) or {}).get("flask.app")
+        return (self.server.get_environ(sid, namespace=self.namespace) or {}).get("flask.app")
+
+    def _bucket(self, sid: str) -> StationBucket:
+        app = self._app_of(sid)
         if app is None:
             return _NO_LIMIT  # a socket going away: Flask-SocketIO ignores its event anyway
         return station_bucket(app)
