@@ -8,7 +8,7 @@ from station.core import StationCore
 from station.drivers import MemoryPrinter
 from station.drivers.scale import ScaleStatus
 from station.outbox import Outbox
-from tests.unit.test_station_core import FakeLink, screen, wait_screen
+from tests.stationkit import FakeLink, screen, wait_screen
 from wire.texts import text
 
 

@@ -1,17 +1,11 @@
 """The kiosk page over real HTTP (urllib), with a StationCore on a FakeLink."""
 
 import json
-import sys
-import os
 import threading
 import urllib.error
 import urllib.request
 
 import pytest
-
-# FakeLink, the scripted server of the core unit tests, is reused here.
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "unit"))
-from test_station_core import FakeLink, screen  # noqa: E402
 
 from station.core import StationCore
 from station.drivers import MemoryPrinter
@@ -19,6 +13,8 @@ from station.outbox import Outbox
 from station.ui.server import UiServer
 from wire.contract import MAX_SCAN_CHARS
 from wire.texts import section, text
+
+from tests.stationkit import FakeLink, screen
 
 
 @pytest.fixture
